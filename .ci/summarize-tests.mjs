@@ -1,0 +1,23 @@
+// Reads vitest's JSON report: prints one plain closing line, and fails when no test ran on
+// PostgreSQL although CONTACTS_TEST_DATABASE_URL was set (a silently skipped half is a failure).
+import { readFileSync } from 'node:fs';
+
+const report = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const tests = report.testResults.flatMap((file) => file.assertionResults);
+const count = (pred) => tests.filter(pred).length;
+const passed = count((t) => t.status === 'passed');
+const failed = count((t) => t.status === 'failed');
+const skipped = count((t) => t.status !== 'passed' && t.status !== 'failed');
+const onPostgres = count((t) => t.status === 'passed' && t.fullName.includes('[postgres]'));
+const onPglite = count((t) => t.status === 'passed' && t.fullName.includes('[pglite]'));
+console.log(`database tests: ${onPglite} on PGlite, ${onPostgres} on PostgreSQL`);
+if (process.env.CONTACTS_TEST_DATABASE_URL && onPostgres === 0) {
+  console.error('CONTACTS_TEST_DATABASE_URL is set but no test ran on PostgreSQL.');
+  process.exit(1);
+}
+if (onPglite === 0) {
+  console.error('No database test ran on PGlite.');
+  process.exit(1);
+}
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 ? 1 : 0);

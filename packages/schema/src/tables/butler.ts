@@ -1,0 +1,199 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { contacts } from './shared.js';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+const contactRef = () =>
+  uuid('contact_id')
+    .notNull()
+    .references(() => contacts.id, { onDelete: 'cascade' });
+
+/**
+ * The tables a butler owns, in the Postgres schema the host chose for it. Build them for a schema
+ * name with {@link butlerTables}; `migrate()` creates them there.
+ *
+ * @example
+ * ```ts
+ * const t = butlerTables('relationship');
+ * const links = await db.select().from(t.contactsSourceLinks);
+ * ```
+ */
+export function butlerTables(butlerSchema: string) {
+  const schema = pgSchema(butlerSchema);
+
+  const addresses = schema.table(
+    'addresses',
+    {
+      id: uuid('id').primaryKey().defaultRandom(),
+      contactId: contactRef(),
+      label: text('label').notNull().default('Home'),
+      line1: text('line_1').notNull(),
+      line2: text('line_2'),
+      city: text('city'),
+      province: text('province'),
+      postalCode: text('postal_code'),
+      country: text('country'),
+      isCurrent: boolean('is_current').notNull().default(true),
+      createdAt: createdAt(),
+      updatedAt: updatedAt(),
+    },
+    (t) => [
+      index('addresses_contact_idx').on(t.contactId),
+      check('addresses_country_iso', sql`${t.country} ~ '^[A-Z]{2}$'`),
+    ],
+  );
+
+  const importantDates = schema.table(
+    'important_dates',
+    {
+      id: uuid('id').primaryKey().defaultRandom(),
+      contactId: contactRef(),
+      label: text('label').notNull(),
+      month: integer('month').notNull(),
+      day: integer('day').notNull(),
+      year: integer('year'),
+      createdAt: createdAt(),
+    },
+    (t) => [
+      uniqueIndex('important_dates_contact_label_day_key').on(t.contactId, t.label, t.month, t.day),
+      check('important_dates_month_range', sql`${t.month} between 1 and 12`),
+      check('important_dates_day_range', sql`${t.day} between 1 and 31`),
+    ],
+  );
+
+  const labels = schema.table('labels', {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull().unique('labels_name_key'),
+    color: text('color'),
+    createdAt: createdAt(),
+  });
+
+  const contactLabels = schema.table(
+    'contact_labels',
+    {
+      labelId: uuid('label_id')
+        .notNull()
+        .references(() => labels.id, { onDelete: 'cascade' }),
+      contactId: contactRef(),
+      createdAt: createdAt(),
+    },
+    (t) => [
+      primaryKey({ name: 'contact_labels_pkey', columns: [t.labelId, t.contactId] }),
+      index('contact_labels_contact_idx').on(t.contactId),
+    ],
+  );
+
+  const activityFeed = schema.table(
+    'activity_feed',
+    {
+      id: uuid('id').primaryKey().defaultRandom(),
+      contactId: contactRef(),
+      type: text('type').notNull(),
+      description: text('description').notNull(),
+      details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+      createdAt: createdAt(),
+    },
+    (t) => [
+      index('activity_feed_contact_created_idx').on(t.contactId, t.createdAt),
+      index('activity_feed_created_idx').on(t.createdAt),
+    ],
+  );
+
+  const contactsSourceLinks = schema.table(
+    'contacts_source_links',
+    {
+      provider: text('provider').notNull(),
+      accountId: text('account_id').notNull(),
+      externalContactId: text('external_contact_id').notNull(),
+      localContactId: uuid('local_contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+      sourceEtag: text('source_etag'),
+      firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
+      lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+      deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    },
+    (t) => [
+      primaryKey({
+        name: 'contacts_source_links_pkey',
+        columns: [t.provider, t.accountId, t.externalContactId],
+      }),
+      index('contacts_source_links_local_contact_idx').on(t.localContactId),
+    ],
+  );
+
+  const contactsSyncState = schema.table(
+    'contacts_sync_state',
+    {
+      provider: text('provider').notNull(),
+      accountId: text('account_id').notNull(),
+      syncCursor: text('sync_cursor'),
+      cursorIssuedAt: timestamp('cursor_issued_at', { withTimezone: true }),
+      lastFullSyncAt: timestamp('last_full_sync_at', { withTimezone: true }),
+      lastIncrementalSyncAt: timestamp('last_incremental_sync_at', { withTimezone: true }),
+      lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+      lastError: text('last_error'),
+      checkpoint: jsonb('checkpoint').$type<Record<string, unknown>>(),
+      updatedAt: updatedAt(),
+    },
+    (t) => [primaryKey({ name: 'contacts_sync_state_pkey', columns: [t.provider, t.accountId] })],
+  );
+
+  const contactsSyncFailures = schema.table(
+    'contacts_sync_failures',
+    {
+      provider: text('provider').notNull(),
+      accountId: text('account_id').notNull(),
+      externalContactId: text('external_contact_id').notNull(),
+      error: text('error').notNull(),
+      raw: jsonb('raw'),
+      attempts: integer('attempts').notNull().default(1),
+      firstFailedAt: timestamp('first_failed_at', { withTimezone: true }).notNull().defaultNow(),
+      lastFailedAt: timestamp('last_failed_at', { withTimezone: true }).notNull().defaultNow(),
+    },
+    (t) => [
+      primaryKey({
+        name: 'contacts_sync_failures_pkey',
+        columns: [t.provider, t.accountId, t.externalContactId],
+      }),
+    ],
+  );
+
+  const butlerSecrets = schema.table('butler_secrets', {
+    secretKey: text('secret_key').primaryKey(),
+    secretValue: text('secret_value').notNull(),
+    category: text('category').notNull().default('general'),
+    description: text('description'),
+    isSensitive: boolean('is_sensitive').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+  });
+
+  return {
+    schema,
+    addresses,
+    importantDates,
+    labels,
+    contactLabels,
+    activityFeed,
+    contactsSourceLinks,
+    contactsSyncState,
+    contactsSyncFailures,
+    butlerSecrets,
+  };
+}
+
+/** The tables of one butler schema, as returned by {@link butlerTables}. */
+export type ButlerTables = ReturnType<typeof butlerTables>;

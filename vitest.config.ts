@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+import projects from './vitest.workspace.js';
+
+/** Vite's default conditions, repeated because setting the list replaces them. */
+const conditions = ['@contacts/source', 'module', 'node', 'development|production'];
+
+/**
+ * Root test config. Every project extends it, so tests resolve workspace packages to their
+ * TypeScript sources through the `@contacts/source` export condition: no build before tests.
+ */
+export default defineConfig({
+  ssr: { resolve: { conditions } },
+  resolve: { conditions },
+  test: {
+    projects,
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+});
