@@ -77,6 +77,8 @@ CREATE TABLE "__contacts_butler_schema__"."contacts_sync_state" (
 	"last_success_at" timestamp with time zone,
 	"last_error" text,
 	"checkpoint" jsonb,
+	"lock_owner" text,
+	"lock_expires_at" timestamp with time zone,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "contacts_sync_state_pkey" PRIMARY KEY("provider","account_id")
 );

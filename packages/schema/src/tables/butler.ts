@@ -145,6 +145,9 @@ export function butlerTables(butlerSchema: string) {
       lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
       lastError: text('last_error'),
       checkpoint: jsonb('checkpoint').$type<Record<string, unknown>>(),
+      // The sync lease: one sync per (provider, account) across processes and hosts.
+      lockOwner: text('lock_owner'),
+      lockExpiresAt: timestamp('lock_expires_at', { withTimezone: true }),
       updatedAt: updatedAt(),
     },
     (t) => [primaryKey({ name: 'contacts_sync_state_pkey', columns: [t.provider, t.accountId] })],

@@ -1,0 +1,351 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { ContactsDatabase } from '@contacts/schema';
+import { sql } from 'drizzle-orm';
+import type { CanonicalContact, CanonicalGroup } from '../model/canonical-contact.js';
+import { describeContact, parseCanonicalContact } from '../model/parse-contact.js';
+import type { ContactsProvider } from '../provider/contacts-provider.js';
+import { type Clock, systemClock } from '../util/clock.js';
+import { type Logger, silentLogger } from '../util/logger.js';
+import { activity } from './activity.js';
+import { type DesiredContact, toDesiredContact } from './desired-contact.js';
+import { cloneState, loadContactStates } from './load-state.js';
+import { applySourceContact, type ContactState } from './provenance.js';
+import { ContactBackfillResolver } from './resolver.js';
+import { type BackfillSummary, emptySummary } from './summary.js';
+import { type FailureWrite, type PageWrites, writePage } from './write-page.js';
+
+/** Options of {@link ContactBackfillEngine}. */
+export interface BackfillEngineOptions {
+  db: ContactsDatabase;
+  butlerSchema: string;
+  /** The provider (or its name) the contacts come from. */
+  provider: ContactsProvider | string;
+  accountId: string;
+  /** Groups by external id, so memberships become labels named after the group. */
+  groups?: CanonicalGroup[];
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** Every page's identity writes queue behind one another across processes and butlers (prior-art #15). */
+const IDENTITY_LOCK_KEY = '7316029114228311';
+
+interface Parsed {
+  index: number;
+  input: unknown;
+  contact: CanonicalContact;
+  desired: DesiredContact;
+}
+
+/**
+ * Turns pages of provider contacts into CRM rows: resolves identity for the whole page, applies
+ * the provenance rules, writes contacts, contact_info, addresses, important dates, labels, source
+ * links and activity with a bounded number of set-based statements, all in one transaction.
+ * Unchanged contacts (same etag) cost no write; tombstones mark the link deleted and keep the
+ * contact; a contact that cannot be applied goes to `contacts_sync_failures` and the rest of the
+ * page commits.
+ *
+ * @example
+ * ```ts
+ * const engine = new ContactBackfillEngine({ db, butlerSchema: 'relationship', provider: 'google', accountId: 'default' });
+ * const summary = await engine.applyBatch(page.contacts);
+ * // { fetched: 1000, applied: 1000, skipped: 0, deleted: 0, created: 998, updated: 0, conflicts: 0, failed: 2 }
+ * ```
+ */
+export class ContactBackfillEngine {
+  readonly #db: ContactsDatabase;
+  readonly #butlerSchema: string;
+  readonly #provider: string;
+  readonly #accountId: string;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #resolver: ContactBackfillResolver;
+  #groups = new Map<string, { name: string; system: boolean }>();
+
+  constructor(options: BackfillEngineOptions) {
+    this.#db = options.db;
+    this.#butlerSchema = options.butlerSchema;
+    this.#provider = typeof options.provider === 'string' ? options.provider : options.provider.name();
+    this.#accountId = options.accountId;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? silentLogger;
+    this.#resolver = new ContactBackfillResolver({
+      butlerSchema: this.#butlerSchema,
+      provider: this.#provider,
+      accountId: this.#accountId,
+    });
+    if (options.groups) this.setGroups(options.groups);
+  }
+
+  /** Adds or replaces known groups (deleted groups are forgotten). */
+  setGroups(groups: readonly CanonicalGroup[]): void {
+    for (const g of groups) {
+      if (g.deleted) this.#groups.delete(g.external_id);
+      else this.#groups.set(g.external_id, { name: g.name, system: g.system });
+    }
+  }
+
+  /** Applies a page in its own transaction. */
+  async applyBatch(
+    contacts: readonly unknown[],
+    options: { seen?: Set<string> } = {},
+  ): Promise<BackfillSummary> {
+    return this.#db.transaction((tx) => this.applyBatchIn(tx, contacts, options));
+  }
+
+  /**
+   * Applies a page inside a transaction the caller holds (the sync cycle commits its checkpoint
+   * in the same one). `seen` collects every valid external id of the page (full-sync tombstoning).
+   */
+  async applyBatchIn(
+    tx: ContactsDatabase,
+    contacts: readonly unknown[],
+    options: { seen?: Set<string> } = {},
+  ): Promise<BackfillSummary> {
+    const summary = emptySummary();
+    summary.fetched = contacts.length;
+    const failures: FailureWrite[] = [];
+    // The last occurrence of an id in a page wins, as it would across pages.
+    const byId = new Map<string, Parsed>();
+    contacts.forEach((input, index) => {
+      try {
+        const contact = parseCanonicalContact(input);
+        options.seen?.add(contact.external_id);
+        byId.delete(contact.external_id);
+        byId.set(contact.external_id, {
+          index,
+          input,
+          contact,
+          desired: toDesiredContact(contact, this.#groups),
+        });
+      } catch (error) {
+        failures.push(this.#failure(input, error));
+      }
+    });
+    summary.skipped += contacts.length - failures.length - byId.size;
+    await tx.execute(sql`select pg_advisory_xact_lock(${IDENTITY_LOCK_KEY}::bigint)`);
+    const parsed = [...byId.values()];
+    const pageSummary = await this.#applyIsolated(tx, parsed, failures);
+    for (const key of Object.keys(summary) as (keyof BackfillSummary)[]) summary[key] += pageSummary[key];
+    if (failures.length > 0) {
+      await writePage(this.#context(tx), { ...emptyWrites(), failures });
+      summary.failed += failures.length;
+      for (const f of failures) {
+        this.#logger.warn('contact_apply_failed', {
+          provider: this.#provider,
+          external_id: f.external_contact_id,
+          error: f.error,
+        });
+      }
+    }
+    return summary;
+  }
+
+  /**
+   * Applies `parsed` in a savepoint; when the database refuses it, applies each half on its own,
+   * down to the single contact at fault, which becomes a failure. Costs nothing extra when all is well.
+   */
+  async #applyIsolated(
+    tx: ContactsDatabase,
+    parsed: Parsed[],
+    failures: FailureWrite[],
+  ): Promise<BackfillSummary> {
+    if (parsed.length === 0) return emptySummary();
+    try {
+      return await tx.transaction((sp) => this.#apply(sp, parsed));
+    } catch (error) {
+      if (parsed.length === 1) {
+        failures.push(this.#failure(parsed[0]!.input, error));
+        return emptySummary();
+      }
+      const half = Math.ceil(parsed.length / 2);
+      const a = await this.#applyIsolated(tx, parsed.slice(0, half), failures);
+      const b = await this.#applyIsolated(tx, parsed.slice(half), failures);
+      const sum = emptySummary();
+      for (const key of Object.keys(sum) as (keyof BackfillSummary)[]) sum[key] = a[key] + b[key];
+      return sum;
+    }
+  }
+
+  async #apply(tx: ContactsDatabase, parsed: Parsed[]): Promise<BackfillSummary> {
+    const summary = emptySummary();
+    const resolutions = await this.#resolver.resolve(
+      tx,
+      parsed.map((p) => p.desired),
+    );
+    const writes = emptyWrites();
+    const sourceKey = `${this.#provider}:${this.#accountId}`;
+    const src = (externalId: string) => ({
+      provider: this.#provider,
+      accountId: this.#accountId,
+      externalId,
+    });
+
+    const toApply: { p: Parsed; contactId: string; isNew: boolean }[] = [];
+    const tombstoned: { p: Parsed; contactId: string | null }[] = [];
+    const newIds = new Map<string, string>();
+    for (const p of parsed) {
+      const r = resolutions.get(p.desired.externalId)!;
+      const link = r.link ?? r.renamedFrom;
+      if (p.desired.deleted) {
+        if (link && !link.deleted) tombstoned.push({ p, contactId: link.localContactId });
+        else summary.skipped += 1;
+        continue;
+      }
+      if (
+        r.link &&
+        !r.link.deleted &&
+        r.link.etag !== null &&
+        r.link.etag === p.desired.etag &&
+        r.link.localContactId
+      ) {
+        summary.skipped += 1; // unchanged: no write at all
+        continue;
+      }
+      if (link && link.localContactId === null) {
+        // A person deleted the CRM contact: keep it deleted, remember the source still has it.
+        summary.skipped += 1;
+        continue;
+      }
+      let contactId = r.contactId;
+      let isNew = false;
+      if (!contactId) {
+        const mergedInto = r.mergedWith ? newIds.get(r.mergedWith) : undefined;
+        contactId = mergedInto ?? randomUUID();
+        isNew = mergedInto === undefined;
+        newIds.set(p.desired.externalId, contactId);
+      }
+      toApply.push({ p, contactId, isNew });
+    }
+
+    const existing = [...new Set(toApply.filter((a) => !a.isNew).map((a) => a.contactId))];
+    const tombstoneContacts = tombstoned.map((t) => t.contactId).filter((id): id is string => id !== null);
+    const before = await loadContactStates(tx, this.#butlerSchema, [
+      ...new Set([...existing, ...tombstoneContacts]),
+    ]);
+    const after = new Map<string, ContactState>();
+    for (const [id, state] of before) after.set(id, cloneState(state));
+
+    for (const { p, contactId, isNew } of toApply) {
+      let state = after.get(contactId);
+      if (!state) {
+        // New, or resolved to a contact deleted since: either way it is (re)created under this id.
+        state = newState(contactId);
+        after.set(contactId, state);
+      }
+      const r = resolutions.get(p.desired.externalId)!;
+      const outcome = applySourceContact(state, p.desired, sourceKey);
+      const name = state.fields.name ?? 'Unnamed contact';
+      const s = src(p.desired.externalId);
+      if (state.isNew && !r.mergedWith && isNew) {
+        summary.created += 1;
+        writes.activity.push(
+          r.strategy === 'ambiguous_name'
+            ? activity.ambiguous(contactId, name, s, r.candidates)
+            : activity.created(contactId, name, s),
+        );
+      } else {
+        if (!r.link && !r.renamedFrom)
+          writes.activity.push(
+            activity.linked(
+              contactId,
+              name,
+              s,
+              r.strategy === 'new' ? 'email or phone in this page' : r.strategy,
+            ),
+          );
+        if (outcome.changedFields.length + outcome.added.length + outcome.removed.length > 0) {
+          if (!state.isNew) summary.updated += 1;
+          writes.activity.push(
+            activity.updated(contactId, name, s, outcome.changedFields, outcome.added, outcome.removed),
+          );
+        }
+      }
+      if (outcome.conflicts.length > 0) {
+        summary.conflicts += outcome.conflicts.length;
+        writes.activity.push(activity.conflict(contactId, name, s, outcome.conflicts));
+      }
+      writes.links.push({ externalId: p.desired.externalId, contactId, etag: p.desired.etag });
+      if (r.renamedFrom) writes.renamedIds.push(r.renamedFrom.externalId);
+      writes.clearedFailures.push(p.desired.externalId);
+      summary.applied += 1;
+    }
+
+    for (const { p, contactId } of tombstoned) {
+      const r = resolutions.get(p.desired.externalId)!;
+      const id = r.link ? p.desired.externalId : (r.renamedFrom?.externalId ?? p.desired.externalId);
+      writes.tombstones.push({ externalId: id, etag: p.desired.etag });
+      const state = contactId ? after.get(contactId) : undefined;
+      if (contactId && state) {
+        writes.activity.push(activity.deletedSource(contactId, state.fields.name ?? 'A contact', src(id)));
+      }
+      writes.clearedFailures.push(p.desired.externalId);
+      summary.deleted += 1;
+    }
+
+    await writePage(this.#context(tx), { ...writes, before, after });
+    return summary;
+  }
+
+  #context(db: ContactsDatabase) {
+    return {
+      db,
+      butlerSchema: this.#butlerSchema,
+      provider: this.#provider,
+      accountId: this.#accountId,
+      now: this.#clock.now(),
+    };
+  }
+
+  #failure(input: unknown, error: unknown): FailureWrite {
+    const id = describeContact(input);
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      external_contact_id: id === '(without external_id)' ? `invalid:${hashOf(input)}` : id,
+      error: message.slice(0, 2000),
+      raw: input ?? null,
+    };
+  }
+}
+
+function newState(id: string): ContactState {
+  return {
+    id,
+    isNew: true,
+    fields: {
+      name: null,
+      first_name: null,
+      middle_name: null,
+      last_name: null,
+      nickname: null,
+      company: null,
+      job_title: null,
+      avatar_url: null,
+    },
+    metadata: {},
+    info: new Map(),
+    addresses: new Map(),
+    dates: new Map(),
+    labels: new Set(),
+  };
+}
+
+function emptyWrites(): PageWrites {
+  return {
+    before: new Map(),
+    after: new Map(),
+    links: [],
+    renamedIds: [],
+    tombstones: [],
+    activity: [],
+    failures: [],
+    clearedFailures: [],
+  };
+}
+
+function hashOf(input: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify(input ?? null) ?? 'undefined')
+    .digest('hex')
+    .slice(0, 16);
+}

@@ -1,0 +1,126 @@
+import { type ContactsDatabase, queryRows } from '@contacts/schema';
+import { sql } from 'drizzle-orm';
+import { SCALAR_FIELDS, type ScalarValues } from './desired-contact.js';
+import type { ContactState } from './provenance.js';
+
+const ids = (contactIds: string[]) =>
+  sql`jsonb_array_elements_text(${JSON.stringify(contactIds)}::text::jsonb) as x(id)`;
+
+const addressKey = (r: Record<string, unknown>) =>
+  ['line_1', 'line_2', 'city', 'province', 'postal_code', 'country']
+    .map((k) => String(r[k] ?? '').toLowerCase())
+    .join('|');
+
+/**
+ * Loads the CRM contacts a page touches, with their child rows, in five queries, and locks the
+ * contact rows until the page commits, so a person's concurrent edit is never overwritten by a
+ * value read before it.
+ */
+export async function loadContactStates(
+  db: ContactsDatabase,
+  butlerSchema: string,
+  contactIds: string[],
+): Promise<Map<string, ContactState>> {
+  const states = new Map<string, ContactState>();
+  if (contactIds.length === 0) return states;
+  const schema = sql.identifier(butlerSchema);
+  const contacts = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select c.id, c.name, c.first_name, c.middle_name, c.last_name, c.nickname, c.company, c.job_title,
+        c.avatar_url, c.metadata::text as metadata
+      from ${ids(contactIds)} join shared.contacts c on c.id = x.id::uuid
+      for update of c`,
+  );
+  for (const row of contacts) {
+    const fields = Object.fromEntries(
+      SCALAR_FIELDS.map((f) => [f, (row[f] as string | null) ?? null]),
+    ) as ScalarValues;
+    const metadata = JSON.parse(String(row.metadata ?? '{}')) as unknown;
+    states.set(String(row.id), {
+      id: String(row.id),
+      isNew: false,
+      fields,
+      metadata:
+        metadata && typeof metadata === 'object' && !Array.isArray(metadata)
+          ? (metadata as Record<string, unknown>)
+          : {},
+      info: new Map(),
+      addresses: new Map(),
+      dates: new Map(),
+      labels: new Set(),
+    });
+  }
+  const info = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select ci.contact_id, ci.type, ci.value, ci.normalized_value, ci.label, ci.is_primary
+      from ${ids(contactIds)} join shared.contact_info ci on ci.contact_id = x.id::uuid`,
+  );
+  for (const r of info) {
+    const type = String(r.type) as 'email';
+    const key = `${type}|${String(r.normalized_value)}`;
+    states.get(String(r.contact_id))?.info.set(key, {
+      key,
+      type,
+      value: String(r.value),
+      normalized: String(r.normalized_value),
+      label: (r.label as string | null) ?? null,
+      primary: r.is_primary === true,
+    });
+  }
+  const addresses = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select a.id, a.contact_id, a.label, a.line_1, a.line_2, a.city, a.province, a.postal_code, a.country
+      from ${ids(contactIds)} join ${schema}.addresses a on a.contact_id = x.id::uuid`,
+  );
+  for (const r of addresses) {
+    const key = addressKey(r);
+    states.get(String(r.contact_id))?.addresses.set(key, {
+      key,
+      id: String(r.id),
+      label: String(r.label),
+      line_1: String(r.line_1),
+      line_2: (r.line_2 as string | null) ?? null,
+      city: (r.city as string | null) ?? null,
+      province: (r.province as string | null) ?? null,
+      postal_code: (r.postal_code as string | null) ?? null,
+      country: (r.country as string | null) ?? null,
+    });
+  }
+  const dates = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select d.id, d.contact_id, d.label, d.month, d.day, d.year
+      from ${ids(contactIds)} join ${schema}.important_dates d on d.contact_id = x.id::uuid`,
+  );
+  for (const r of dates) {
+    const key = `${String(r.label)}|${Number(r.month)}|${Number(r.day)}`;
+    states.get(String(r.contact_id))?.dates.set(key, {
+      key,
+      id: String(r.id),
+      label: String(r.label),
+      month: Number(r.month),
+      day: Number(r.day),
+      year: r.year == null ? null : Number(r.year),
+    });
+  }
+  const labels = await queryRows<{ contact_id: string; name: string }>(
+    db,
+    sql`select cl.contact_id, l.name
+      from ${ids(contactIds)} join ${schema}.contact_labels cl on cl.contact_id = x.id::uuid
+      join ${schema}.labels l on l.id = cl.label_id`,
+  );
+  for (const r of labels) states.get(String(r.contact_id))?.labels.add(r.name);
+  return states;
+}
+
+/** A copy of a state, to diff against after applying the page. */
+export function cloneState(state: ContactState): ContactState {
+  return {
+    ...state,
+    fields: { ...state.fields },
+    metadata: structuredClone(state.metadata),
+    info: new Map(state.info),
+    addresses: new Map(state.addresses),
+    dates: new Map(state.dates),
+    labels: new Set(state.labels),
+  };
+}

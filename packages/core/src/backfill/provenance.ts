@@ -1,0 +1,165 @@
+import {
+  type DesiredAddress,
+  type DesiredContact,
+  type DesiredDate,
+  type DesiredInfo,
+  SCALAR_FIELDS,
+  type ScalarField,
+  type ScalarValues,
+} from './desired-contact.js';
+
+/**
+ * What one source contact last wrote to a CRM contact, kept in
+ * `contacts.metadata.sources["<provider>:<account_id>"]["<external_id>"]`: each scalar field's
+ * value and the keys of the child rows it contributed. A field is the source's while its value
+ * still equals what the source last wrote (or is empty); otherwise a person edited it.
+ */
+export interface SourceRecord {
+  fields: Partial<Record<ScalarField, string | null>>;
+  info: string[];
+  addresses: string[];
+  dates: string[];
+  labels: string[];
+}
+
+/** `metadata.sources`: source key -> external id -> record. */
+export type SourcesMetadata = Record<string, Record<string, SourceRecord>>;
+
+/** A CRM contact as the engine holds it in memory while applying a page. */
+export interface ContactState {
+  id: string;
+  isNew: boolean;
+  fields: ScalarValues;
+  metadata: Record<string, unknown>;
+  info: Map<string, DesiredInfo>;
+  addresses: Map<string, DesiredAddress & { id?: string }>;
+  dates: Map<string, DesiredDate & { id?: string }>;
+  labels: Set<string>;
+}
+
+/** A field a person edited that the source now disagrees with. */
+export interface FieldConflict {
+  field: ScalarField;
+  local_value: string | null;
+  source_value: string | null;
+}
+
+/** What applying one source contact to a state changed. */
+export interface ApplyOutcome {
+  changedFields: ScalarField[];
+  added: string[];
+  removed: string[];
+  conflicts: FieldConflict[];
+}
+
+const empty = (v: string | null | undefined): boolean => v == null || v === '';
+
+function sourcesOf(state: ContactState): SourcesMetadata {
+  const sources = state.metadata.sources;
+  if (sources && typeof sources === 'object' && !Array.isArray(sources)) return sources as SourcesMetadata;
+  const fresh: SourcesMetadata = {};
+  state.metadata.sources = fresh;
+  return fresh;
+}
+
+/** Keys of one kind contributed by every source record except `self`. */
+function othersContribute(
+  sources: SourcesMetadata,
+  self: SourceRecord | undefined,
+  kind: keyof Omit<SourceRecord, 'fields'>,
+) {
+  const keys = new Set<string>();
+  for (const bySource of Object.values(sources)) {
+    for (const record of Object.values(bySource)) {
+      if (record !== self) for (const k of record[kind] ?? []) keys.add(k);
+    }
+  }
+  return keys;
+}
+
+function syncChildren<T extends { key: string }>(
+  current: Map<string, T>,
+  desired: T[],
+  previous: string[] | undefined,
+  othersKeys: Set<string>,
+  outcome: ApplyOutcome,
+  kind: string,
+): string[] {
+  const next = new Set(desired.map((d) => d.key));
+  for (const item of desired) {
+    if (!current.has(item.key)) {
+      current.set(item.key, item);
+      outcome.added.push(`${kind}:${item.key}`);
+    }
+  }
+  // Only what this source contributed and no longer has goes; a person's additions stay.
+  for (const key of previous ?? []) {
+    if (!next.has(key) && current.has(key) && !othersKeys.has(key)) {
+      current.delete(key);
+      outcome.removed.push(`${kind}:${key}`);
+    }
+  }
+  return [...next];
+}
+
+/**
+ * Applies one source contact to a CRM contact's in-memory state under the provenance rules,
+ * and records what the source wrote. `renamedFrom` carries a record over from an old external id.
+ */
+export function applySourceContact(
+  state: ContactState,
+  desired: DesiredContact,
+  sourceKey: string,
+): ApplyOutcome {
+  const sources = sourcesOf(state);
+  const bySource = (sources[sourceKey] ??= {});
+  let previous = bySource[desired.externalId];
+  for (const oldId of desired.previousIds) {
+    if (!previous && bySource[oldId]) previous = bySource[oldId];
+    delete bySource[oldId];
+  }
+  const outcome: ApplyOutcome = { changedFields: [], added: [], removed: [], conflicts: [] };
+  const record: SourceRecord = { fields: {}, info: [], addresses: [], dates: [], labels: [] };
+
+  for (const field of SCALAR_FIELDS) {
+    const current = state.fields[field];
+    const next = desired.fields[field];
+    const last = previous?.fields[field];
+    const owned = empty(current) || (previous !== undefined && current === last);
+    if (owned) {
+      if (next !== current && !(empty(next) && field === 'name')) {
+        state.fields[field] = next;
+        outcome.changedFields.push(field);
+      }
+    } else if (next !== current && next !== last && !empty(next)) {
+      outcome.conflicts.push({ field, local_value: current, source_value: next });
+    }
+    record.fields[field] = next;
+  }
+
+  const others = (kind: 'info' | 'addresses' | 'dates' | 'labels') =>
+    othersContribute(sources, previous, kind);
+  record.info = syncChildren(state.info, desired.info, previous?.info, others('info'), outcome, 'info');
+  record.addresses = syncChildren(
+    state.addresses,
+    desired.addresses,
+    previous?.addresses,
+    others('addresses'),
+    outcome,
+    'address',
+  );
+  record.dates = syncChildren(state.dates, desired.dates, previous?.dates, others('dates'), outcome, 'date');
+  const labelMap = new Map([...state.labels].map((name) => [name, { key: name }]));
+  record.labels = syncChildren(
+    labelMap,
+    desired.labels.map((key) => ({ key })),
+    previous?.labels,
+    others('labels'),
+    outcome,
+    'label',
+  );
+  state.labels = new Set(labelMap.keys());
+
+  bySource[desired.externalId] = record;
+  return outcome;
+}

@@ -1,0 +1,269 @@
+import { type ContactsDatabase, queryRows } from '@contacts/schema';
+import { sql } from 'drizzle-orm';
+import type { DesiredContact } from './desired-contact.js';
+import { jsonRows } from './json-rows.js';
+
+/** How a source contact found its CRM contact, in the order they are tried. */
+export type ResolutionStrategy = 'source_link' | 'email' | 'phone' | 'name' | 'ambiguous_name' | 'new';
+
+/** The source link a contact already has (by its id or a previous id). */
+export interface ExistingLink {
+  externalId: string;
+  localContactId: string | null;
+  etag: string | null;
+  deleted: boolean;
+}
+
+/** Where one source contact goes. `contactId` null means: create a new CRM contact. */
+export interface Resolution {
+  externalId: string;
+  strategy: ResolutionStrategy;
+  contactId: string | null;
+  /** The link under the current id, if any (etag comparison, tombstones). */
+  link: ExistingLink | null;
+  /** The link found through `previous_external_ids` (a rename), if any. */
+  renamedFrom: ExistingLink | null;
+  /** For `ambiguous_name`: the CRM contacts the name matched. */
+  candidates: string[];
+  /** Contacts of this page merged with this one (same email or phone): the first one's id. */
+  mergedWith: string | null;
+}
+
+/** Options of {@link ContactBackfillResolver}. */
+export interface ResolverOptions {
+  butlerSchema: string;
+  provider: string;
+  accountId: string;
+}
+
+/** Rank offset of phone matches: any email match beats any phone match. */
+const PHONE_RANK = 10;
+
+class UnionFind {
+  readonly #parent = new Map<number, number>();
+  find(i: number): number {
+    let root = i;
+    while ((this.#parent.get(root) ?? root) !== root) root = this.#parent.get(root) ?? root;
+    this.#parent.set(i, root);
+    return root;
+  }
+  union(a: number, b: number): void {
+    const [ra, rb] = [this.find(a), this.find(b)];
+    if (ra !== rb) this.#parent.set(Math.max(ra, rb), Math.min(ra, rb));
+  }
+}
+
+/**
+ * Resolves a whole page of source contacts to CRM contacts in at most four queries, trying for
+ * each: its source link (also through previous ids), then its emails, then its E.164 phones, then
+ * a conservative name match (case-insensitive equality on name, first + last, or nickname when
+ * there is no name; archived contacts and contacts already linked to another contact of this
+ * account excluded). Several name candidates: no merge (`ambiguous_name`). Contacts of one page
+ * that share an email or phone resolve to one person.
+ *
+ * @example
+ * ```ts
+ * const resolver = new ContactBackfillResolver({ butlerSchema: 'relationship', provider: 'google', accountId: 'default' });
+ * const byId = await resolver.resolve(db, desiredContacts); // Map<external_id, Resolution>
+ * ```
+ */
+export class ContactBackfillResolver {
+  readonly #schema;
+  readonly #provider: string;
+  readonly #accountId: string;
+
+  constructor(options: ResolverOptions) {
+    this.#schema = sql.identifier(options.butlerSchema);
+    this.#provider = options.provider;
+    this.#accountId = options.accountId;
+  }
+
+  async resolve(db: ContactsDatabase, contacts: readonly DesiredContact[]): Promise<Map<string, Resolution>> {
+    const links = await this.#links(db, contacts);
+    const result = new Map<string, Resolution>();
+    const pending: number[] = [];
+    contacts.forEach((c, i) => {
+      const link = links.get(c.externalId) ?? null;
+      const renamedFrom = link
+        ? null
+        : (c.previousIds.map((id) => links.get(id)).find((l) => l !== undefined) ?? null);
+      const linked = link ?? renamedFrom;
+      const base = { externalId: c.externalId, link, renamedFrom, candidates: [], mergedWith: null };
+      if (linked?.localContactId || link) {
+        result.set(c.externalId, {
+          ...base,
+          strategy: 'source_link',
+          contactId: linked?.localContactId ?? null,
+        });
+      } else {
+        result.set(c.externalId, { ...base, strategy: 'new', contactId: null });
+        if (!c.deleted) pending.push(i);
+      }
+    });
+    if (pending.length === 0) return result;
+
+    // Page members sharing an email or phone are one person: union them first.
+    const groups = new UnionFind();
+    const owner = new Map<string, number>();
+    for (const i of pending) {
+      const c = contacts[i]!;
+      for (const key of [...c.emailKeys.map((e) => `email|${e}`), ...c.phoneKeys.map((p) => `phone|${p}`)]) {
+        const first = owner.get(key);
+        if (first === undefined) owner.set(key, i);
+        else groups.union(first, i);
+      }
+    }
+    const roots = new Map<number, number[]>();
+    for (const i of pending) {
+      const root = groups.find(i);
+      roots.set(root, [...(roots.get(root) ?? []), i]);
+    }
+
+    const byKey = await this.#matchKeys(db, [...owner.keys()]);
+    const unmatched: number[] = [];
+    for (const [root, members] of roots) {
+      let best: { id: string; rank: number } | undefined;
+      for (const i of members) {
+        const c = contacts[i]!;
+        const keys = [...c.emailKeys.map((e) => `email|${e}`), ...c.phoneKeys.map((p) => `phone|${p}`)];
+        for (const key of keys) {
+          for (const m of byKey.get(key) ?? []) {
+            if (!best || m.rank < best.rank) best = m;
+          }
+        }
+      }
+      if (best) {
+        const strategy = best.rank < PHONE_RANK ? 'email' : 'phone';
+        for (const i of members) this.#assign(result, contacts, i, root, strategy, best.id, []);
+      } else {
+        unmatched.push(root);
+      }
+    }
+    if (unmatched.length === 0) return result;
+
+    const byName = await this.#matchNames(
+      db,
+      unmatched.map((i) => ({ i, contact: contacts[i]! })),
+    );
+    const claimed = new Set<string>();
+    for (const root of unmatched) {
+      const candidates = (byName.get(root) ?? []).filter((id) => !claimed.has(id));
+      const members = roots.get(root) ?? [root];
+      if (candidates.length === 1) {
+        claimed.add(candidates[0]!);
+        for (const i of members) this.#assign(result, contacts, i, root, 'name', candidates[0]!, []);
+      } else {
+        const strategy = candidates.length > 1 ? 'ambiguous_name' : 'new';
+        for (const i of members) this.#assign(result, contacts, i, root, strategy, null, candidates);
+      }
+    }
+    return result;
+  }
+
+  #assign(
+    result: Map<string, Resolution>,
+    contacts: readonly DesiredContact[],
+    i: number,
+    root: number,
+    strategy: ResolutionStrategy,
+    contactId: string | null,
+    candidates: string[],
+  ): void {
+    const c = contacts[i]!;
+    const previous = result.get(c.externalId)!;
+    result.set(c.externalId, {
+      ...previous,
+      strategy,
+      contactId,
+      candidates,
+      mergedWith: i === root ? null : contacts[root]!.externalId,
+    });
+  }
+
+  async #links(
+    db: ContactsDatabase,
+    contacts: readonly DesiredContact[],
+  ): Promise<Map<string, ExistingLink>> {
+    const ids = [...new Set(contacts.flatMap((c) => [c.externalId, ...c.previousIds]))];
+    const rows = await queryRows<{
+      id: string;
+      local_contact_id: string | null;
+      source_etag: string | null;
+      deleted: boolean;
+    }>(
+      db,
+      sql`select l.external_contact_id as id, l.local_contact_id, l.source_etag, l.deleted_at is not null as deleted
+        from jsonb_array_elements_text(${JSON.stringify(ids)}::text::jsonb) as x(id)
+        join ${this.#schema}.contacts_source_links l
+          on l.provider = ${this.#provider} and l.account_id = ${this.#accountId} and l.external_contact_id = x.id`,
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          externalId: r.id,
+          localContactId: r.local_contact_id,
+          etag: r.source_etag,
+          deleted: r.deleted === true,
+        },
+      ]),
+    );
+  }
+
+  /** key (`email|x` / `phone|+1...`) -> matching CRM contacts, ranked (lower is better). */
+  async #matchKeys(
+    db: ContactsDatabase,
+    keys: string[],
+  ): Promise<Map<string, { id: string; rank: number }[]>> {
+    const map = new Map<string, { id: string; rank: number }[]>();
+    if (keys.length === 0) return map;
+    const rows = await queryRows<{ type: string; v: string; contact_id: string; rank: number }>(
+      db,
+      sql`select r.type, r.v, ci.contact_id,
+          (case when ci.type = 'email' then 0 else ${PHONE_RANK} end) + (case when ci.is_primary then 0 else 1 end) as rank
+        from ${jsonRows(
+          keys.map((k) => ({ type: k.slice(0, k.indexOf('|')), v: k.slice(k.indexOf('|') + 1) })),
+          'type text, v text',
+        )}
+        join shared.contact_info ci on ci.type = r.type and ci.normalized_value = r.v
+        join shared.contacts c on c.id = ci.contact_id and c.archived_at is null
+        order by c.created_at, c.id`,
+    );
+    // Rows come oldest contact first; a stable sort by rank keeps that order among equals.
+    for (const row of rows) {
+      const key = `${row.type}|${row.v}`;
+      map.set(key, [...(map.get(key) ?? []), { id: row.contact_id, rank: Number(row.rank) }]);
+    }
+    return map;
+  }
+
+  async #matchNames(
+    db: ContactsDatabase,
+    items: { i: number; contact: DesiredContact }[],
+  ): Promise<Map<number, string[]>> {
+    const rows = items
+      .filter(({ contact }) => (contact.nameKey?.length ?? 0) >= 3 || (contact.nicknameKey?.length ?? 0) >= 3)
+      .map(({ i, contact }) => ({ i, full_name: contact.nameKey, nick: contact.nicknameKey }));
+    const map = new Map<number, string[]>();
+    if (rows.length === 0) return map;
+    const found = await queryRows<{ i: number; id: string }>(
+      db,
+      sql`select r.i, c.id from ${jsonRows(rows, 'i int, full_name text, nick text')}
+        join shared.contacts c on c.archived_at is null and (
+          lower(c.name) = r.full_name
+          or lower(c.first_name || ' ' || c.last_name) = r.full_name
+          or (r.full_name is null and lower(c.nickname) = r.nick))
+        where not exists (
+          select 1 from ${this.#schema}.contacts_source_links l
+          where l.local_contact_id = c.id and l.provider = ${this.#provider}
+            and l.account_id = ${this.#accountId} and l.deleted_at is null)
+        order by r.i, c.created_at, c.id`,
+    );
+    for (const row of found) {
+      const list = map.get(Number(row.i)) ?? [];
+      if (!list.includes(row.id)) list.push(row.id);
+      map.set(Number(row.i), list);
+    }
+    return map;
+  }
+}

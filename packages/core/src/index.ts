@@ -1,0 +1,64 @@
+export { ACTIVITY_TYPES } from './backfill/activity.js';
+export { type DesiredContact, toDesiredContact } from './backfill/desired-contact.js';
+export { type BackfillEngineOptions, ContactBackfillEngine } from './backfill/engine.js';
+export type { SourceRecord, SourcesMetadata } from './backfill/provenance.js';
+export {
+  ContactBackfillResolver,
+  type ExistingLink,
+  type Resolution,
+  type ResolutionStrategy,
+  type ResolverOptions,
+} from './backfill/resolver.js';
+export { addSummaries, type BackfillSummary, emptySummary } from './backfill/summary.js';
+export {
+  ContactsConfig,
+  type ContactsConfigInput,
+  ContactsSyncConfig,
+  parseContactsConfig,
+} from './config.js';
+export { CoreError, type CoreErrorCode } from './errors.js';
+export {
+  CanonicalContact,
+  type CanonicalContactInput,
+  CanonicalGroup,
+  ContactAddress,
+  ContactDate,
+  ContactEmail,
+  ContactOrganization,
+  ContactPhone,
+  ContactPhoto,
+  ContactUrl,
+  ContactUsername,
+} from './model/canonical-contact.js';
+export { ContactBatch, type ParsedContactBatch } from './model/contact-batch.js';
+export { describeContact, formatIssues, parseCanonicalContact } from './model/parse-contact.js';
+export {
+  ContactsProvider,
+  type FullSyncRequest,
+  type IncrementalSyncRequest,
+} from './provider/contacts-provider.js';
+export {
+  PROVIDER_ERROR_CODES,
+  ProviderError,
+  type ProviderErrorCode,
+  type ProviderErrorOptions,
+  toProviderError,
+} from './provider/provider-error.js';
+export { type ProviderFactory, ProviderRegistry } from './provider/registry.js';
+export { runSyncCycle } from './sync/sync-cycle.js';
+export {
+  ContactsSyncStateStore,
+  type SyncState,
+  type SyncStatePatch,
+  type SyncStateStoreOptions,
+} from './sync/sync-state-store.js';
+export type { SyncCycleOptions, SyncCycleResult, SyncMode, SyncProgress } from './sync/sync-types.js';
+export { type Clock, systemClock } from './util/clock.js';
+export { type LogFields, type Logger, silentLogger } from './util/logger.js';
+export {
+  isoCountry,
+  normalizeEmail,
+  normalizePhone,
+  normalizeUsername,
+  normalizeWebsite,
+} from './util/normalize.js';

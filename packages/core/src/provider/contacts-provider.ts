@@ -1,0 +1,49 @@
+import type { CanonicalGroup } from '../model/canonical-contact.js';
+import type { ContactBatch } from '../model/contact-batch.js';
+
+/** Asks a provider for one page of a full sync. */
+export interface FullSyncRequest {
+  /** The page to fetch; absent for the first page. */
+  pageToken?: string | null;
+  signal?: AbortSignal;
+}
+
+/** Asks a provider for one page of the changes since `cursor`. */
+export interface IncrementalSyncRequest {
+  /** The cursor the last completed sync returned (`next_sync_cursor`). Provider-owned format. */
+  cursor: string;
+  pageToken?: string | null;
+  signal?: AbortSignal;
+}
+
+/**
+ * The contract every address-book source implements. The engine drives it one page at a time:
+ * `fullSync({})`, then `fullSync({ pageToken })` while `next_page_token` is set; the last page
+ * carries `next_sync_cursor`. `incrementalSync` does the same from a cursor and returns only
+ * changes, deletions as contacts with `deleted: true`. Failures are {@link ProviderError}s.
+ *
+ * @example
+ * ```ts
+ * class MemoryProvider extends ContactsProvider {
+ *   name() { return 'memory'; }
+ *   async validateCredentials() {}
+ *   async fullSync() { return { contacts: people, next_page_token: null, next_sync_cursor: 'v1' }; }
+ *   async incrementalSync() { return { contacts: [], next_page_token: null, next_sync_cursor: 'v1' }; }
+ *   async listGroups() { return []; }
+ * }
+ * ```
+ */
+export abstract class ContactsProvider {
+  /** Lower-case provider name, the `provider` of source links and sync state (`google`). */
+  abstract name(): string;
+  /** Checks that the credentials work (a token refresh, a cheap request). */
+  abstract validateCredentials(): Promise<void>;
+  /** One page of every contact. */
+  abstract fullSync(request: FullSyncRequest): Promise<ContactBatch>;
+  /** One page of the changes since a cursor. */
+  abstract incrementalSync(request: IncrementalSyncRequest): Promise<ContactBatch>;
+  /** Every group, so labels get names rather than ids. */
+  abstract listGroups(): Promise<CanonicalGroup[]>;
+  /** Releases connections; safe to call twice. */
+  async close(): Promise<void> {}
+}

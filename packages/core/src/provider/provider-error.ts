@@ -1,0 +1,76 @@
+/**
+ * The closed set of failures a provider maps its own errors into, so the engine decides what to
+ * do without knowing the provider:
+ * - `CURSOR_EXPIRED`: drop the cursor and run a full sync at once;
+ * - `AUTH_FAILED`: stop and wait for new credentials (a person must act);
+ * - `RATE_LIMITED`: back off, at least `retryAfterMs` when given;
+ * - `TEMPORARY`: back off and retry later (also the default for anything unrecognised);
+ * - `PERMANENT`: this request will never work as made (a bug or bad configuration);
+ * - `NOT_SUPPORTED`: the provider does not offer this operation.
+ */
+export const PROVIDER_ERROR_CODES = [
+  'CURSOR_EXPIRED',
+  'AUTH_FAILED',
+  'RATE_LIMITED',
+  'TEMPORARY',
+  'PERMANENT',
+  'NOT_SUPPORTED',
+] as const;
+export type ProviderErrorCode = (typeof PROVIDER_ERROR_CODES)[number];
+
+/** Options of a {@link ProviderError}. */
+export interface ProviderErrorOptions {
+  cause?: unknown;
+  /** For `RATE_LIMITED`: how long the source asked to wait. */
+  retryAfterMs?: number;
+  /** The provider's name, for messages and status. */
+  provider?: string;
+}
+
+/**
+ * The error every provider throws across the SDK boundary. Messages are sentences a person can
+ * act on and never contain a secret.
+ *
+ * @example
+ * ```ts
+ * throw new ProviderError('AUTH_FAILED', 'Google refused the refresh token: re-authorise in the dashboard OAuth flow.');
+ * if (error instanceof ProviderError && error.code === 'CURSOR_EXPIRED') { ... }
+ * ```
+ */
+export class ProviderError extends Error {
+  override readonly name = 'ProviderError';
+  readonly retryAfterMs: number | undefined;
+  readonly provider: string | undefined;
+  constructor(
+    readonly code: ProviderErrorCode,
+    message: string,
+    options: ProviderErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterMs = options.retryAfterMs;
+    this.provider = options.provider;
+  }
+
+  /** Whether a later attempt may succeed without a person acting. */
+  get retryable(): boolean {
+    return this.code === 'RATE_LIMITED' || this.code === 'TEMPORARY' || this.code === 'CURSOR_EXPIRED';
+  }
+}
+
+/**
+ * Any thrown value as a {@link ProviderError}. Unknown errors become `TEMPORARY`, so a surprise
+ * never stops syncing for good.
+ *
+ * @example
+ * ```ts
+ * catch (e) { const err = toProviderError(e, 'google'); if (err.code === 'AUTH_FAILED') ... }
+ * ```
+ */
+export function toProviderError(error: unknown, provider?: string): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ProviderError('TEMPORARY', `Unexpected provider failure: ${message}`, {
+    cause: error,
+    provider,
+  });
+}

@@ -1,0 +1,296 @@
+import { randomUUID } from 'node:crypto';
+import { type ContactsDatabase, queryRows } from '@contacts/schema';
+import { sql } from 'drizzle-orm';
+import { ContactBackfillEngine } from '../backfill/engine.js';
+import { toJsonText } from '../backfill/json-rows.js';
+import { addSummaries, emptySummary } from '../backfill/summary.js';
+import { CoreError } from '../errors.js';
+import { ContactBatch, type ParsedContactBatch } from '../model/contact-batch.js';
+import { formatIssues } from '../model/parse-contact.js';
+import type { ContactsProvider } from '../provider/contacts-provider.js';
+import { ProviderError, toProviderError } from '../provider/provider-error.js';
+import { systemClock } from '../util/clock.js';
+import { silentLogger } from '../util/logger.js';
+import { ContactsSyncStateStore } from './sync-state-store.js';
+import type { SyncCycleOptions, SyncCycleResult } from './sync-types.js';
+
+/** Where an interrupted cycle resumes: stored with every page, cleared when the cycle completes. */
+interface Checkpoint {
+  mode: 'full' | 'incremental';
+  pageToken: string;
+  cursor: string | null;
+  /** The provider's own checkpoint for the page, kept for its diagnostics. */
+  provider?: Record<string, unknown> | null;
+}
+
+const RETRY_FAILURES_LIMIT = 1000;
+
+function readCheckpoint(value: Record<string, unknown> | null): Checkpoint | null {
+  if (!value) return null;
+  const { mode, pageToken, cursor } = value;
+  if ((mode !== 'full' && mode !== 'incremental') || typeof pageToken !== 'string') return null;
+  return { mode, pageToken, cursor: typeof cursor === 'string' ? cursor : null };
+}
+
+async function fetchPage(
+  provider: ContactsProvider,
+  mode: 'full' | 'incremental',
+  cursor: string | null,
+  pageToken: string | null,
+  signal: AbortSignal | undefined,
+) {
+  const raw =
+    mode === 'full'
+      ? await provider.fullSync({ pageToken, signal })
+      : await provider.incrementalSync({ cursor: cursor ?? '', pageToken, signal });
+  const parsed = ContactBatch.safeParse(raw);
+  if (!parsed.success) {
+    throw new ProviderError(
+      'TEMPORARY',
+      `Provider ${provider.name()} returned a malformed page: ${formatIssues(parsed.error)}`,
+      {
+        provider: provider.name(),
+      },
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * Runs one sync of one account: full when asked, when there is no cursor, or when the cursor
+ * expired (at once, in the same cycle); incremental otherwise. Pages are applied one at a time,
+ * each in one transaction together with its checkpoint, so a crash resumes after the last
+ * committed page. A completed full sync tombstones the account's links it did not see. Earlier
+ * failed contacts are retried at the end. One cycle per account at a time, across processes and
+ * hosts (a lease in `contacts_sync_state`): a second one fails with `SYNC_IN_PROGRESS`.
+ *
+ * @throws ProviderError from the provider (after recording it as `last_error`), CoreError `SYNC_IN_PROGRESS`.
+ * @example
+ * ```ts
+ * const result = await runSyncCycle({ db, butlerSchema: 'relationship', provider, accountId: 'default' });
+ * console.log(result.mode, result.summary.created);
+ * ```
+ */
+export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycleResult> {
+  const { db, butlerSchema, provider, accountId, signal } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const providerName = provider.name();
+  const owner = options.lockOwner ?? randomUUID();
+  const ttl = options.lockTtlMs ?? 10 * 60_000;
+  const store = new ContactsSyncStateStore({ db, butlerSchema, clock });
+  const started = clock.now().getTime();
+
+  if (!(await store.acquireLease(providerName, accountId, owner, ttl))) {
+    throw new CoreError(
+      'SYNC_IN_PROGRESS',
+      `A sync of ${providerName} (${accountId}) is already running elsewhere; try again when it has finished.`,
+    );
+  }
+  try {
+    const state = await store.load(providerName, accountId);
+    const requested = options.mode ?? 'auto';
+    let checkpoint = requested === 'full' ? null : readCheckpoint(state.checkpoint);
+    let mode: 'full' | 'incremental' =
+      checkpoint?.mode ?? (requested === 'full' || !state.syncCursor ? 'full' : 'incremental');
+    let cursor = checkpoint?.cursor ?? state.syncCursor;
+    let pageToken = checkpoint?.pageToken ?? null;
+    const resumed = checkpoint !== null;
+    let cursorExpired = false;
+    let summary = emptySummary();
+    let pages = 0;
+    let completed = false;
+    let tombstonedUnseen = 0;
+    const seen = new Set<string>();
+
+    const engine = new ContactBackfillEngine({
+      db,
+      butlerSchema,
+      provider: providerName,
+      accountId,
+      clock,
+      logger,
+    });
+    logger.info('contacts_sync_started', { provider: providerName, account_id: accountId, mode, resumed });
+    try {
+      engine.setGroups(await provider.listGroups());
+      while (!signal?.aborted) {
+        let batch: ParsedContactBatch;
+        try {
+          batch = await fetchPage(provider, mode, cursor, pageToken, signal);
+        } catch (error) {
+          const err = toProviderError(error, providerName);
+          if (err.code === 'CURSOR_EXPIRED' && mode === 'incremental') {
+            logger.warn('contacts_sync_cursor_expired', { provider: providerName, account_id: accountId });
+            await store.save(providerName, accountId, {
+              syncCursor: null,
+              cursorIssuedAt: null,
+              checkpoint: null,
+            });
+            cursorExpired = true;
+            mode = 'full';
+            cursor = null;
+            pageToken = null;
+            checkpoint = null;
+            continue;
+          }
+          if (checkpoint && pageToken === checkpoint.pageToken && err.code === 'PERMANENT') {
+            // The page token a crashed cycle left is no longer accepted: start this mode over.
+            logger.warn('contacts_sync_checkpoint_discarded', { provider: providerName, error: err.message });
+            checkpoint = null;
+            pageToken = null;
+            continue;
+          }
+          throw err;
+        }
+        checkpoint = null;
+        if (batch.groups) engine.setGroups(batch.groups);
+        const last = !batch.next_page_token;
+        const now = clock.now();
+        const pageSummary = await db.transaction(async (tx) => {
+          const result = await engine.applyBatchIn(tx, batch.contacts, {
+            seen: mode === 'full' ? seen : undefined,
+          });
+          const txStore = store.withDb(tx);
+          if (last) {
+            await txStore.save(providerName, accountId, {
+              syncCursor: batch.next_sync_cursor ?? (mode === 'incremental' ? cursor : null),
+              ...(mode === 'full'
+                ? { cursorIssuedAt: now, lastFullSyncAt: now }
+                : { lastIncrementalSyncAt: now }),
+              lastSuccessAt: now,
+              lastError: null,
+              checkpoint: null,
+            });
+          } else {
+            const next: Checkpoint = {
+              mode,
+              pageToken: batch.next_page_token!,
+              cursor,
+              provider: batch.checkpoint ?? null,
+            };
+            await txStore.save(providerName, accountId, { checkpoint: { ...next } });
+          }
+          await txStore.acquireLease(providerName, accountId, owner, ttl);
+          return result;
+        });
+        pages += 1;
+        summary = addSummaries(summary, pageSummary);
+        options.onProgress?.({ mode, page: pages, summary });
+        logger.debug('contacts_sync_page', { provider: providerName, page: pages, ...pageSummary });
+        if (last) {
+          completed = true;
+          break;
+        }
+        pageToken = batch.next_page_token!;
+      }
+      if (completed && mode === 'full') {
+        if (resumed) {
+          logger.info('contacts_sync_unseen_check_skipped', {
+            provider: providerName,
+            reason: 'resumed full sync',
+          });
+        } else {
+          tombstonedUnseen = await tombstoneUnseen(
+            db,
+            butlerSchema,
+            providerName,
+            accountId,
+            seen,
+            clock.now(),
+          );
+          summary.deleted += tombstonedUnseen;
+        }
+      }
+      if (completed)
+        summary = addSummaries(
+          summary,
+          await retryFailures(db, butlerSchema, engine, providerName, accountId, seen),
+        );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await store.save(providerName, accountId, { lastError: message.slice(0, 2000) });
+      logger.error('contacts_sync_failed', { provider: providerName, account_id: accountId, error: message });
+      throw error;
+    }
+    const durationMs = clock.now().getTime() - started;
+    logger.info('contacts_sync_finished', {
+      provider: providerName,
+      account_id: accountId,
+      mode,
+      completed,
+      pages,
+      durationMs,
+      ...summary,
+    });
+    return {
+      provider: providerName,
+      accountId,
+      mode,
+      summary,
+      pages,
+      cursorExpired,
+      resumed,
+      completed,
+      tombstonedUnseen,
+      durationMs,
+    };
+  } finally {
+    await store.releaseLease(providerName, accountId, owner);
+  }
+}
+
+/** A completed full sync saw every live contact: links it did not see were deleted at the source. */
+async function tombstoneUnseen(
+  db: ContactsDatabase,
+  butlerSchema: string,
+  provider: string,
+  accountId: string,
+  seen: Set<string>,
+  now: Date,
+): Promise<number> {
+  const s = sql.identifier(butlerSchema);
+  const at = now.toISOString();
+  const where = `${provider} (${accountId})`;
+  const rows = await queryRows<{ n: number }>(
+    db,
+    sql`with gone as (
+        update ${s}.contacts_source_links l set deleted_at = ${at}::timestamptz
+        where l.provider = ${provider} and l.account_id = ${accountId} and l.deleted_at is null
+          and l.external_contact_id not in (select x.id from jsonb_array_elements_text(${toJsonText([...seen])}::text::jsonb) as x(id))
+        returning l.external_contact_id, l.local_contact_id),
+      logged as (
+        insert into ${s}.activity_feed (contact_id, type, description, details, created_at)
+        select g.local_contact_id, 'contact_sync_deleted_source',
+          c.name || ${` was deleted in ${where}; the contact is kept here.`},
+          jsonb_build_object('provider', ${provider}::text, 'account_id', ${accountId}::text, 'external_id', g.external_contact_id, 'reason', 'not seen by a full sync'),
+          ${at}::timestamptz
+        from gone g join shared.contacts c on c.id = g.local_contact_id
+        returning 1)
+      select (select count(*) from gone)::int as n`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Applies again the contacts that failed in earlier cycles and were not seen in this one. */
+async function retryFailures(
+  db: ContactsDatabase,
+  butlerSchema: string,
+  engine: ContactBackfillEngine,
+  provider: string,
+  accountId: string,
+  seen: Set<string>,
+) {
+  const s = sql.identifier(butlerSchema);
+  const rows = await queryRows<{ id: string; raw: string | null }>(
+    db,
+    sql`select external_contact_id as id, raw::text as raw from ${s}.contacts_sync_failures
+      where provider = ${provider} and account_id = ${accountId} and raw is not null
+      order by last_failed_at limit ${RETRY_FAILURES_LIMIT}`,
+  );
+  const payloads = rows.filter((r) => !seen.has(r.id) && r.raw).map((r) => JSON.parse(r.raw!) as unknown);
+  if (payloads.length === 0) return emptySummary();
+  const result = await engine.applyBatch(payloads);
+  // Retries are not new fetches.
+  return { ...result, fetched: 0 };
+}

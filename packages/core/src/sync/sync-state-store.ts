@@ -1,0 +1,196 @@
+import { butlerTables, type ContactsDatabase, queryRows } from '@contacts/schema';
+import { and, eq, sql } from 'drizzle-orm';
+import { type Clock, systemClock } from '../util/clock.js';
+
+/**
+ * The sync state of one (provider, account), as `contacts_sync_state` holds it, plus the
+ * contact count (live source links) and the number of contacts waiting in the failure table.
+ */
+export interface SyncState {
+  provider: string;
+  accountId: string;
+  syncCursor: string | null;
+  cursorIssuedAt: Date | null;
+  lastFullSyncAt: Date | null;
+  lastIncrementalSyncAt: Date | null;
+  lastSuccessAt: Date | null;
+  lastError: string | null;
+  /** Where an interrupted sync resumes: `{ mode, pageToken, ... }`; null when none is in flight. */
+  checkpoint: Record<string, unknown> | null;
+  contactCount: number;
+  failedContacts: number;
+  updatedAt: Date | null;
+}
+
+/** The fields {@link ContactsSyncStateStore.save} may change. */
+export type SyncStatePatch = Partial<
+  Pick<
+    SyncState,
+    | 'syncCursor'
+    | 'cursorIssuedAt'
+    | 'lastFullSyncAt'
+    | 'lastIncrementalSyncAt'
+    | 'lastSuccessAt'
+    | 'lastError'
+    | 'checkpoint'
+  >
+>;
+
+/** Options of {@link ContactsSyncStateStore}. */
+export interface SyncStateStoreOptions {
+  db: ContactsDatabase;
+  butlerSchema: string;
+  clock?: Clock;
+}
+
+/**
+ * Loads and saves sync state per provider and account in `contacts_sync_state`. Pass a
+ * transaction as `db` (see {@link ContactsSyncStateStore.withDb}) to save a checkpoint together
+ * with the page it belongs to.
+ *
+ * @example
+ * ```ts
+ * const store = new ContactsSyncStateStore({ db, butlerSchema: 'relationship' });
+ * await store.save('google', 'default', { syncCursor: 'tok', cursorIssuedAt: new Date() });
+ * const state = await store.load('google', 'default'); // { syncCursor: 'tok', contactCount: 0, ... }
+ * ```
+ */
+export class ContactsSyncStateStore {
+  readonly #db: ContactsDatabase;
+  readonly #butlerSchema: string;
+  readonly #clock: Clock;
+  readonly #tables;
+
+  constructor(options: SyncStateStoreOptions) {
+    this.#db = options.db;
+    this.#butlerSchema = options.butlerSchema;
+    this.#clock = options.clock ?? systemClock;
+    this.#tables = butlerTables(options.butlerSchema);
+  }
+
+  /** The same store on another connection or transaction. */
+  withDb(db: ContactsDatabase): ContactsSyncStateStore {
+    return new ContactsSyncStateStore({ db, butlerSchema: this.#butlerSchema, clock: this.#clock });
+  }
+
+  /** The state of one account; a never-synced account has nulls and zero counts. */
+  async load(provider: string, accountId: string): Promise<SyncState> {
+    const [state] = await this.list({ provider, accountId });
+    return state ?? emptyState(provider, accountId);
+  }
+
+  /** Every account with state, optionally of one provider. */
+  async list(filter: { provider?: string; accountId?: string } = {}): Promise<SyncState[]> {
+    const schema = sql.identifier(this.#butlerSchema);
+    const rows = await queryRows<Record<string, unknown>>(
+      this.#db,
+      sql`select s.provider, s.account_id, s.sync_cursor, s.cursor_issued_at, s.last_full_sync_at,
+          s.last_incremental_sync_at, s.last_success_at, s.last_error, s.checkpoint::text as checkpoint, s.updated_at,
+          (select count(*) from ${schema}.contacts_source_links l
+            where l.provider = s.provider and l.account_id = s.account_id and l.deleted_at is null)::int as contact_count,
+          (select count(*) from ${schema}.contacts_sync_failures f
+            where f.provider = s.provider and f.account_id = s.account_id)::int as failed_contacts
+        from ${schema}.contacts_sync_state s
+        where (${filter.provider ?? null}::text is null or s.provider = ${filter.provider ?? null})
+          and (${filter.accountId ?? null}::text is null or s.account_id = ${filter.accountId ?? null})
+        order by s.provider, s.account_id`,
+    );
+    return rows.map(toState);
+  }
+
+  /** Writes the given fields (others keep their value), creating the row when needed. */
+  async save(provider: string, accountId: string, patch: SyncStatePatch): Promise<void> {
+    const t = this.#tables.contactsSyncState;
+    const now = this.#clock.now();
+    const values: Record<string, unknown> = {};
+    for (const key of Object.keys(patch) as (keyof SyncStatePatch)[]) {
+      if (patch[key] !== undefined) values[key] = patch[key];
+    }
+    await this.#db
+      .insert(t)
+      .values({ provider, accountId, ...values, updatedAt: now })
+      .onConflictDoUpdate({ target: [t.provider, t.accountId], set: { ...values, updatedAt: now } });
+  }
+
+  /**
+   * Takes or renews the account's sync lease for `ttlMs`. True when `owner` holds it now; false
+   * when another owner holds an unexpired lease. Works across processes and hosts.
+   */
+  async acquireLease(provider: string, accountId: string, owner: string, ttlMs: number): Promise<boolean> {
+    const t = this.#tables.contactsSyncState;
+    const now = this.#clock.now();
+    const expires = new Date(now.getTime() + ttlMs);
+    await this.#db.insert(t).values({ provider, accountId }).onConflictDoNothing();
+    const taken = await this.#db
+      .update(t)
+      .set({ lockOwner: owner, lockExpiresAt: expires })
+      .where(
+        and(
+          eq(t.provider, provider),
+          eq(t.accountId, accountId),
+          sql`(${t.lockOwner} is null or ${t.lockOwner} = ${owner} or ${t.lockExpiresAt} < ${now.toISOString()}::timestamptz)`,
+        ),
+      )
+      .returning({ owner: t.lockOwner });
+    return taken.length === 1;
+  }
+
+  /** Gives the lease back, if `owner` holds it. */
+  async releaseLease(provider: string, accountId: string, owner: string): Promise<void> {
+    const t = this.#tables.contactsSyncState;
+    await this.#db
+      .update(t)
+      .set({ lockOwner: null, lockExpiresAt: null })
+      .where(and(eq(t.provider, provider), eq(t.accountId, accountId), eq(t.lockOwner, owner)));
+  }
+
+  /** Who holds the lease now, or null. */
+  async leaseHolder(provider: string, accountId: string): Promise<string | null> {
+    const t = this.#tables.contactsSyncState;
+    const now = this.#clock.now();
+    const rows = await this.#db
+      .select({ owner: t.lockOwner, expires: t.lockExpiresAt })
+      .from(t)
+      .where(and(eq(t.provider, provider), eq(t.accountId, accountId)));
+    const row = rows[0];
+    return row?.owner && row.expires && row.expires > now ? row.owner : null;
+  }
+}
+
+function emptyState(provider: string, accountId: string): SyncState {
+  return {
+    provider,
+    accountId,
+    syncCursor: null,
+    cursorIssuedAt: null,
+    lastFullSyncAt: null,
+    lastIncrementalSyncAt: null,
+    lastSuccessAt: null,
+    lastError: null,
+    checkpoint: null,
+    contactCount: 0,
+    failedContacts: 0,
+    updatedAt: null,
+  };
+}
+
+const date = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
+
+function toState(row: Record<string, unknown>): SyncState {
+  return {
+    provider: String(row.provider),
+    accountId: String(row.account_id),
+    syncCursor: (row.sync_cursor as string | null) ?? null,
+    cursorIssuedAt: date(row.cursor_issued_at),
+    lastFullSyncAt: date(row.last_full_sync_at),
+    lastIncrementalSyncAt: date(row.last_incremental_sync_at),
+    lastSuccessAt: date(row.last_success_at),
+    lastError: (row.last_error as string | null) ?? null,
+    // Read as text and parsed here: the two drivers return jsonb differently.
+    checkpoint:
+      row.checkpoint == null ? null : (JSON.parse(String(row.checkpoint)) as Record<string, unknown>),
+    contactCount: Number(row.contact_count ?? 0),
+    failedContacts: Number(row.failed_contacts ?? 0),
+    updatedAt: date(row.updated_at),
+  };
+}
