@@ -1,0 +1,1 @@
+export { MemoryAddressBook, MemoryContactsProvider, type MemoryPerson } from './memory-provider.js';

@@ -1,0 +1,6 @@
+export {
+  type ConformanceFixture,
+  type ConformanceOptions,
+  collectPages,
+  describeProviderConformance,
+} from './conformance.js';
