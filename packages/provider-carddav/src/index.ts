@@ -1,0 +1,1 @@
+export { CardDavContactsProvider, type CardDavProviderOptions } from './carddav-contacts-provider.js';

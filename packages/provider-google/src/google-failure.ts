@@ -1,0 +1,100 @@
+import { record, records, text } from './read-json.js';
+
+/**
+ * What a failed call to Google said, read out of the thrown `GaxiosError` (or any other value)
+ * into plain data without its request config: that config holds the bearer token and, for the
+ * token endpoint, the client secret and refresh token, so the original error never travels on.
+ */
+export interface GoogleFailure {
+  /** HTTP status; null when no response arrived (network error, timeout). */
+  status: number | null;
+  /** `error.status` of a Google API error body, e.g. `FAILED_PRECONDITION`. */
+  apiStatus: string | null;
+  /** `ErrorInfo` reasons of `error.details[]`, then legacy `error.errors[].reason`. */
+  reasons: string[];
+  /** Google's `error.message`, or the error's own message. Not redacted yet. */
+  message: string;
+  /** An OAuth token endpoint error code (`invalid_grant`), with its description. */
+  oauthError: string | null;
+  oauthDescription: string | null;
+  /** The raw `Retry-After` header. */
+  retryAfter: string | null;
+  /** A network-level code: `ECONNRESET`, `TimeoutError`, ... */
+  networkCode: string | null;
+  /** The 2xx body could not be read as the expected JSON. */
+  malformed: boolean;
+  /** The HTTP client raised it (a request was made), rather than code of ours. */
+  transport: boolean;
+}
+
+/**
+ * Thrown by the provider itself when Google answered 2xx with a body it cannot use (not JSON,
+ * wrong shape, a last page without a sync token): retried like a 5xx.
+ *
+ * @example
+ * ```ts
+ * throw new MalformedResponseError('connections.list returned a body that is not a JSON object.');
+ * ```
+ */
+export class MalformedResponseError extends Error {
+  override readonly name = 'MalformedResponseError';
+}
+
+function header(headers: unknown, name: string): string | null {
+  if (!headers || typeof headers !== 'object') return null;
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name);
+  const value =
+    (headers as Record<string, unknown>)[name] ?? (headers as Record<string, unknown>)[name.toLowerCase()];
+  return typeof value === 'string' ? value : null;
+}
+
+function networkCode(error: unknown): string | null {
+  // undici wraps socket errors: TypeError('fetch failed') with the ECONNRESET error as its cause.
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== '') return code;
+    const name = (current as { name?: unknown }).name;
+    if (name === 'TimeoutError' || name === 'AbortError') return name;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/**
+ * Reads any thrown value into a {@link GoogleFailure}.
+ *
+ * @example
+ * ```ts
+ * const failure = readGoogleFailure(gaxiosError);
+ * failure.status; // 400
+ * failure.reasons; // ['EXPIRED_SYNC_TOKEN']
+ * ```
+ */
+export function readGoogleFailure(error: unknown): GoogleFailure {
+  const response = record((error as { response?: unknown } | null)?.response);
+  const status = typeof response?.status === 'number' ? response.status : null;
+  const data = response?.data;
+  const body = record(data);
+  const apiError = record(body?.error);
+  const reasons = [
+    ...records(apiError?.details).map((detail) => text(detail.reason)),
+    ...records(apiError?.errors).map((entry) => text(entry.reason)),
+  ].filter((reason): reason is string => reason !== null);
+  const oauthError = typeof body?.error === 'string' ? body.error : null;
+  const ownMessage = error instanceof Error ? error.message : String(error);
+  return {
+    status,
+    apiStatus: text(apiError?.status),
+    reasons,
+    message:
+      text(apiError?.message) ??
+      (typeof data === 'string' && status !== null ? data.slice(0, 200) : ownMessage),
+    oauthError,
+    oauthDescription: text(body?.error_description),
+    retryAfter: header(response?.headers, 'retry-after'),
+    networkCode: status === null ? networkCode(error) : null,
+    malformed: error instanceof MalformedResponseError,
+    transport: record((error as { config?: unknown } | null)?.config) !== null,
+  };
+}

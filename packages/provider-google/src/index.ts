@@ -1,0 +1,6 @@
+export { type GoogleCheckpoint, GoogleContactsProvider } from './google-contacts-provider.js';
+export { type GoogleStream, OTHER_CONTACTS_READ_MASK, PERSON_FIELDS } from './google-fields.js';
+export { normalizeGroup } from './normalize-group.js';
+export { type NormalizePersonOptions, normalizePerson } from './normalize-person.js';
+export type { GoogleProviderOptions } from './options.js';
+export { decodeSyncCursor, encodeSyncCursor, type GoogleSyncTokens } from './sync-cursor.js';

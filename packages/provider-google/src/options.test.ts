@@ -1,0 +1,59 @@
+import { ProviderError } from '@contacts/core';
+import { describe, expect, it } from 'vitest';
+import { type GoogleProviderOptions, resolveGoogleOptions } from './options.js';
+
+const credentials = {
+  clientId: 'client-id',
+  clientSecret: 'GOCSPX-very-secret',
+  refreshToken: '1//refresh-secret-token',
+};
+
+describe('resolveGoogleOptions', () => {
+  it('applies the defaults', () => {
+    const options = resolveGoogleOptions(credentials);
+    expect(options).toMatchObject({
+      rootUrl: 'https://people.googleapis.com/',
+      tokenUrl: 'https://oauth2.googleapis.com/token',
+      includeOtherContacts: false,
+      pageSize: 1000,
+      retry: { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 60_000 },
+    });
+    expect(options.retry.maxTotalMs).toBeUndefined();
+    expect(typeof options.sleep).toBe('function');
+  });
+
+  it('adds the trailing slash a rootUrl needs', () => {
+    expect(resolveGoogleOptions({ ...credentials, rootUrl: 'http://127.0.0.1:4010' }).rootUrl).toBe(
+      'http://127.0.0.1:4010/',
+    );
+  });
+
+  it('names every bad option and never shows a secret', () => {
+    const bad = {
+      ...credentials,
+      clientSecret: '',
+      pageSize: 5000,
+      tokenUrl: 'ftp://x',
+      retry: { maxAttempts: 0 },
+      sleep: 'soon',
+    } as unknown as GoogleProviderOptions;
+    let error: unknown;
+    try {
+      resolveGoogleOptions(bad);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ProviderError);
+    const message = (error as ProviderError).message;
+    expect((error as ProviderError).code).toBe('PERMANENT');
+    for (const name of ['clientSecret', 'pageSize', 'tokenUrl', 'retry.maxAttempts', 'sleep'])
+      expect(message).toContain(name);
+    expect(message).not.toContain(credentials.refreshToken);
+    expect(message).not.toContain('GOCSPX');
+  });
+
+  it('refuses a missing refresh token by name', () => {
+    const { refreshToken: _omitted, ...rest } = credentials;
+    expect(() => resolveGoogleOptions(rest as GoogleProviderOptions)).toThrow(/refreshToken/);
+  });
+});

@@ -1,0 +1,62 @@
+import { people, type people_v1 } from '@googleapis/people';
+import { OAuth2Client } from 'google-auth-library';
+
+/** What {@link createPeopleClient} needs. */
+export interface PeopleClientOptions {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  rootUrl: string;
+  tokenUrl: string;
+  requestTimeoutMs: number;
+}
+
+/** The People API client and the OAuth client behind it. */
+export interface PeopleClient {
+  api: people_v1.People;
+  auth: OAuth2Client;
+}
+
+/**
+ * The real `@googleapis/people` client on an `OAuth2Client` that refreshes its access token at
+ * `tokenUrl`, with every gaxios retry switched off. gaxios retries 3 times within ~2 s and
+ * ignores `Retry-After`, both for API calls and for token refreshes (google-auth-library turns
+ * them on per request); `callWithRetry` does quota-aware retries instead, so the interceptor
+ * below strips the per-request retry config of every request this client sends.
+ *
+ * @example
+ * ```ts
+ * const { api } = createPeopleClient({ clientId, clientSecret, refreshToken, rootUrl: emulator.url, tokenUrl: emulator.tokenUrl, requestTimeoutMs: 60_000 });
+ * const res = await api.people.connections.list({ resourceName: 'people/me', personFields: 'names' });
+ * ```
+ */
+export function createPeopleClient(options: PeopleClientOptions): PeopleClient {
+  const auth = new OAuth2Client({
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    endpoints: { oauth2TokenUrl: options.tokenUrl },
+    transporterOptions: { timeout: options.requestTimeoutMs },
+    // A 401 (or 403) first gets one token refresh and one more try: an access token revoked on its
+    // own is no reason to stop syncing, and a revoked refresh token then shows as invalid_grant.
+    forceRefreshOnFailure: true,
+  });
+  auth.setCredentials({ refresh_token: options.refreshToken });
+  auth.transporter.interceptors.request.add({
+    resolved: async (config) => {
+      config.retry = false;
+      config.retryConfig = { retry: 0 };
+      return config;
+    },
+  });
+  // googleapis-common types `auth` with its own google-auth-library copy (10.5.0); ours is 10.9.1.
+  // At run time it only calls `auth.request()`, which both versions share.
+  const clientAuth = auth as unknown as people_v1.Options['auth'];
+  const api = people({
+    version: 'v1',
+    auth: clientAuth,
+    rootUrl: options.rootUrl,
+    retry: false,
+    timeout: options.requestTimeoutMs,
+  });
+  return { api, auth };
+}
