@@ -61,4 +61,5 @@ export {
   normalizePhone,
   normalizeUsername,
   normalizeWebsite,
+  phoneE164,
 } from './util/normalize.js';

@@ -1,5 +1,4 @@
-import type { CountryCode } from 'libphonenumber-js/min';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
@@ -16,9 +15,35 @@ export function normalizeEmail(value: string): string {
 }
 
 /**
- * The form a phone is compared by: E.164 when it can be derived (the source's own E.164 first,
- * then libphonenumber with the contact's country), else its digits with a leading `+` if typed.
- * Storing as typed but matching as E.164 is what made earlier phone matching miss.
+ * The E.164 form of a phone number, or null: the source's own E.164 when valid, else derived from
+ * the typed value with libphonenumber's full metadata, reading national numbers in
+ * `defaultCountry` (ISO alpha-2, e.g. the contact's primary address country). A wrong E.164 is
+ * worse than none, because phones are matched by it. The one rule every provider and the engine use.
+ *
+ * @example
+ * ```ts
+ * phoneE164('(303) 828-8765', '+13038288765', null); // '+13038288765'
+ * phoneE164('030 901820', null, 'DE'); // '+4930901820'
+ * phoneE164('030 901820', null, null); // null (no country to read it in)
+ * ```
+ */
+export function phoneE164(
+  value: string,
+  e164?: string | null,
+  defaultCountry?: string | null,
+): string | null {
+  const given = e164?.trim();
+  if (given && E164.test(given)) return given;
+  const country =
+    defaultCountry && isSupportedCountry(defaultCountry) ? (defaultCountry as CountryCode) : undefined;
+  const parsed = parsePhoneNumberFromString(value.trim(), country);
+  return parsed?.isValid() ? parsed.number : null;
+}
+
+/**
+ * The form a phone is compared by: its E.164 form ({@link phoneE164}) when one can be derived,
+ * else its digits with a leading `+` if typed. Storing as typed but matching as E.164 is what
+ * made earlier phone matching miss.
  *
  * @example
  * ```ts
@@ -28,13 +53,9 @@ export function normalizeEmail(value: string): string {
  * ```
  */
 export function normalizePhone(value: string, e164?: string | null, defaultCountry?: string | null): string {
-  if (e164 && E164.test(e164)) return e164;
+  const derived = phoneE164(value, e164, defaultCountry);
+  if (derived) return derived;
   const trimmed = value.trim();
-  if (E164.test(trimmed)) return trimmed;
-  const country =
-    defaultCountry && /^[A-Z]{2}$/.test(defaultCountry) ? (defaultCountry as CountryCode) : undefined;
-  const parsed = parsePhoneNumberFromString(trimmed, country);
-  if (parsed?.isValid()) return parsed.number;
   const digits = trimmed.replace(/\D/g, '');
   return trimmed.startsWith('+') ? `+${digits}` : digits;
 }
