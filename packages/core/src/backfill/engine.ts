@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ContactsDatabase } from '@contacts/schema';
-import { sql } from 'drizzle-orm';
+import { DrizzleQueryError, sql } from 'drizzle-orm';
+import { CoreError } from '../errors.js';
 import type { CanonicalContact, CanonicalGroup } from '../model/canonical-contact.js';
 import { describeContact, parseCanonicalContact } from '../model/parse-contact.js';
 import type { ContactsProvider } from '../provider/contacts-provider.js';
@@ -119,12 +120,40 @@ export class ContactBackfillEngine {
           desired: toDesiredContact(contact, this.#groups),
         });
       } catch (error) {
-        failures.push(this.#failure(input, error));
+        // Still seen: a contact that arrives malformed was not deleted at the source. Its failure
+        // key (`invalid:<hash>` when it has no id) is seen too, so the cycle's retry skips it.
+        const id = (input as { external_id?: unknown } | null)?.external_id;
+        if (typeof id === 'string' && id !== '') options.seen?.add(id);
+        const failure = this.#failure(input, error);
+        options.seen?.add(failure.external_contact_id);
+        failures.push(failure);
       }
     });
     summary.skipped += contacts.length - failures.length - byId.size;
-    await tx.execute(sql`select pg_advisory_xact_lock(${IDENTITY_LOCK_KEY}::bigint)`);
-    const parsed = [...byId.values()];
+    // An unchanged contact (same etag as its live link) costs no write; a page of nothing else
+    // costs this one query: no identity lock, no savepoint.
+    const links =
+      byId.size > 0
+        ? await this.#resolver.links(
+            tx,
+            [...byId.values()].map((p) => p.desired),
+          )
+        : null;
+    const parsed = [...byId.values()].filter((p) => {
+      const link = links?.get(p.desired.externalId);
+      const unchanged =
+        !p.desired.deleted &&
+        link !== undefined &&
+        !link.deleted &&
+        link.localContactId !== null &&
+        link.etag !== null &&
+        link.etag === p.desired.etag;
+      if (unchanged) summary.skipped += 1;
+      return !unchanged;
+    });
+    if (parsed.length > 0) {
+      await tx.execute(sql`select pg_advisory_xact_lock(${IDENTITY_LOCK_KEY}::bigint)`);
+    }
     const pageSummary = await this.#applyIsolated(tx, parsed, failures);
     for (const key of Object.keys(summary) as (keyof BackfillSummary)[]) summary[key] += pageSummary[key];
     if (failures.length > 0) {
@@ -299,10 +328,9 @@ export class ContactBackfillEngine {
 
   #failure(input: unknown, error: unknown): FailureWrite {
     const id = describeContact(input);
-    const message = error instanceof Error ? error.message : String(error);
     return {
       external_contact_id: id === '(without external_id)' ? `invalid:${hashOf(input)}` : id,
-      error: message.slice(0, 2000),
+      error: failureMessage(id, error).slice(0, 2000),
       raw: input ?? null,
     };
   }
@@ -341,6 +369,24 @@ function emptyWrites(): PageWrites {
     failures: [],
     clearedFailures: [],
   };
+}
+
+/**
+ * A sentence a person can read in the failure table and the status. drizzle wraps a driver error
+ * in a DrizzleQueryError whose message is the whole statement with its parameters (for a page:
+ * other contacts' data, kilobytes of it); what is kept is the database's own reason and SQLSTATE.
+ */
+function failureMessage(id: string, error: unknown): string {
+  let cause = error;
+  while (cause instanceof DrizzleQueryError) {
+    if (cause.cause === undefined) return `Could not apply contact ${id}: the database refused it.`;
+    cause = cause.cause;
+  }
+  if (cause instanceof CoreError) return cause.message; // validation: already names contact and field
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const code = (cause as { code?: unknown } | null)?.code;
+  const state = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? ` (SQLSTATE ${code})` : '';
+  return `Could not apply contact ${id}: ${message}${state}`;
 }
 
 function hashOf(input: unknown): string {

@@ -77,6 +77,23 @@ function othersContribute(
   return keys;
 }
 
+/** The value another source record (not `self`) last wrote to `field`, in a stable order. */
+function valueOfAnotherSource(
+  sources: SourcesMetadata,
+  self: SourceRecord | undefined,
+  field: ScalarField,
+): string | null {
+  for (const key of Object.keys(sources).sort()) {
+    const bySource = sources[key] ?? {};
+    for (const id of Object.keys(bySource).sort()) {
+      const record = bySource[id];
+      const value = record?.fields?.[field];
+      if (record !== self && value != null && value !== '') return value;
+    }
+  }
+  return null;
+}
+
 function syncChildren<T extends { key: string }>(
   current: Map<string, T>,
   desired: T[],
@@ -86,11 +103,18 @@ function syncChildren<T extends { key: string }>(
   kind: string,
 ): string[] {
   const next = new Set(desired.map((d) => d.key));
+  const claimed = new Set(previous);
+  const contributed: string[] = [];
   for (const item of desired) {
     if (!current.has(item.key)) {
       current.set(item.key, item);
       outcome.added.push(`${kind}:${item.key}`);
+      contributed.push(item.key);
+    } else if (claimed.has(item.key) || othersKeys.has(item.key)) {
+      contributed.push(item.key);
     }
+    // Otherwise a person had this value before the source brought it: it stays theirs, so the
+    // source dropping it later does not remove it.
   }
   // Only what this source contributed and no longer has goes; a person's additions stay.
   for (const key of previous ?? []) {
@@ -99,7 +123,7 @@ function syncChildren<T extends { key: string }>(
       outcome.removed.push(`${kind}:${key}`);
     }
   }
-  return [...next];
+  return contributed;
 }
 
 /**
@@ -112,7 +136,8 @@ export function applySourceContact(
   sourceKey: string,
 ): ApplyOutcome {
   const sources = sourcesOf(state);
-  const bySource = (sources[sourceKey] ??= {});
+  sources[sourceKey] ??= {};
+  const bySource = sources[sourceKey];
   let previous = bySource[desired.externalId];
   for (const oldId of desired.previousIds) {
     if (!previous && bySource[oldId]) previous = bySource[oldId];
@@ -127,8 +152,12 @@ export function applySourceContact(
     const last = previous?.fields[field];
     const owned = empty(current) || (previous !== undefined && current === last);
     if (owned) {
-      if (next !== current && !(empty(next) && field === 'name')) {
-        state.fields[field] = next;
+      // A source that no longer has a value hands the field to another source that has one
+      // rather than emptying it: an empty field is every source's to fill, so emptying it would
+      // only have the next application of that other source fill it again (not idempotent).
+      const value = empty(next) ? (valueOfAnotherSource(sources, previous, field) ?? next) : next;
+      if (value !== current && !(empty(value) && field === 'name')) {
+        state.fields[field] = value;
         outcome.changedFields.push(field);
       }
     } else if (next !== current && next !== last && !empty(next)) {

@@ -79,7 +79,7 @@ export class ContactBackfillResolver {
   }
 
   async resolve(db: ContactsDatabase, contacts: readonly DesiredContact[]): Promise<Map<string, Resolution>> {
-    const links = await this.#links(db, contacts);
+    const links = await this.links(db, contacts);
     const result = new Map<string, Resolution>();
     const pending: number[] = [];
     contacts.forEach((c, i) => {
@@ -119,6 +119,25 @@ export class ContactBackfillResolver {
       roots.set(root, [...(roots.get(root) ?? []), i]);
     }
 
+    // Contacts of this page that are already linked bring their new emails and phones along: a
+    // new contact sharing one joins that person, as it would had they come in an earlier page.
+    const inPage = new Map<string, { id: string; rank: number }>();
+    contacts.forEach((c) => {
+      const contactId = result.get(c.externalId)?.contactId;
+      if (c.deleted || !contactId) return;
+      const keys = new Set([
+        ...c.emailKeys.map((e) => `email|${e}`),
+        ...c.phoneKeys.map((p) => `phone|${p}`),
+      ]);
+      for (const info of c.info) {
+        if (!keys.has(info.key) || inPage.has(info.key)) continue;
+        inPage.set(info.key, {
+          id: contactId,
+          rank: (info.type === 'email' ? 0 : PHONE_RANK) + (info.primary ? 0 : 1),
+        });
+      }
+    });
+
     const byKey = await this.#matchKeys(db, [...owner.keys()]);
     const unmatched: number[] = [];
     for (const [root, members] of roots) {
@@ -127,7 +146,8 @@ export class ContactBackfillResolver {
         const c = contacts[i]!;
         const keys = [...c.emailKeys.map((e) => `email|${e}`), ...c.phoneKeys.map((p) => `phone|${p}`)];
         for (const key of keys) {
-          for (const m of byKey.get(key) ?? []) {
+          const page = inPage.get(key);
+          for (const m of [...(byKey.get(key) ?? []), ...(page ? [page] : [])]) {
             if (!best || m.rank < best.rank) best = m;
           }
         }
@@ -180,10 +200,8 @@ export class ContactBackfillResolver {
     });
   }
 
-  async #links(
-    db: ContactsDatabase,
-    contacts: readonly DesiredContact[],
-  ): Promise<Map<string, ExistingLink>> {
+  /** The source links of a page's contacts, by their current and previous ids: one query. */
+  async links(db: ContactsDatabase, contacts: readonly DesiredContact[]): Promise<Map<string, ExistingLink>> {
     const ids = [...new Set(contacts.flatMap((c) => [c.externalId, ...c.previousIds]))];
     const rows = await queryRows<{
       id: string;

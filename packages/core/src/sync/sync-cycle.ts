@@ -148,9 +148,9 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
         const last = !batch.next_page_token;
         const now = clock.now();
         const pageSummary = await db.transaction(async (tx) => {
-          const result = await engine.applyBatchIn(tx, batch.contacts, {
-            seen: mode === 'full' ? seen : undefined,
-          });
+          // `seen` serves the unseen-link check after a full sync and keeps this cycle's own
+          // failures out of the retry at its end.
+          const result = await engine.applyBatchIn(tx, batch.contacts, { seen });
           const txStore = store.withDb(tx);
           if (last) {
             await txStore.save(providerName, accountId, {
@@ -240,7 +240,11 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
   }
 }
 
-/** A completed full sync saw every live contact: links it did not see were deleted at the source. */
+/**
+ * A completed full sync saw every live contact: links it did not see were deleted at the source,
+ * and so were the failed contacts it did not see (retrying their old payload would bring back
+ * a person the source deleted).
+ */
 async function tombstoneUnseen(
   db: ContactsDatabase,
   butlerSchema: string,
@@ -254,11 +258,18 @@ async function tombstoneUnseen(
   const where = `${provider} (${accountId})`;
   const rows = await queryRows<{ n: number }>(
     db,
-    sql`with gone as (
+    sql`with seen as materialized (
+        select x.id from jsonb_array_elements_text(${toJsonText([...seen])}::text::jsonb) as x(id)),
+      gone as (
         update ${s}.contacts_source_links l set deleted_at = ${at}::timestamptz
         where l.provider = ${provider} and l.account_id = ${accountId} and l.deleted_at is null
-          and l.external_contact_id not in (select x.id from jsonb_array_elements_text(${toJsonText([...seen])}::text::jsonb) as x(id))
+          and l.external_contact_id not in (select id from seen)
         returning l.external_contact_id, l.local_contact_id),
+      dropped as (
+        delete from ${s}.contacts_sync_failures f
+        where f.provider = ${provider} and f.account_id = ${accountId}
+          and f.external_contact_id not in (select id from seen)
+        returning 1),
       logged as (
         insert into ${s}.activity_feed (contact_id, type, description, details, created_at)
         select g.local_contact_id, 'contact_sync_deleted_source',

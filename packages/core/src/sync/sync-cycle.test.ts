@@ -1,0 +1,321 @@
+import { randomBytes } from 'node:crypto';
+import { butlerTables, contacts, queryRows } from '@contacts/schema';
+import { describeDatabase } from '@contacts/schema/testing';
+import { sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { readContacts } from '../backfill/crm-snapshot.test-support.js';
+import { CoreError } from '../errors.js';
+import { ProviderError } from '../provider/provider-error.js';
+import {
+  MemoryAddressBook,
+  MemoryProvider,
+  type MemoryProviderOptions,
+  people,
+} from './memory-provider.test-support.js';
+import { runSyncCycle } from './sync-cycle.js';
+import { ContactsSyncStateStore } from './sync-state-store.js';
+import type { SyncCycleOptions } from './sync-types.js';
+
+describeDatabase('runSyncCycle', (t) => {
+  const setup = (n: number, options: MemoryProviderOptions = {}) => {
+    const book = new MemoryAddressBook();
+    for (const p of people(n)) book.put(p);
+    return { book, provider: new MemoryProvider(book, options) };
+  };
+  const run = (provider: MemoryProvider, options: Partial<SyncCycleOptions> = {}) =>
+    runSyncCycle({ db: t.db, butlerSchema: t.butlerSchema, provider, accountId: 'default', ...options });
+  const store = () => new ContactsSyncStateStore({ db: t.db, butlerSchema: t.butlerSchema });
+  const state = () => store().load('memory', 'default');
+  const links = async () =>
+    (await t.db.select().from(butlerTables(t.butlerSchema).contactsSourceLinks))
+      .map((l) => `${l.externalContactId}${l.deletedAt ? ' (deleted)' : ''}`)
+      .sort();
+  const activity = async (type: string) =>
+    queryRows<{ details: string }>(
+      t.db,
+      sql`select details::text as details from ${sql.identifier(t.butlerSchema)}.activity_feed where type = ${type}`,
+    );
+  const failures = async () =>
+    queryRows<{ id: string; attempts: number; error: string }>(
+      t.db,
+      sql`select external_contact_id as id, attempts, error
+        from ${sql.identifier(t.butlerSchema)}.contacts_sync_failures order by 1`,
+    );
+
+  it('runs a full sync of several pages and saves the cursor with the last page only', async () => {
+    const seenStates: unknown[] = [];
+    const { book, provider } = setup(7, {
+      beforePage: async (call) => {
+        if (call.page > 1) {
+          const s = await state();
+          seenStates.push({ cursor: s.syncCursor, checkpoint: s.checkpoint?.pageToken });
+        }
+      },
+    });
+    book.groups.push({ external_id: 'g/1', name: 'Friends', system: false, deleted: false });
+    book.put({ ...book.contacts.get('people/01')!, group_memberships: ['g/1'] });
+    const result = await run(provider);
+    expect(result).toMatchObject({
+      mode: 'full',
+      pages: 3,
+      completed: true,
+      resumed: false,
+      cursorExpired: false,
+    });
+    expect(result.summary).toMatchObject({ fetched: 7, applied: 7, created: 7, failed: 0 });
+    expect(seenStates).toEqual([
+      { cursor: null, checkpoint: 'full:1:people/03' },
+      { cursor: null, checkpoint: 'full:2:people/06' },
+    ]);
+    const s = await state();
+    expect(s).toMatchObject({
+      syncCursor: book.cursor(),
+      checkpoint: null,
+      lastError: null,
+      contactCount: 7,
+    });
+    expect(s.lastFullSyncAt).toBeInstanceOf(Date);
+    expect(s.cursorIssuedAt).toBeInstanceOf(Date);
+    expect(s.lastSuccessAt).toBeInstanceOf(Date);
+    expect(s.lastIncrementalSyncAt).toBeNull();
+    const ada = (await readContacts(t.db, t.butlerSchema)).find((c) => c.name === 'Person 01');
+    expect(ada?.labels).toEqual(['Friends']);
+  });
+
+  it('applies only the changes in an incremental sync', async () => {
+    const { book, provider } = setup(7);
+    await run(provider);
+    book.put({ ...book.contacts.get('people/02')!, display_name: 'Renamed Two' });
+    book.remove('people/05');
+    book.put(people(1, 8)[0]!);
+    provider.calls.length = 0;
+    t.statements.reset();
+    const result = await run(provider);
+    expect(result).toMatchObject({ mode: 'incremental', pages: 1, completed: true });
+    expect(result.summary).toMatchObject({ fetched: 3, applied: 2, created: 1, updated: 1, deleted: 1 });
+    expect(provider.calls.map((c) => c.mode)).toEqual(['incremental']);
+    expect(await links()).toContain('people/05 (deleted)');
+    const names = (await readContacts(t.db, t.butlerSchema)).map((c) => c.name).sort();
+    expect(names).toContain('Renamed Two');
+    expect(names).toHaveLength(8);
+    const s = await state();
+    expect(s.syncCursor).toBe(book.cursor());
+    expect(s.lastIncrementalSyncAt).toBeInstanceOf(Date);
+    expect(s.contactCount).toBe(7);
+
+    // Nothing changed since: one empty page, no contact written.
+    t.statements.reset();
+    const idle = await run(provider);
+    expect(idle.summary).toMatchObject({ fetched: 0, applied: 0 });
+    expect(t.statements.recent.filter((q) => /^\s*insert into shared/i.test(q))).toEqual([]);
+  });
+
+  it('drops an expired cursor and runs a full sync in the same cycle', async () => {
+    const { book, provider } = setup(5);
+    await run(provider);
+    book.put({ ...book.contacts.get('people/03')!, display_name: 'Changed Three' });
+    book.expireCursors();
+    provider.calls.length = 0;
+    const result = await run(provider);
+    expect(result).toMatchObject({ mode: 'full', cursorExpired: true, completed: true, pages: 2 });
+    expect(provider.calls.map((c) => c.mode)).toEqual(['incremental', 'full', 'full']);
+    expect(result.summary).toMatchObject({ updated: 1, skipped: 4 });
+    expect((await state()).syncCursor).toBe(book.cursor());
+    // The new cursor works.
+    provider.calls.length = 0;
+    expect((await run(provider)).mode).toBe('incremental');
+  });
+
+  it('resumes a crashed sync from the last committed page without re-applying earlier pages', async () => {
+    let failOnPage3 = true;
+    const { book, provider } = setup(13, {
+      beforePage: (call) => {
+        if (failOnPage3 && call.page === 3) throw new ProviderError('TEMPORARY', 'The source is down (503).');
+      },
+    });
+    const error = await run(provider).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ code: 'TEMPORARY' });
+
+    let s = await state();
+    expect(s.checkpoint).toMatchObject({ mode: 'full', pageToken: 'full:2:people/06' });
+    expect(s.syncCursor).toBeNull();
+    expect(s.lastError).toBe('The source is down (503).');
+    expect(await t.db.select().from(contacts)).toHaveLength(6);
+    const [kind] = await queryRows<{ kind: string }>(
+      t.db,
+      sql`select jsonb_typeof(checkpoint) as kind from ${sql.identifier(t.butlerSchema)}.contacts_sync_state`,
+    );
+    expect(kind?.kind).toBe('object');
+
+    // Deleted at the source meanwhile, on a page the crashed cycle already applied.
+    book.remove('people/02');
+    failOnPage3 = false;
+    provider.calls.length = 0;
+    const result = await run(provider);
+    expect(result).toMatchObject({
+      mode: 'full',
+      resumed: true,
+      completed: true,
+      pages: 3,
+      tombstonedUnseen: 0,
+    });
+    expect(provider.calls.map((c) => c.page)).toEqual([3, 4, 5]);
+    expect(result.summary).toMatchObject({ fetched: 7, created: 7, skipped: 0 });
+    expect(await t.db.select().from(contacts)).toHaveLength(13);
+    expect(await activity('contact_synced')).toHaveLength(13);
+    // A resumed full sync did not see pages 1-2, so it tombstones nothing.
+    expect(await links()).not.toContain('people/02 (deleted)');
+    s = await state();
+    expect(s).toMatchObject({ checkpoint: null, lastError: null, syncCursor: book.cursor() });
+  });
+
+  it('tombstones, after a completed full sync, the links it did not see (prior-art #13)', async () => {
+    const { book, provider } = setup(6);
+    await run(provider);
+    book.remove('people/02');
+    book.remove('people/06');
+    const result = await run(provider, { mode: 'full' });
+    expect(result).toMatchObject({ mode: 'full', completed: true, tombstonedUnseen: 2 });
+    expect(result.summary.deleted).toBe(2);
+    expect(await links()).toEqual([
+      'people/01',
+      'people/02 (deleted)',
+      'people/03',
+      'people/04',
+      'people/05',
+      'people/06 (deleted)',
+    ]);
+    expect(await t.db.select().from(contacts)).toHaveLength(6);
+    const logged = await activity('contact_sync_deleted_source');
+    expect(logged.map((l) => JSON.parse(l.details).external_id).sort()).toEqual(['people/02', 'people/06']);
+    expect((await state()).contactCount).toBe(4);
+    // Another account's links are not touched.
+    const other = new MemoryProvider(new MemoryAddressBook());
+    await runSyncCycle({ db: t.db, butlerSchema: t.butlerSchema, provider: other, accountId: 'other' });
+    expect((await state()).contactCount).toBe(4);
+  });
+
+  it('stops after the current page when aborted, and the next cycle resumes', async () => {
+    const { provider } = setup(9);
+    const controller = new AbortController();
+    const result = await run(provider, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.page === 1) controller.abort();
+      },
+    });
+    expect(result).toMatchObject({ completed: false, pages: 1 });
+    expect(provider.calls).toHaveLength(1);
+    expect(await t.db.select().from(contacts)).toHaveLength(3);
+    expect((await state()).checkpoint).toMatchObject({ pageToken: 'full:1:people/03' });
+    expect((await state()).syncCursor).toBeNull();
+    const next = await run(provider);
+    expect(next).toMatchObject({ resumed: true, completed: true, pages: 2 });
+    expect(await t.db.select().from(contacts)).toHaveLength(9);
+  });
+
+  it('refuses a second concurrent cycle of the same account with SYNC_IN_PROGRESS (prior-art #15)', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started!: () => void;
+    const inFlight = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const { provider } = setup(4, {
+      beforePage: async (call) => {
+        if (call.page === 1) {
+          started();
+          await gate;
+        }
+      },
+    });
+    const first = run(provider);
+    await inFlight;
+    const second = await run(new MemoryProvider(provider.book)).catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(CoreError);
+    expect(second).toMatchObject({ code: 'SYNC_IN_PROGRESS' });
+    release();
+    expect((await first).completed).toBe(true);
+    // Released when done: the next cycle runs.
+    expect((await run(new MemoryProvider(provider.book))).completed).toBe(true);
+  });
+
+  it('records the last error and clears it on the next success', async () => {
+    let fail = true;
+    const { provider } = setup(2, {
+      beforePage: () => {
+        if (fail) throw new ProviderError('AUTH_FAILED', 'Google refused the refresh token: re-authorise.');
+      },
+    });
+    await expect(run(provider)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+    expect((await state()).lastError).toBe('Google refused the refresh token: re-authorise.');
+    expect(await store().leaseHolder('memory', 'default')).toBeNull();
+    fail = false;
+    await run(provider);
+    expect((await state()).lastError).toBeNull();
+  });
+
+  it('records malformed and refused contacts, and retries them in a later cycle with attempts counted', async () => {
+    const { book, provider } = setup(4);
+    book.putRaw('people/month13', { external_id: 'people/month13', birthdays: [{ month: 13, day: 1 }] });
+    const huge = {
+      external_id: 'people/huge',
+      display_name: 'Huge',
+      emails: [{ value: `${randomBytes(2500).toString('hex')}@x.org` }],
+    };
+    book.put(huge);
+    book.putRaw('noid', { display_name: 'No id' });
+
+    const first = await run(provider);
+    expect(first.summary).toMatchObject({ applied: 4, failed: 3 });
+    let rows = await failures();
+    expect(rows.map((r) => [r.id.replace(/^invalid:.*/, 'invalid'), Number(r.attempts)])).toEqual([
+      ['invalid', 1],
+      ['people/huge', 1],
+      ['people/month13', 1],
+    ]);
+    expect((await state()).failedContacts).toBe(3);
+
+    // The next cycle has no changes, and retries the three at its end.
+    const second = await run(provider);
+    expect(second.mode).toBe('incremental');
+    expect(second.summary.failed).toBe(3);
+    rows = await failures();
+    expect(rows.map((r) => Number(r.attempts))).toEqual([2, 2, 2]);
+    expect(rows.find((r) => r.id === 'people/huge')?.error).toMatch(/SQLSTATE 54000/);
+
+    // Fixed at the source: applied, and its failure is gone.
+    book.put({ ...huge, emails: [{ value: 'huge@x.org' }] });
+    await run(provider);
+    rows = await failures();
+    expect(rows.map((r) => r.id)).not.toContain('people/huge');
+    expect((await state()).failedContacts).toBe(2);
+  });
+
+  it('forgets, after a completed full sync, failed contacts the source no longer has', async () => {
+    const { book, provider } = setup(2);
+    book.putRaw('people/month13', { external_id: 'people/month13', birthdays: [{ month: 13, day: 1 }] });
+    book.putRaw('noid', { display_name: 'No id' });
+    await run(provider);
+    expect(await failures()).toHaveLength(2);
+    book.remove('people/month13');
+    book.remove('noid');
+    const result = await run(provider, { mode: 'full' });
+    expect(result.summary.failed).toBe(0);
+    expect(await failures()).toEqual([]);
+    expect(await t.db.select().from(contacts)).toHaveLength(2);
+  });
+
+  it('does not tombstone a contact that is still at the source but has turned malformed', async () => {
+    const { book, provider } = setup(3);
+    await run(provider);
+    book.putRaw('people/02', { external_id: 'people/02', birthdays: [{ month: 13, day: 1 }] });
+    const result = await run(provider, { mode: 'full' });
+    expect(result.tombstonedUnseen).toBe(0);
+    expect(await links()).toEqual(['people/01', 'people/02', 'people/03']);
+    expect((await failures()).map((r) => r.id)).toEqual(['people/02']);
+  });
+});
