@@ -266,16 +266,21 @@ export class ContactBackfillResolver {
     if (rows.length === 0) return map;
     const found = await queryRows<{ i: number; id: string }>(
       db,
-      sql`select r.i, c.id from ${jsonRows(rows, 'i int, full_name text, nick text')}
-        join shared.contacts c on c.archived_at is null and (
-          lower(c.name) = r.full_name
-          or lower(c.first_name || ' ' || c.last_name) = r.full_name
-          or (r.full_name is null and lower(c.nickname) = r.nick))
+      // One arm per expression index (an OR across them would scan every contact per row).
+      // `nick` is only set when the contact has no real name.
+      sql`with r as (select * from ${jsonRows(rows, 'i int, full_name text, nick text')}),
+        m as (
+          select r.i, c.id from r join shared.contacts c on lower(c.name) = r.full_name
+          union
+          select r.i, c.id from r join shared.contacts c on lower(c.first_name || ' ' || c.last_name) = r.full_name
+          union
+          select r.i, c.id from r join shared.contacts c on lower(c.nickname) = r.nick)
+        select m.i, c.id from m join shared.contacts c on c.id = m.id and c.archived_at is null
         where not exists (
           select 1 from ${this.#schema}.contacts_source_links l
           where l.local_contact_id = c.id and l.provider = ${this.#provider}
             and l.account_id = ${this.#accountId} and l.deleted_at is null)
-        order by r.i, c.created_at, c.id`,
+        order by m.i, c.created_at, c.id`,
     );
     for (const row of found) {
       const list = map.get(Number(row.i)) ?? [];
