@@ -1,0 +1,156 @@
+import type { AccessTokenGrant, EmulatorCredentials, OAuthState } from './auth.js';
+import type { OffsetClock } from './clock.js';
+import type { FaultOptions, FaultQueue, PendingFault } from './faults.js';
+import type { EmulatorEndpoint, RequestLog, RequestLogEntry } from './request-log.js';
+import type { PersonCollection, PersonRecord } from './store/people.js';
+import type { EmulatorStore } from './store/store.js';
+import type { ContactGroup, Person, PersonInput } from './types.js';
+
+/**
+ * The emulator's control surface for tests and demos: change the address book behind a running
+ * server, move its clock, break its OAuth state, inject faults, and read what was requested.
+ * Every change is visible to the next request, and to sync tokens as Google would show it.
+ *
+ * @example
+ * ```ts
+ * const { admin } = await startGoogleEmulator({ people: 100 });
+ * const ada = admin.addPerson({ names: [{ givenName: 'Ada', familyName: 'Lovelace' }] });
+ * admin.updatePerson(ada.resourceName, { emailAddresses: [{ value: 'ada@example.com' }] });
+ * admin.renamePerson(ada.resourceName); // new resourceName; sync responses carry previousResourceNames
+ * admin.advanceClock(7 * 24 * 3600 * 1000); // sync tokens issued before now are expired
+ * admin.injectFault({ kind: 'rateLimit', endpoint: 'connections', retryAfterSeconds: 30 });
+ * ```
+ */
+export interface EmulatorAdmin {
+  /** The emulator clock (epoch ms). */
+  now(): number;
+  /** Moves the emulator clock forward by `ms`; returns the new time. */
+  advanceClock(ms: number): number;
+
+  /** Contacts in creation order, in full; tombstones too with `includeDeleted`. */
+  people(options?: { includeDeleted?: boolean }): Person[];
+  /** A contact by current or former resource name (a tombstone if deleted). */
+  person(resourceName: string): Person | undefined;
+  /** Adds a contact; memberships default to myContacts. Returns it in full. */
+  addPerson(input?: PersonInput): Person;
+  /** Replaces the lists given (an empty list clears one); etags and updateTime change. */
+  updatePerson(resourceName: string, patch: PersonInput): Person;
+  /** Deletes a contact; the tombstone stays for sync-token responses. Returns the tombstone. */
+  deletePerson(resourceName: string): Person;
+  /** Gives a contact a new resource name (default: a linked-profile style `people/1…`). */
+  renamePerson(resourceName: string, newResourceName?: string): Person;
+
+  otherContacts(options?: { includeDeleted?: boolean }): Person[];
+  addOtherContact(input?: PersonInput): Person;
+  updateOtherContact(resourceName: string, patch: PersonInput): Person;
+  deleteOtherContact(resourceName: string): Person;
+
+  /** Live contact groups with their member counts. */
+  groups(): ContactGroup[];
+  /** Adds a user group with a new opaque id. */
+  addGroup(name: string): ContactGroup;
+  /** Deletes a user group and removes it from its members (who change, as in Google). */
+  removeGroup(resourceName: string): void;
+
+  /** The current client id, secret and refresh token. */
+  credentials(): EmulatorCredentials;
+  /** Mints an access token without a round trip to `/token`. */
+  issueAccessToken(): AccessTokenGrant;
+  /** `/token` answers invalid_grant from now on; access tokens it minted die too unless kept. */
+  revokeRefreshToken(options?: { keepAccessTokens?: boolean }): void;
+  /** Makes `refreshToken` (or a new deterministic one) the valid refresh token; returns it. */
+  rotateRefreshToken(refreshToken?: string): string;
+  /** Invalidates every access token issued so far (the next API call gets 401). */
+  revokeAccessTokens(): void;
+
+  /** Queues a fault for the next matching requests. */
+  injectFault(fault: FaultOptions): PendingFault;
+  pendingFaults(): PendingFault[];
+  clearFaults(): void;
+
+  /** Requests served (faulted ones included), for one endpoint or all; admin calls are not counted. */
+  requestCount(endpoint?: EmulatorEndpoint): number;
+  /** The most recent requests (up to 10,000), oldest first. */
+  requests(endpoint?: EmulatorEndpoint): RequestLogEntry[];
+  resetRequests(): void;
+}
+
+/** A record as the admin API shows it: in full, with `previousResourceNames` and `deleted` when set. */
+function view(record: PersonRecord): Person {
+  const person = record.person;
+  if (record.previousResourceNames.length === 0 && !record.deleted) return person;
+  const metadata = { ...person.metadata };
+  if (record.previousResourceNames.length > 0)
+    metadata.previousResourceNames = [...record.previousResourceNames];
+  if (record.deleted)
+    return { resourceName: person.resourceName, etag: person.etag, metadata: { ...metadata, deleted: true } };
+  return { ...person, metadata };
+}
+
+function list(collection: PersonCollection, includeDeleted = false): Person[] {
+  const out: Person[] = [];
+  for (const record of collection.all()) if (includeDeleted || !record.deleted) out.push(view(record));
+  return out;
+}
+
+const MY_CONTACTS = {
+  contactGroupMembership: {
+    contactGroupId: 'myContacts',
+    contactGroupResourceName: 'contactGroups/myContacts',
+  },
+};
+
+/** Builds the admin API over the emulator's parts. */
+export function createAdmin(parts: {
+  store: EmulatorStore;
+  clock: OffsetClock;
+  auth: OAuthState;
+  faults: FaultQueue;
+  log: RequestLog;
+}): EmulatorAdmin {
+  const { store, clock, auth, faults, log } = parts;
+  const groupView = (group: ContactGroup, id: string): ContactGroup => {
+    const count = store.memberCounts().get(id);
+    return count ? { ...group, memberCount: count } : { ...group };
+  };
+  return {
+    now: () => clock.now(),
+    advanceClock: (ms) => clock.advance(ms),
+
+    people: (options) => list(store.people, options?.includeDeleted),
+    person: (resourceName) => {
+      const record = store.people.find(resourceName);
+      return record && view(record);
+    },
+    addPerson: (input = {}) => view(store.people.add({ memberships: [MY_CONTACTS], ...input })),
+    updatePerson: (resourceName, patch) => view(store.people.update(resourceName, patch)),
+    deletePerson: (resourceName) => view(store.people.remove(resourceName)),
+    renamePerson: (resourceName, newResourceName) => view(store.people.rename(resourceName, newResourceName)),
+
+    otherContacts: (options) => list(store.otherContacts, options?.includeDeleted),
+    addOtherContact: (input = {}) => view(store.otherContacts.add(input)),
+    updateOtherContact: (resourceName, patch) => view(store.otherContacts.update(resourceName, patch)),
+    deleteOtherContact: (resourceName) => view(store.otherContacts.remove(resourceName)),
+
+    groups: () => store.groups.live().map((record) => groupView(record.group, record.id)),
+    addGroup: (name) => {
+      const record = store.groups.add(name);
+      return groupView(record.group, record.id);
+    },
+    removeGroup: (resourceName) => store.removeGroup(resourceName),
+
+    credentials: () => auth.credentials,
+    issueAccessToken: () => auth.issueAccessToken(),
+    revokeRefreshToken: (options) => auth.revokeRefreshToken(options),
+    rotateRefreshToken: (refreshToken) => auth.rotateRefreshToken(refreshToken),
+    revokeAccessTokens: () => auth.revokeAccessTokens(),
+
+    injectFault: (fault) => faults.add(fault),
+    pendingFaults: () => faults.list(),
+    clearFaults: () => faults.clear(),
+
+    requestCount: (endpoint) => log.count(endpoint),
+    requests: (endpoint) => log.entries(endpoint),
+    resetRequests: () => log.reset(),
+  };
+}

@@ -1,0 +1,73 @@
+import type { FaultKind } from './faults.js';
+
+/**
+ * The endpoints the emulator counts requests of. `other` is anything else outside `/__admin`.
+ *
+ * @example
+ * ```ts
+ * emulator.admin.requestCount('token'); // refreshes so far
+ * ```
+ */
+export type EmulatorEndpoint = 'connections' | 'otherContacts' | 'contactGroups' | 'token' | 'other';
+
+/**
+ * One served request. `at` is the emulator clock; `durationMs` is wall time spent serving it.
+ *
+ * @example
+ * ```ts
+ * const last: RequestLogEntry | undefined = emulator.admin.requests('connections').at(-1);
+ * last?.query; // 'personFields=names&pageSize=1000'
+ * ```
+ */
+export interface RequestLogEntry {
+  at: number;
+  method: string;
+  endpoint: EmulatorEndpoint;
+  path: string;
+  query: string;
+  status: number;
+  durationMs: number;
+  fault?: FaultKind;
+}
+
+// Counts are exact forever; the detailed log keeps the most recent entries only, so a long
+// benchmark does not grow memory without bound.
+const LOG_LIMIT = 10_000;
+
+/** Request counts and a bounded log, per endpoint. */
+export class RequestLog {
+  private log: RequestLogEntry[] = [];
+  private counts = new Map<EmulatorEndpoint, number>();
+
+  record(entry: RequestLogEntry): void {
+    this.counts.set(entry.endpoint, (this.counts.get(entry.endpoint) ?? 0) + 1);
+    this.log.push(entry);
+    if (this.log.length > LOG_LIMIT) this.log.splice(0, this.log.length - LOG_LIMIT);
+  }
+
+  count(endpoint?: EmulatorEndpoint): number {
+    if (endpoint) return this.counts.get(endpoint) ?? 0;
+    let total = 0;
+    for (const n of this.counts.values()) total += n;
+    return total;
+  }
+
+  countsByEndpoint(): Record<EmulatorEndpoint, number> {
+    return {
+      connections: this.count('connections'),
+      otherContacts: this.count('otherContacts'),
+      contactGroups: this.count('contactGroups'),
+      token: this.count('token'),
+      other: this.count('other'),
+    };
+  }
+
+  entries(endpoint?: EmulatorEndpoint): RequestLogEntry[] {
+    return endpoint ? this.log.filter((entry) => entry.endpoint === endpoint) : [...this.log];
+  }
+
+  reset(): void {
+    this.log = [];
+    this.counts = new Map();
+  }
+}

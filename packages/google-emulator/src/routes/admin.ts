@@ -1,0 +1,215 @@
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
+import type { EmulatorAdmin } from '../admin.js';
+import { EmulatorError } from '../errors.js';
+import type { FaultOptions } from '../faults.js';
+import { PERSON_LIST_FIELDS_IN_ORDER } from '../fields.js';
+import { readBody } from '../http.js';
+import type { EmulatorEndpoint } from '../request-log.js';
+import type { PersonInput } from '../types.js';
+import type { RouteResult } from './route.js';
+
+// Bodies are checked here, at the HTTP edge; the programmatic admin API trusts its TypeScript types.
+const personInput = z.strictObject(
+  Object.fromEntries(
+    PERSON_LIST_FIELDS_IN_ORDER.map((field) => [field, z.array(z.looseObject({})).optional()]),
+  ),
+);
+const common = {
+  endpoint: z.enum(['connections', 'otherContacts', 'contactGroups', 'token', 'any']).optional(),
+  times: z.number().int().positive().optional(),
+  when: z.enum(['always', 'fullSyncFirstPage', 'withSyncToken']).optional(),
+};
+const faultInput = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('rateLimit'),
+    retryAfterSeconds: z.number().int().nonnegative().optional(),
+    ...common,
+  }),
+  z.strictObject({
+    kind: z.literal('serverError'),
+    status: z.union([z.literal(500), z.literal(503)]).optional(),
+    ...common,
+  }),
+  z.strictObject({ kind: z.literal('slow'), delayMs: z.number().nonnegative(), ...common }),
+  z.strictObject({ kind: z.literal('malformed'), ...common }),
+  z.strictObject({ kind: z.literal('expiredSyncToken'), ...common }),
+  z.strictObject({ kind: z.literal('syncTokenGone'), ...common }),
+]);
+const renameInput = z.strictObject({ resourceName: z.string().optional() });
+const groupInput = z.strictObject({ name: z.string().min(1) });
+const advanceInput = z.strictObject({ ms: z.number().nonnegative() });
+const revokeInput = z.strictObject({ keepAccessTokens: z.boolean().optional() });
+const rotateInput = z.strictObject({ refreshToken: z.string().min(1).optional() });
+const ENDPOINTS = ['connections', 'otherContacts', 'contactGroups', 'token', 'other'] as const;
+
+const STATUS: Record<EmulatorError['code'], [number, string]> = {
+  INVALID_INPUT: [400, 'INVALID_ARGUMENT'],
+  INVALID_OPTIONS: [400, 'INVALID_ARGUMENT'],
+  NOT_FOUND: [404, 'NOT_FOUND'],
+  CLOSED: [503, 'UNAVAILABLE'],
+};
+
+const problem = (code: number, status: string, message: string): RouteResult => ({
+  status: code,
+  body: { error: { code, message, status } },
+});
+
+async function json<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
+  const text = await readBody(req);
+  let value: unknown;
+  try {
+    value = text.trim() ? JSON.parse(text) : {};
+  } catch (error) {
+    throw new EmulatorError('INVALID_INPUT', 'The request body is not valid JSON.', { cause: error });
+  }
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new EmulatorError('INVALID_INPUT', z.prettifyError(result.error), { cause: result.error });
+  return result.data;
+}
+
+const clockView = (now: number) => ({ now, iso: new Date(now).toISOString() });
+
+/** The routes under `/__admin/` (JSON, no auth). `GET /__admin` lists them. */
+const ROUTES = [
+  'GET /__admin/people[?includeDeleted=true]',
+  'POST /__admin/people {names:[...],...}',
+  'GET|PATCH|DELETE /__admin/people/{id}',
+  'POST /__admin/people/{id}/rename {resourceName?}',
+  'GET|POST /__admin/otherContacts',
+  'GET|PATCH|DELETE /__admin/otherContacts/{id}',
+  'GET|POST /__admin/contactGroups {name}',
+  'DELETE /__admin/contactGroups/{id}',
+  'GET /__admin/clock',
+  'POST /__admin/clock/advance {ms}',
+  'GET /__admin/credentials',
+  'POST /__admin/oauth/access-token',
+  'POST /__admin/oauth/revoke {keepAccessTokens?}',
+  'POST /__admin/oauth/rotate {refreshToken?}',
+  'POST /__admin/oauth/revoke-access-tokens',
+  'GET|POST|DELETE /__admin/faults',
+  'GET|DELETE /__admin/requests[?endpoint=connections]',
+];
+
+/**
+ * The admin API over HTTP, for demos and tests in other processes: the same operations as
+ * {@link EmulatorAdmin}, JSON in and out. Resource ids are the part after the collection
+ * (`/__admin/people/c123` is `people/c123`).
+ */
+export function adminRoute(admin: EmulatorAdmin): (req: IncomingMessage, url: URL) => Promise<RouteResult> {
+  const handle = async (req: IncomingMessage, url: URL): Promise<RouteResult | undefined> => {
+    const method = req.method ?? 'GET';
+    const path = url.pathname.replace(/\/+$/, '');
+    const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
+    if (path === '/__admin' && method === 'GET') return ok({ routes: ROUTES });
+
+    const people = /^\/__admin\/(people|otherContacts)(?:\/([^/]+))?(\/rename)?$/.exec(path);
+    if (people) {
+      const [, collection, id, rename] = people;
+      const contacts = collection === 'people';
+      const resourceName = id && `${collection}/${decodeURIComponent(id)}`;
+      if (!resourceName) {
+        if (method === 'GET') {
+          const includeDeleted = url.searchParams.get('includeDeleted') === 'true';
+          return ok({
+            [collection as string]: contacts
+              ? admin.people({ includeDeleted })
+              : admin.otherContacts({ includeDeleted }),
+          });
+        }
+        if (method === 'POST') {
+          const input = (await json(req, personInput)) as PersonInput;
+          return ok(contacts ? admin.addPerson(input) : admin.addOtherContact(input), 201);
+        }
+        return undefined;
+      }
+      if (rename) {
+        if (method !== 'POST' || !contacts) return undefined;
+        return ok(admin.renamePerson(resourceName, (await json(req, renameInput)).resourceName));
+      }
+      if (method === 'GET') {
+        const found = contacts
+          ? admin.person(resourceName)
+          : admin.otherContacts({ includeDeleted: true }).find((p) => p.resourceName === resourceName);
+        return found ? ok(found) : problem(404, 'NOT_FOUND', `No ${resourceName}.`);
+      }
+      if (method === 'PATCH') {
+        const patch = (await json(req, personInput)) as PersonInput;
+        return ok(
+          contacts ? admin.updatePerson(resourceName, patch) : admin.updateOtherContact(resourceName, patch),
+        );
+      }
+      if (method === 'DELETE')
+        return ok(contacts ? admin.deletePerson(resourceName) : admin.deleteOtherContact(resourceName));
+      return undefined;
+    }
+
+    const groups = /^\/__admin\/contactGroups(?:\/([^/]+))?$/.exec(path);
+    if (groups) {
+      const id = groups[1];
+      if (!id && method === 'GET') return ok({ contactGroups: admin.groups() });
+      if (!id && method === 'POST') return ok(admin.addGroup((await json(req, groupInput)).name), 201);
+      if (id && method === 'DELETE') {
+        admin.removeGroup(`contactGroups/${decodeURIComponent(id)}`);
+        return ok({});
+      }
+      return undefined;
+    }
+
+    switch (`${method} ${path}`) {
+      case 'GET /__admin/clock':
+        return ok(clockView(admin.now()));
+      case 'POST /__admin/clock/advance':
+        return ok(clockView(admin.advanceClock((await json(req, advanceInput)).ms)));
+      case 'GET /__admin/credentials':
+        return ok(admin.credentials());
+      case 'POST /__admin/oauth/access-token':
+        return ok(admin.issueAccessToken());
+      case 'POST /__admin/oauth/revoke':
+        admin.revokeRefreshToken(await json(req, revokeInput));
+        return ok({});
+      case 'POST /__admin/oauth/rotate':
+        return ok({ refreshToken: admin.rotateRefreshToken((await json(req, rotateInput)).refreshToken) });
+      case 'POST /__admin/oauth/revoke-access-tokens':
+        admin.revokeAccessTokens();
+        return ok({});
+      case 'GET /__admin/faults':
+        return ok({ faults: admin.pendingFaults() });
+      case 'POST /__admin/faults':
+        return ok(admin.injectFault((await json(req, faultInput)) as FaultOptions), 201);
+      case 'DELETE /__admin/faults':
+        admin.clearFaults();
+        return ok({});
+      case 'GET /__admin/requests': {
+        const raw = url.searchParams.get('endpoint');
+        if (raw !== null && !(ENDPOINTS as readonly string[]).includes(raw)) {
+          return problem(400, 'INVALID_ARGUMENT', `endpoint must be one of ${ENDPOINTS.join(', ')}.`);
+        }
+        const endpoint = (raw ?? undefined) as EmulatorEndpoint | undefined;
+        const counts = Object.fromEntries(ENDPOINTS.map((name) => [name, admin.requestCount(name)]));
+        return ok({ total: admin.requestCount(), counts, requests: admin.requests(endpoint) });
+      }
+      case 'DELETE /__admin/requests':
+        admin.resetRequests();
+        return ok({});
+      default:
+        return undefined;
+    }
+  };
+
+  return async (req, url) => {
+    try {
+      return (
+        (await handle(req, url)) ??
+        problem(404, 'NOT_FOUND', `No admin route ${req.method} ${url.pathname}; see GET /__admin.`)
+      );
+    } catch (error) {
+      if (error instanceof EmulatorError) {
+        const [code, status] = STATUS[error.code];
+        return problem(code, status, error.message);
+      }
+      throw error;
+    }
+  };
+}
