@@ -1,0 +1,21 @@
+import { main } from './main.js';
+
+// The process edge: the only place that reads process.env/argv and installs signal handlers.
+const controller = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    // A second signal while stopping means "now".
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  });
+}
+const code = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  signal: controller.signal,
+});
+process.exitCode = code;
+// Drivers can keep handles open (a PGlite worker, a socket); the command is done.
+setTimeout(() => process.exit(code), 200).unref();

@@ -1,0 +1,69 @@
+import type { Logger } from '@contacts/core';
+import { type ContactsDatabase, migrate } from '@contacts/schema';
+import { ContactsModuleError } from '../errors.js';
+import { redactingLogger, SecretRedactor } from '../redact.js';
+import type { CliIo } from './cli-io.js';
+import { openDatabase } from './open-database.js';
+import { describeTarget, type GlobalOptions } from './options.js';
+import { type LogLevel, streamLogger } from './stream-logger.js';
+
+/** What every subcommand runs with. */
+export interface CommandContext {
+  io: CliIo;
+  globals: GlobalOptions;
+  redactor: SecretRedactor;
+  /** Writes a line to stdout. */
+  out(line: string): void;
+  /** Writes a line to stderr. */
+  err(line: string): void;
+  /** A redacting logger on stderr at `level` (debug with `--verbose`). */
+  logger(level: LogLevel): Logger;
+}
+
+/** Builds the context of one command run. */
+export function commandContext(io: CliIo, globals: GlobalOptions): CommandContext {
+  const redactor = new SecretRedactor();
+  return {
+    io,
+    globals,
+    redactor,
+    out: (line) => io.stdout.write(`${line}\n`),
+    err: (line) => io.stderr.write(`${line}\n`),
+    logger: (level) => redactingLogger(streamLogger(io.stderr, globals.verbose ? 'debug' : level), redactor),
+  };
+}
+
+/** Runs `fn` on the command's database (migrated first when `migrateFirst`), then closes it. */
+export async function withDatabase<T>(
+  ctx: CommandContext,
+  options: { migrateFirst: boolean },
+  fn: (db: ContactsDatabase) => Promise<T>,
+): Promise<T> {
+  const open = ctx.io.openDatabase ?? openDatabase;
+  const { db, close } = await open(ctx.globals.database);
+  try {
+    if (options.migrateFirst) await migrate(db, { butlerSchema: ctx.globals.butlerSchema });
+    return await fn(db);
+  } catch (error) {
+    if (isMissingTable(error)) {
+      throw new ContactsModuleError(
+        'USAGE',
+        `The ${describeTarget(ctx.globals.database)} has no contacts tables for butler schema "${ctx.globals.butlerSchema}" yet: run \`contacts migrate\` first.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  } finally {
+    await close();
+  }
+}
+
+/** Postgres `undefined_table` (42P01) or `invalid_schema_name` (3F000), anywhere in the cause chain. */
+function isMissingTable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (code === '42P01' || code === '3F000') return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

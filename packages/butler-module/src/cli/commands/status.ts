@@ -1,0 +1,54 @@
+import { systemClock } from '@contacts/core';
+import { readSyncStatus } from '../../status/sync-status.js';
+import { type CommandContext, withDatabase } from '../command-context.js';
+import { formatAge, formatTable } from '../format.js';
+import { loadCliConfig } from '../load-config.js';
+
+/** `contacts status [--json]`: the configured account's sync status (the `contacts_sync_status` shape). */
+export async function statusCommand(ctx: CommandContext, flags: { json?: boolean }): Promise<number> {
+  const config = await loadCliConfig(ctx.globals.configPath);
+  const report = await withDatabase(ctx, { migrateFirst: false }, (db) =>
+    readSyncStatus({
+      db,
+      butlerSchema: ctx.globals.butlerSchema,
+      provider: config.provider,
+      accountId: config.account_id,
+      syncEnabled: config.sync.enabled,
+      clock: systemClock,
+    }),
+  );
+  if (flags.json) {
+    ctx.out(
+      JSON.stringify(
+        { ...report, last_error: report.last_error && ctx.redactor.redact(report.last_error) },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  const when = (iso: string | null) => iso ?? 'never';
+  const cursor = report.cursor_present
+    ? `present${report.cursor_age_seconds !== null ? `, issued ${formatAge(report.cursor_age_seconds)} ago` : ''}`
+    : 'none (the next sync is a full one)';
+  ctx.out(
+    formatTable(
+      ['FIELD', 'VALUE'],
+      [
+        ['provider', report.provider],
+        ['account', report.account_id],
+        ['butler schema', ctx.globals.butlerSchema],
+        ['sync enabled', report.sync_enabled ? 'yes' : 'no'],
+        ['running now', report.running ? 'yes' : 'no'],
+        ['cursor', cursor],
+        ['last full sync', when(report.last_full_sync_at)],
+        ['last incremental', when(report.last_incremental_sync_at)],
+        ['last success', when(report.last_success_at)],
+        ['last error', report.last_error ? ctx.redactor.redact(report.last_error) : 'none'],
+        ['contacts', String(report.contact_count)],
+        ['failed contacts', String(report.failed_contacts)],
+      ],
+    ),
+  );
+  return 0;
+}

@@ -1,0 +1,111 @@
+import { type Logger, systemClock } from '@contacts/core';
+import { DbCredentialStore } from '../../credentials/db-credential-store.js';
+import { resolveGoogleCredentials } from '../../credentials/google-credentials.js';
+import { defaultProviderFactory } from '../../module/provider-factory.js';
+import { fixedProviderSource } from '../../runtime/provider-source.js';
+import { ContactsSyncRuntime } from '../../runtime/sync-runtime.js';
+import { type CommandContext, withDatabase } from '../command-context.js';
+import { loadCliConfig } from '../load-config.js';
+import { progressDisplay } from '../progress.js';
+
+// A one-shot sync neither retries nor waits: these lines describe a schedule that does not exist
+// here, and the failure itself is the command's last line.
+const RUNTIME_ONLY = new Set([
+  'contacts_sync_failed',
+  'contacts_sync_auth_error',
+  'contacts_sync_backoff',
+  'contacts_sync_busy',
+]);
+
+function withoutRetryNoise(logger: Logger): Logger {
+  return {
+    ...logger,
+    warn: (m, f) => RUNTIME_ONLY.has(m) || logger.warn(m, f),
+    error: (m, f) => RUNTIME_ONLY.has(m) || logger.error(m, f),
+  };
+}
+
+/**
+ * `contacts sync [--full]`: one sync cycle in the foreground, with a progress display on stderr
+ * and a summary on stdout. SIGINT stops it after the page in flight (the next sync resumes there).
+ * Exit 0 when it completed, 1 when it failed or was interrupted, 2 for configuration errors.
+ */
+export async function syncCommand(
+  ctx: CommandContext,
+  flags: { full?: boolean; json?: boolean },
+): Promise<number> {
+  const { butlerSchema, googleRootUrl, googleTokenUrl, configPath } = ctx.globals;
+  const config = await loadCliConfig(configPath);
+  const logger = ctx.globals.verbose ? ctx.logger('debug') : withoutRetryNoise(ctx.logger('warn'));
+  return withDatabase(ctx, { migrateFirst: true }, async (db) => {
+    const credentials = await resolveGoogleCredentials(new DbCredentialStore({ db, butlerSchema }));
+    ctx.redactor.add(Object.values(credentials));
+    const provider = await defaultProviderFactory({
+      provider: config.provider,
+      config,
+      credentials,
+      googleRootUrl,
+      googleTokenUrl,
+      logger,
+      clock: systemClock,
+    });
+    const runtime = new ContactsSyncRuntime({
+      db,
+      butlerSchema,
+      config,
+      providers: fixedProviderSource(provider),
+      logger,
+    });
+    if (!config.sync.enabled) {
+      ctx.err(
+        'note: sync.enabled = false in [modules.contacts]; running this one sync because it was asked for.',
+      );
+    }
+    const label = `${config.provider} (${config.account_id})`;
+    const display = progressDisplay(ctx.io.stderr, label);
+    const stop = () => void runtime.stop();
+    ctx.io.signal?.addEventListener('abort', stop, { once: true });
+    try {
+      const result = await runtime.syncNow({
+        mode: flags.full ? 'full' : 'auto',
+        onProgress: (p) => display.update(p),
+      });
+      display.stop();
+      const s = result.summary;
+      if (flags.json) {
+        ctx.out(
+          JSON.stringify({
+            provider: result.provider,
+            account_id: result.accountId,
+            mode: result.mode,
+            completed: result.completed,
+            summary: s,
+            duration_ms: Math.round(result.durationMs),
+          }),
+        );
+      } else {
+        const verb = result.completed ? 'Synced' : 'Interrupted the sync of';
+        ctx.out(
+          `${verb} ${label}: ${result.mode} sync, ${result.pages} page(s) in ${(result.durationMs / 1000).toFixed(1)} s${result.cursorExpired ? ' (the cursor had expired)' : ''}.`,
+        );
+        ctx.out(
+          `  fetched ${s.fetched}, created ${s.created}, updated ${s.updated}, unchanged ${s.skipped}, deleted at source ${s.deleted}, conflicts ${s.conflicts}, failed ${s.failed}`,
+        );
+        if (s.failed > 0)
+          ctx.out(`  ${s.failed} contact(s) could not be applied; they are retried on the next sync.`);
+        if (!result.completed) ctx.out('  The next sync resumes after the last committed page.');
+      }
+      return result.completed ? 0 : 1;
+    } catch (error) {
+      // Stopped by a signal: the provider's cancelled request is not the news, the stop is.
+      if (!ctx.io.signal?.aborted) throw error;
+      display.stop();
+      ctx.err(`contacts: interrupted; the next sync of ${label} resumes after the last committed page.`);
+      return 1;
+    } finally {
+      display.stop();
+      ctx.io.signal?.removeEventListener('abort', stop);
+      await runtime.stop();
+    }
+  });
+}

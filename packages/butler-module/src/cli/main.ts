@@ -1,0 +1,178 @@
+import { CoreError } from '@contacts/core';
+import { SchemaError } from '@contacts/schema';
+import { Command, CommanderError, Option } from 'commander';
+import { errorMessage } from '../error-message.js';
+import { ContactsModuleError, type ContactsModuleErrorCode } from '../errors.js';
+import type { CliIo } from './cli-io.js';
+import { type CommandContext, commandContext } from './command-context.js';
+import { migrateCommand } from './commands/migrate.js';
+import { type SecretsSetFlags, secretsListCommand, secretsSetCommand } from './commands/secrets.js';
+import { serveCommand } from './commands/serve.js';
+import { statusCommand } from './commands/status.js';
+import { syncCommand } from './commands/sync.js';
+import { ENV, type GlobalFlags, resolveGlobals } from './options.js';
+
+/** Exit codes of the `contacts` command. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+const CONFIGURATION_CODES = new Set<ContactsModuleErrorCode>([
+  'USAGE',
+  'INVALID_CONFIG',
+  'UNSUPPORTED_PROVIDER',
+  'CREDENTIAL_STORE_MISSING',
+  'MISSING_CREDENTIALS',
+  'DATA_DIR_LOCKED',
+  'INVALID_SECRET',
+  'PROVIDER_MISMATCH',
+]);
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof ContactsModuleError)
+    return CONFIGURATION_CODES.has(error.code) ? EXIT.usage : EXIT.failed;
+  if (error instanceof SchemaError && error.code === 'INVALID_SCHEMA_NAME') return EXIT.usage;
+  if (error instanceof CoreError && (error.code === 'INVALID_CONFIG' || error.code === 'UNKNOWN_PROVIDER')) {
+    return EXIT.usage;
+  }
+  return EXIT.failed;
+}
+
+function buildProgram(
+  io: CliIo,
+  run: (action: (ctx: CommandContext) => Promise<number>, flags: GlobalFlags) => Promise<void>,
+) {
+  const program = new Command('contacts')
+    .description(
+      'Keep a PostgreSQL CRM in step with Google Contacts: migrate, store credentials, sync, report, serve MCP.',
+    )
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(text.startsWith('error:') ? `contacts: ${text}` : text),
+    })
+    .showHelpAfterError('(run `contacts --help` for usage)')
+    .addOption(
+      new Option(
+        '--database-url <url>',
+        `PostgreSQL URL (default: $${ENV.databaseUrl}, else an embedded database)`,
+      ),
+    )
+    .addOption(
+      new Option('--data-dir <dir>', 'directory of the embedded PGlite database').default('./.contacts'),
+    )
+    .addOption(
+      new Option('--butler-schema <name>', 'Postgres schema of the butler tables').default('relationship'),
+    )
+    .addOption(
+      new Option('--config <file>', 'butler.toml whose [modules.contacts] table configures the sync'),
+    )
+    .addOption(
+      new Option('--google-root-url <url>', `People API root instead of Google's ($${ENV.googleRootUrl})`),
+    )
+    .addOption(
+      new Option(
+        '--google-token-url <url>',
+        `OAuth token endpoint instead of Google's ($${ENV.googleTokenUrl})`,
+      ),
+    )
+    .addOption(new Option('-v, --verbose', 'debug logs on stderr'));
+
+  const globals = (command: Command) => command.optsWithGlobals<GlobalFlags>();
+
+  program
+    .command('migrate')
+    .description('create or upgrade the contacts tables (idempotent)')
+    .action((_options, command: Command) => run((ctx) => migrateCommand(ctx), globals(command)));
+
+  const secrets = program.command('secrets').description('manage the credential store (butler_secrets)');
+  secrets
+    .command('set')
+    .description('store a secret; without VALUE it is read from stdin (keeps it out of shell history)')
+    .argument('<key>', 'e.g. GOOGLE_OAUTH_CLIENT_ID, GOOGLE_OAUTH_CLIENT_SECRET, GOOGLE_REFRESH_TOKEN')
+    .argument('[value]', 'the secret value')
+    .option('--category <name>', 'group shown in listings (default google for GOOGLE_* keys, else general)')
+    .option('--description <text>', 'what the secret is for')
+    .option('--no-sensitive', 'mark the value as not sensitive')
+    .option('--expires-at <iso>', 'after this instant the secret counts as missing')
+    .action((key: string, value: string | undefined, options: SecretsSetFlags, command: Command) =>
+      run((ctx) => secretsSetCommand(ctx, key, value, options), globals(command)),
+    );
+  secrets
+    .command('list')
+    .description('list secrets without their values')
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean }, command: Command) =>
+      run((ctx) => secretsListCommand(ctx, options), globals(command)),
+    );
+
+  program
+    .command('sync')
+    .description('run one sync now (incremental, or full when there is no cursor yet)')
+    .option('--full', 'force a full sync')
+    .option('--json', 'print the summary as JSON')
+    .action((options: { full?: boolean; json?: boolean }, command: Command) =>
+      run((ctx) => syncCommand(ctx, options), globals(command)),
+    );
+
+  program
+    .command('status')
+    .description('show the sync status of the configured account')
+    .option('--json', 'print JSON (the contacts_sync_status shape)')
+    .action((options: { json?: boolean }, command: Command) =>
+      run((ctx) => statusCommand(ctx, options), globals(command)),
+    );
+
+  program
+    .command('serve')
+    .description('serve the four MCP tools on stdio with the sync runtime running (logs on stderr)')
+    .action((_options, command: Command) => run((ctx) => serveCommand(ctx), globals(command)));
+
+  return program;
+}
+
+/**
+ * The `contacts` command, runnable in-process: parses `argv` (without `node` and the script),
+ * runs the subcommand and resolves with the exit code: 0 ok, 1 sync failed (or any runtime
+ * failure), 2 usage or configuration error. Errors are one line on stderr, never with a secret.
+ *
+ * @example
+ * ```ts
+ * const stdout = new PassThrough();
+ * const code = await main(['status', '--json', '--database-url', url], { stdout, stderr: process.stderr, env: {} });
+ * ```
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  let context: CommandContext | null = null;
+  const program = buildProgram(io, async (action, flags) => {
+    context = commandContext(io, resolveGlobals(flags, io));
+    exitCode = await action(context);
+  });
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return EXIT.usage;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.help' ||
+        error.code === 'commander.version'
+      ) {
+        return EXIT.ok;
+      }
+      return EXIT.usage;
+    }
+    const message = errorMessage(error);
+    const redacted = (context as CommandContext | null)?.redactor.redact(message) ?? message;
+    io.stderr.write(`contacts: ${redacted.replace(/\s*\n\s*/g, ' ')}\n`);
+    return exitCodeOf(error);
+  }
+}
+
+export type { CliIo, OutputStream } from './cli-io.js';
+export type { OpenedDatabase } from './open-database.js';
+export type { DatabaseTarget } from './options.js';

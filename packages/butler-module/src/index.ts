@@ -1,0 +1,46 @@
+export type { CredentialStore, SecretInfo, SetSecretOptions } from './credentials/credential-store.js';
+export { DbCredentialStore, type DbCredentialStoreOptions } from './credentials/db-credential-store.js';
+export {
+  credentialsRevision,
+  GOOGLE_CREDENTIAL_KEYS,
+  type GoogleCredentialKey,
+  type GoogleCredentials,
+  resolveGoogleCredentials,
+} from './credentials/google-credentials.js';
+export { ContactsModuleError, type ContactsModuleErrorCode } from './errors.js';
+export { ContactsModule, type ContactsStartupOptions } from './module/contacts-module.js';
+export {
+  CredentialStoreProviderSource,
+  type CredentialStoreProviderSourceOptions,
+} from './module/credential-provider-source.js';
+export {
+  type ContactsProviderFactory,
+  defaultProviderFactory,
+  type ProviderFactoryRequest,
+} from './module/provider-factory.js';
+export { SUPPORTED_PROVIDERS, type SupportedProvider } from './module/supported-providers.js';
+export { redactingLogger, SecretRedactor } from './redact.js';
+export { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './runtime/backoff.js';
+export { fixedProviderSource, type ProviderSource } from './runtime/provider-source.js';
+export type {
+  ContactsSyncRuntimeOptions,
+  RuntimeErrorInfo,
+  RuntimeState,
+  SyncNowOptions,
+  SyncRuntimeStatus,
+} from './runtime/runtime-types.js';
+export { ContactsSyncRuntime } from './runtime/sync-runtime.js';
+export { systemTimers, type Timers } from './runtime/timers.js';
+export {
+  type ListSourcesOptions,
+  listSources,
+  type SourceReport,
+  type SourceStatus,
+} from './status/source-list.js';
+export { type ReadSyncStatusOptions, readSyncStatus, type SyncStatusReport } from './status/sync-status.js';
+export {
+  CONTACTS_TOOL_NAMES,
+  type ContactsToolContext,
+  type ContactsToolEnvironment,
+  registerContactsTools,
+} from './tools/index.js';

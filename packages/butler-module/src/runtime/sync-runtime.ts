@@ -1,0 +1,513 @@
+import {
+  type Clock,
+  type ContactsProvider,
+  ContactsSyncStateStore,
+  CoreError,
+  type Logger,
+  ProviderError,
+  runSyncCycle,
+  type SyncCycleResult,
+  type SyncMode,
+  type SyncProgress,
+  silentLogger,
+  systemClock,
+} from '@contacts/core';
+import { errorMessage } from '../error-message.js';
+import { ContactsModuleError } from '../errors.js';
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+import type {
+  ContactsSyncRuntimeOptions,
+  RuntimeErrorInfo,
+  RuntimeState,
+  SyncNowOptions,
+  SyncRuntimeStatus,
+} from './runtime-types.js';
+import { systemTimers, type Timers } from './timers.js';
+
+/** `scheduled` lets the cycle decide: a forced full sync when one is due, else `auto`. */
+type CycleMode = SyncMode | 'scheduled';
+type Outcome = { ok: true; result: SyncCycleResult } | { ok: false; error: unknown };
+type Listener = (progress: SyncProgress) => void;
+interface Cycle {
+  mode: CycleMode;
+  listeners: Set<Listener>;
+  done: Promise<Outcome>;
+}
+
+const MODE_STRENGTH: Record<CycleMode, number> = { auto: 0, incremental: 0, scheduled: 1, full: 2 };
+const DAY_MS = 86_400_000;
+
+function errorInfo(error: unknown, at: Date): RuntimeErrorInfo {
+  const code =
+    error instanceof ProviderError || error instanceof CoreError || error instanceof ContactsModuleError
+      ? error.code
+      : 'UNEXPECTED';
+  return { code, message: errorMessage(error), at };
+}
+
+const isBusy = (error: unknown): boolean => error instanceof CoreError && error.code === 'SYNC_IN_PROGRESS';
+const isAuthFailure = (error: unknown): boolean =>
+  (error instanceof ProviderError && error.code === 'AUTH_FAILED') ||
+  (error instanceof ContactsModuleError &&
+    (error.code === 'MISSING_CREDENTIALS' || error.code === 'CREDENTIAL_STORE_MISSING'));
+
+/**
+ * The background sync of one (provider, account): a sync at start when `run_on_startup` (full
+ * when there is no cursor yet), an incremental sync every `interval_minutes`, a forced full sync
+ * once `full_sync_interval_days` have passed since the last one, and an immediate sync on
+ * {@link trigger}.
+ *
+ * One cycle at a time: in this process every request goes through a single flight (a poll that
+ * comes due while a cycle runs joins it; a {@link syncNow} or {@link trigger} that arrives while a
+ * cycle runs waits for it and then runs one follow-up cycle, shared by every request that arrived
+ * meanwhile, so changes made before the request are always included). Across processes the core's
+ * sync lease decides: a cycle refused with `SYNC_IN_PROGRESS` means "busy", not a failure.
+ *
+ * Failures back off exponentially (capped, with jitter) and honour a source's `retryAfterMs`;
+ * `AUTH_FAILED` or missing credentials park the runtime in `auth_error` until the credentials
+ * change or a person reconciles. {@link stop} lets the page in flight commit, then resolves.
+ *
+ * @example
+ * ```ts
+ * const runtime = new ContactsSyncRuntime({ db, butlerSchema: 'relationship', config, providers, logger });
+ * runtime.start();
+ * const result = await runtime.syncNow({ mode: 'full' });
+ * runtime.trigger(); // wake the poller now
+ * await runtime.stop();
+ * ```
+ */
+export class ContactsSyncRuntime {
+  readonly provider: string;
+  readonly accountId: string;
+  readonly #options: ContactsSyncRuntimeOptions;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #timers: Timers;
+  readonly #backoff: BackoffPolicy;
+  readonly #random: () => number;
+  readonly #store: ContactsSyncStateStore;
+  readonly #abort = new AbortController();
+
+  #started = false;
+  #stopping: Promise<void> | null = null;
+  #state: RuntimeState = 'stopped';
+  #timer: unknown = null;
+  #nextRunAt: Date | null = null;
+  #tick: Promise<void> | null = null;
+  #current: Cycle | null = null;
+  #queued: Cycle | null = null;
+  #triggered = false;
+
+  #failures = 0;
+  #retryAfterUntil: Date | null = null;
+  #lastError: RuntimeErrorInfo | null = null;
+  #lastResult: SyncCycleResult | null = null;
+  #lastFullSyncAt: Date | null = null;
+  /** Set while in `auth_error`: the credentials revision that failed (null: none were there). */
+  #authFailedRevision: string | null | undefined;
+
+  #provider: ContactsProvider | null = null;
+  #providerRevision: string | null = null;
+
+  constructor(options: ContactsSyncRuntimeOptions) {
+    this.#options = options;
+    this.provider = options.config.provider;
+    this.accountId = options.config.account_id;
+    this.#logger = options.logger ?? silentLogger;
+    this.#clock = options.clock ?? systemClock;
+    this.#timers = options.timers ?? systemTimers;
+    this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.#random = options.random ?? Math.random;
+    this.#store = new ContactsSyncStateStore({
+      db: options.db,
+      butlerSchema: options.butlerSchema,
+      clock: this.#clock,
+    });
+  }
+
+  /**
+   * Starts polling: the first cycle runs at once when `run_on_startup`, else after one interval.
+   * Returns without waiting for any sync.
+   *
+   * @throws ContactsModuleError `RUNTIME_NOT_RUNNING` after {@link stop} (a runtime is not restarted).
+   */
+  start(): void {
+    this.#assertNotStopped();
+    if (this.#started) return;
+    this.#started = true;
+    this.#state = 'idle';
+    const { sync } = this.#options.config;
+    this.#logger.info('contacts_runtime_started', {
+      ...this.#ids(),
+      interval_minutes: sync.interval_minutes,
+      full_sync_interval_days: sync.full_sync_interval_days,
+      run_on_startup: sync.run_on_startup,
+    });
+    this.#schedule(sync.run_on_startup ? 0 : sync.interval_minutes * 60_000);
+  }
+
+  /**
+   * Runs a sync now and resolves with what it did. Joins the single flight (see the class doc).
+   * Works on a runtime that was never started (a one-shot sync); then nothing is scheduled.
+   *
+   * @throws whatever the cycle failed with (`ProviderError`, `CoreError` `SYNC_IN_PROGRESS` when
+   *   another process syncs this account), `ContactsModuleError` `RATE_LIMITED` while the source's
+   *   retry-after lasts, `RUNTIME_NOT_RUNNING` after {@link stop}.
+   */
+  async syncNow(options: SyncNowOptions = {}): Promise<SyncCycleResult> {
+    this.#assertNotStopped();
+    const until = this.#retryAfterUntil;
+    if (until && until.getTime() > this.#clock.now().getTime()) {
+      throw new ContactsModuleError(
+        'RATE_LIMITED',
+        `${this.provider} asked for no requests before ${until.toISOString()} (rate limit); the runtime syncs again then, or try after that.`,
+      );
+    }
+    const outcome = await this.#request(options.mode ?? 'auto', false, options.onProgress);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.result;
+  }
+
+  /**
+   * Wakes the poller for a sync at once (after the cycle in flight, if any; not before a source's
+   * retry-after). Also retries after `auth_error` without waiting for new credentials.
+   * Returns when the sync is due to start.
+   *
+   * @throws ContactsModuleError `RUNTIME_NOT_RUNNING` when not started or stopped.
+   */
+  trigger(): Date {
+    this.#assertNotStopped();
+    if (!this.#started) {
+      throw new ContactsModuleError('RUNTIME_NOT_RUNNING', 'The contacts sync runtime has not been started.');
+    }
+    const now = this.#clock.now();
+    this.#triggered = true;
+    this.#logger.info('contacts_sync_triggered', this.#ids());
+    if (this.#current) {
+      void this.#request('scheduled', false);
+      return now;
+    }
+    const at = this.#retryAfterUntil && this.#retryAfterUntil > now ? this.#retryAfterUntil : now;
+    this.#schedule(at.getTime() - now.getTime());
+    return at;
+  }
+
+  /**
+   * Stops polling: aborts the signal of the cycle in flight, whose page in flight still commits
+   * (its checkpoint lets the next start resume there), waits for it, and closes the provider.
+   * Safe to call twice.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.#clearTimer();
+      this.#abort.abort();
+      await this.whenIdle();
+      await this.#closeProvider();
+      this.#state = 'stopped';
+      this.#logger.info('contacts_runtime_stopped', this.#ids());
+    })();
+    return this.#stopping;
+  }
+
+  /** Resolves once no tick and no cycle is in flight (a waiting timer does not count). */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      const pending = this.#tick ?? this.#queued?.done ?? this.#current?.done;
+      if (!pending) return;
+      await pending;
+    }
+  }
+
+  /** A snapshot of what the runtime is doing. */
+  status(): SyncRuntimeStatus {
+    return {
+      provider: this.provider,
+      accountId: this.accountId,
+      state: this.#state,
+      running: this.#current !== null,
+      consecutiveFailures: this.#failures,
+      nextRunAt: this.#nextRunAt,
+      retryAfterUntil: this.#retryAfterUntil,
+      lastError: this.#lastError,
+      lastResult: this.#lastResult,
+    };
+  }
+
+  #ids() {
+    return { provider: this.provider, account_id: this.accountId };
+  }
+
+  #assertNotStopped(): void {
+    if (this.#stopping) {
+      throw new ContactsModuleError(
+        'RUNTIME_NOT_RUNNING',
+        'The contacts sync runtime has been stopped (the butler is shutting down).',
+      );
+    }
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== null) this.#timers.clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#nextRunAt = null;
+  }
+
+  #schedule(delayMs: number): void {
+    if (!this.#started || this.#stopping) return;
+    this.#clearTimer();
+    const delay = Math.max(0, Math.round(delayMs));
+    this.#nextRunAt = new Date(this.#clock.now().getTime() + delay);
+    this.#logger.debug('contacts_sync_scheduled', { ...this.#ids(), delay_ms: delay, state: this.#state });
+    this.#timer = this.#timers.setTimeout(() => this.#onTimer(), delay);
+  }
+
+  /** Returns the tick's promise: real timers ignore it, test timers may await it. */
+  #onTimer(): Promise<void> {
+    this.#timer = null;
+    this.#nextRunAt = null;
+    const tick: Promise<void> = this.#runTick()
+      .catch((error: unknown) => {
+        // Cycles never reject; only a broken credential store or state query lands here.
+        this.#logger.error('contacts_runtime_tick_failed', {
+          ...this.#ids(),
+          error: errorInfo(error, this.#clock.now()).message,
+        });
+        this.#schedule(this.#backoffFor(++this.#failures));
+      })
+      .finally(() => {
+        if (this.#tick === tick) this.#tick = null;
+      });
+    this.#tick = tick;
+    return tick;
+  }
+
+  async #runTick(): Promise<void> {
+    if (this.#stopping) return;
+    if (this.#authFailedRevision !== undefined && !this.#triggered) {
+      const revision = await this.#currentRevision();
+      if (revision === null || revision === this.#authFailedRevision) {
+        // Refused credentials are not retried: only new ones (or a reconcile) end the wait.
+        if (!this.#triggered) this.#schedule(this.#credentialCheckMs());
+        this.#logger.debug('contacts_sync_waiting_for_credentials', this.#ids());
+        return;
+      }
+      this.#logger.info('contacts_credentials_changed', this.#ids());
+    }
+    await this.#request('scheduled', true);
+  }
+
+  #request(mode: CycleMode, joinRunning: boolean, listener?: Listener): Promise<Outcome> {
+    const current = this.#current;
+    if (!current) return this.#begin(mode, listener ? [listener] : []);
+    if (joinRunning) {
+      if (listener) current.listeners.add(listener);
+      return current.done;
+    }
+    const queued = this.#queued;
+    if (queued) {
+      if (MODE_STRENGTH[mode] > MODE_STRENGTH[queued.mode]) queued.mode = mode;
+      if (listener) queued.listeners.add(listener);
+      return queued.done;
+    }
+    const next: Cycle = {
+      mode,
+      listeners: new Set(listener ? [listener] : []),
+      done: Promise.resolve(null!),
+    };
+    next.done = current.done.then(() => {
+      this.#queued = null;
+      // A cycle that began after this request was made serves it as well as our own would.
+      if (this.#current) {
+        for (const l of next.listeners) this.#current.listeners.add(l);
+        return this.#current.done;
+      }
+      return this.#begin(next.mode, [...next.listeners]);
+    });
+    this.#queued = next;
+    return next.done;
+  }
+
+  #begin(mode: CycleMode, listeners: Iterable<Listener>): Promise<Outcome> {
+    const cycle: Cycle = { mode, listeners: new Set(listeners), done: Promise.resolve(null!) };
+    this.#current = cycle;
+    cycle.done = this.#runCycle(cycle).finally(() => {
+      if (this.#current === cycle) this.#current = null;
+    });
+    return cycle.done;
+  }
+
+  async #runCycle(cycle: Cycle): Promise<Outcome> {
+    if (this.#stopping) {
+      return { ok: false, error: new ContactsModuleError('RUNTIME_NOT_RUNNING', 'The runtime is stopping.') };
+    }
+    const before = this.#state;
+    this.#state = 'syncing';
+    this.#triggered = false;
+    let outcome: Outcome;
+    try {
+      const provider = await this.#ensureProvider();
+      const mode = cycle.mode === 'scheduled' ? await this.#scheduledMode() : cycle.mode;
+      const result = await runSyncCycle({
+        db: this.#options.db,
+        butlerSchema: this.#options.butlerSchema,
+        provider,
+        accountId: this.accountId,
+        mode,
+        clock: this.#clock,
+        logger: this.#logger,
+        signal: this.#abort.signal,
+        lockTtlMs: this.#options.lockTtlMs,
+        onProgress: (progress) => {
+          for (const listener of cycle.listeners) {
+            try {
+              listener(progress);
+            } catch {
+              // A progress listener (an MCP notification, a progress bar) never breaks a sync.
+            }
+          }
+        },
+      });
+      outcome = { ok: true, result };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    this.#record(outcome, before);
+    return outcome;
+  }
+
+  /** Full when a full sync is due; otherwise `auto`, which also resumes an interrupted cycle. */
+  async #scheduledMode(): Promise<SyncMode> {
+    const state = await this.#store.load(this.provider, this.accountId);
+    this.#lastFullSyncAt = state.lastFullSyncAt;
+    if (state.checkpoint) return 'auto';
+    return this.#msUntilFullSync() === 0 ? 'full' : 'auto';
+  }
+
+  #msUntilFullSync(): number {
+    if (!this.#lastFullSyncAt) return 0;
+    const due = this.#lastFullSyncAt.getTime() + this.#options.config.sync.full_sync_interval_days * DAY_MS;
+    return Math.max(0, due - this.#clock.now().getTime());
+  }
+
+  #regularDelay(): number {
+    const interval = this.#options.config.sync.interval_minutes * 60_000;
+    // Wake in time for the forced full sync rather than up to one interval late.
+    return this.#lastFullSyncAt ? Math.min(interval, this.#msUntilFullSync()) : interval;
+  }
+
+  #backoffFor(attempt: number): number {
+    return backoffDelay(attempt, this.#backoff, this.#random);
+  }
+
+  #credentialCheckMs(): number {
+    return this.#options.credentialCheckMs ?? 60_000;
+  }
+
+  #record(outcome: Outcome, before: RuntimeState): void {
+    const now = this.#clock.now();
+    const resume = before === 'syncing' ? 'idle' : before;
+    if (outcome.ok) {
+      const result = outcome.result;
+      this.#lastResult = result;
+      if (!result.completed) {
+        // Stopped between pages: the checkpoint resumes it; nothing else to decide.
+        this.#state = resume;
+        return;
+      }
+      this.#failures = 0;
+      this.#retryAfterUntil = null;
+      this.#authFailedRevision = undefined;
+      this.#lastError = null;
+      if (result.mode === 'full') this.#lastFullSyncAt = now;
+      this.#state = 'idle';
+      this.#schedule(this.#regularDelay());
+      return;
+    }
+    const error = outcome.error;
+    if (this.#stopping) {
+      this.#state = resume;
+      this.#logger.info('contacts_sync_interrupted', { ...this.#ids(), reason: 'runtime stopping' });
+      return;
+    }
+    if (isBusy(error)) {
+      // Another process is syncing this account right now: that is the sync we wanted.
+      this.#state = resume;
+      this.#logger.info('contacts_sync_busy', { ...this.#ids(), next: 'retry at the next interval' });
+      if (resume === 'idle') this.#schedule(this.#regularDelay());
+      else if (resume === 'backoff') this.#schedule(this.#backoffFor(this.#failures));
+      else if (resume === 'auth_error') this.#schedule(this.#credentialCheckMs());
+      return;
+    }
+    this.#lastError = errorInfo(error, now);
+    if (isAuthFailure(error)) {
+      this.#state = 'auth_error';
+      this.#authFailedRevision = error instanceof ProviderError ? this.#providerRevision : null;
+      this.#logger.warn('contacts_sync_auth_error', {
+        ...this.#ids(),
+        code: this.#lastError.code,
+        error: this.#lastError.message,
+        next: 'waiting for new credentials or a reconcile',
+      });
+      this.#schedule(this.#credentialCheckMs());
+      return;
+    }
+    this.#failures += 1;
+    let delay = this.#backoffFor(this.#failures);
+    if (error instanceof ProviderError && error.code === 'RATE_LIMITED' && error.retryAfterMs) {
+      delay = Math.max(delay, error.retryAfterMs);
+      this.#retryAfterUntil = new Date(now.getTime() + error.retryAfterMs);
+    }
+    this.#state = 'backoff';
+    this.#logger.warn('contacts_sync_backoff', {
+      ...this.#ids(),
+      attempt: this.#failures,
+      delay_ms: delay,
+      code: this.#lastError.code,
+      error: this.#lastError.message,
+    });
+    this.#schedule(delay);
+  }
+
+  /** The current credentials revision, or null while they are missing. */
+  async #currentRevision(): Promise<string | null> {
+    try {
+      return await this.#options.providers.revision();
+    } catch (error) {
+      if (isAuthFailure(error)) return null;
+      throw error;
+    }
+  }
+
+  async #ensureProvider(): Promise<ContactsProvider> {
+    if (this.#provider) {
+      if ((await this.#options.providers.revision()) === this.#providerRevision) return this.#provider;
+      this.#logger.info('contacts_provider_reopened', { ...this.#ids(), reason: 'credentials changed' });
+      await this.#closeProvider();
+    }
+    const { provider, revision } = await this.#options.providers.open();
+    if (provider.name() !== this.provider) {
+      await provider.close();
+      throw new ContactsModuleError(
+        'PROVIDER_MISMATCH',
+        `The provider factory built a "${provider.name()}" provider for the configured "${this.provider}".`,
+      );
+    }
+    this.#provider = provider;
+    this.#providerRevision = revision;
+    return provider;
+  }
+
+  async #closeProvider(): Promise<void> {
+    const provider = this.#provider;
+    this.#provider = null;
+    this.#providerRevision = null;
+    try {
+      await provider?.close();
+    } catch (error) {
+      this.#logger.warn('contacts_provider_close_failed', {
+        ...this.#ids(),
+        error: errorInfo(error, this.#clock.now()).message,
+      });
+    }
+  }
+}

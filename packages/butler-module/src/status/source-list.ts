@@ -1,0 +1,106 @@
+import { type Clock, ContactsSyncStateStore, type SyncState } from '@contacts/core';
+import type { ContactsDatabase } from '@contacts/schema';
+import type { ContactsSyncRuntime } from '../runtime/sync-runtime.js';
+import { iso } from './sync-status.js';
+
+/**
+ * The health of one source account, as `contacts_source_list` reports it.
+ *
+ * @example
+ * ```ts
+ * const needsPerson = (s: SourceStatus) => s === 'auth_error';
+ * ```
+ */
+export type SourceStatus = 'active' | 'error' | 'auth_error' | 'never_synced' | 'sync_disabled';
+
+/**
+ * One connected source account.
+ *
+ * @example
+ * ```ts
+ * const [source]: SourceReport[] = await listSources(options); // { provider: 'google', status: 'active', ... }
+ * ```
+ */
+export interface SourceReport {
+  provider: string;
+  account_id: string;
+  sync_enabled: boolean;
+  status: SourceStatus;
+  last_success_at: string | null;
+  last_error: string | null;
+}
+
+/**
+ * What {@link listSources} reads from.
+ *
+ * @example
+ * ```ts
+ * const options: ListSourcesOptions = { db, butlerSchema, provider: 'google', accountId: 'default', syncEnabled: true, clock: systemClock };
+ * ```
+ */
+export interface ListSourcesOptions {
+  db: ContactsDatabase;
+  butlerSchema: string;
+  /** The account this butler syncs. */
+  provider: string;
+  accountId: string;
+  syncEnabled: boolean;
+  runtime?: ContactsSyncRuntime | null;
+  clock: Clock;
+  /** Only sources of this provider. */
+  filter?: string;
+}
+
+function statusOf(state: SyncState, syncEnabled: boolean, runtime: ContactsSyncRuntime | null | undefined) {
+  if (!syncEnabled) return 'sync_disabled' as const;
+  const live = runtime?.status();
+  if (live?.state === 'auth_error') return 'auth_error' as const;
+  if (live?.lastError || state.lastError) return 'error' as const;
+  return state.lastSuccessAt ? ('active' as const) : ('never_synced' as const);
+}
+
+/**
+ * The configured account first (even before its first sync), then every other account with
+ * stored state in this butler schema; those are not synced by this butler, so `sync_disabled`.
+ *
+ * @example
+ * ```ts
+ * const sources = await listSources({ db, butlerSchema, provider: 'google', accountId: 'default', syncEnabled: true, runtime, clock });
+ * sources[0]?.status; // 'active'
+ * ```
+ */
+export async function listSources(options: ListSourcesOptions): Promise<SourceReport[]> {
+  const store = new ContactsSyncStateStore({
+    db: options.db,
+    butlerSchema: options.butlerSchema,
+    clock: options.clock,
+  });
+  const states = await store.list(options.filter ? { provider: options.filter } : {});
+  const isOurs = (s: { provider: string; accountId: string }) =>
+    s.provider === options.provider && s.accountId === options.accountId;
+  const reports: SourceReport[] = [];
+  if (!options.filter || options.filter === options.provider) {
+    const ours = states.find(isOurs) ?? (await store.load(options.provider, options.accountId));
+    const live = options.runtime?.status();
+    reports.push({
+      provider: options.provider,
+      account_id: options.accountId,
+      sync_enabled: options.syncEnabled,
+      status: statusOf(ours, options.syncEnabled, options.runtime),
+      last_success_at: iso(ours.lastSuccessAt),
+      last_error: live?.lastError?.message ?? ours.lastError,
+    });
+  }
+  for (const state of states) {
+    if (isOurs(state)) continue;
+    reports.push({
+      provider: state.provider,
+      account_id: state.accountId,
+      sync_enabled: false,
+      status: 'sync_disabled',
+      last_success_at: iso(state.lastSuccessAt),
+      last_error: state.lastError,
+    });
+  }
+  return reports;
+}

@@ -1,0 +1,90 @@
+import { type Clock, ContactsSyncStateStore } from '@contacts/core';
+import type { ContactsDatabase } from '@contacts/schema';
+import type { ContactsSyncRuntime } from '../runtime/sync-runtime.js';
+
+/**
+ * The sync status of one account: what `contacts_sync_status` returns and `contacts status` prints.
+ * Timestamps are ISO 8601 strings; `running` covers this process and any other holding the account's lease.
+ *
+ * @example
+ * ```ts
+ * const report: SyncStatusReport = await readSyncStatus(options);
+ * if (!report.cursor_present) console.log('the next sync is a full one');
+ * ```
+ */
+export interface SyncStatusReport {
+  provider: string;
+  account_id: string;
+  sync_enabled: boolean;
+  running: boolean;
+  cursor_present: boolean;
+  cursor_age_seconds: number | null;
+  cursor_issued_at: string | null;
+  last_full_sync_at: string | null;
+  last_incremental_sync_at: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+  contact_count: number;
+  failed_contacts: number;
+}
+
+/**
+ * What {@link readSyncStatus} reads from.
+ *
+ * @example
+ * ```ts
+ * const options: ReadSyncStatusOptions = { db, butlerSchema, provider: 'google', accountId: 'default', syncEnabled: true, clock: systemClock };
+ * ```
+ */
+export interface ReadSyncStatusOptions {
+  db: ContactsDatabase;
+  butlerSchema: string;
+  provider: string;
+  accountId: string;
+  syncEnabled: boolean;
+  /** This process's runtime, when one runs: adds in-flight and not-yet-stored failures. */
+  runtime?: ContactsSyncRuntime | null;
+  clock: Clock;
+}
+
+/** An ISO 8601 string, or null. */
+export const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+/**
+ * Reads the account's stored state, lease and counts, and merges in what this process's runtime knows.
+ *
+ * @example
+ * ```ts
+ * const report = await readSyncStatus({ db, butlerSchema, provider: 'google', accountId: 'default', syncEnabled: true, clock });
+ * report.cursor_age_seconds; // 5400
+ * ```
+ */
+export async function readSyncStatus(options: ReadSyncStatusOptions): Promise<SyncStatusReport> {
+  const { provider, accountId, clock } = options;
+  const store = new ContactsSyncStateStore({ db: options.db, butlerSchema: options.butlerSchema, clock });
+  const [state, holder] = await Promise.all([
+    store.load(provider, accountId),
+    store.leaseHolder(provider, accountId),
+  ]);
+  const live = options.runtime?.status();
+  const now = clock.now().getTime();
+  return {
+    provider,
+    account_id: accountId,
+    sync_enabled: options.syncEnabled,
+    running: Boolean(live?.running) || holder !== null,
+    cursor_present: state.syncCursor !== null,
+    cursor_age_seconds:
+      state.syncCursor && state.cursorIssuedAt
+        ? Math.max(0, Math.floor((now - state.cursorIssuedAt.getTime()) / 1000))
+        : null,
+    cursor_issued_at: iso(state.cursorIssuedAt),
+    last_full_sync_at: iso(state.lastFullSyncAt),
+    last_incremental_sync_at: iso(state.lastIncrementalSyncAt),
+    last_success_at: iso(state.lastSuccessAt),
+    // The runtime's error is the newer one (credential failures never reach the state table).
+    last_error: live?.lastError?.message ?? state.lastError,
+    contact_count: state.contactCount,
+    failed_contacts: state.failedContacts,
+  };
+}

@@ -1,0 +1,33 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ContactsSyncRuntime } from '../runtime/sync-runtime.js';
+import type { ContactsToolContext, ContactsToolEnvironment } from './tool-context.js';
+import { toolError } from './tool-result.js';
+
+const NOT_STARTED =
+  'The contacts sync runtime is not running: the contacts module has not started (or has shut down). Check the butler logs for a startup error, fix it and restart the butler.';
+
+/** The environment, or the tool error to answer with while the module does not run. */
+export function requireEnvironment(
+  context: ContactsToolContext,
+): { env: ContactsToolEnvironment; error?: undefined } | { env?: undefined; error: CallToolResult } {
+  const env = context();
+  return env ? { env } : { error: toolError(NOT_STARTED) };
+}
+
+/** The running runtime, or the tool error to answer with when sync is disabled or the module is down. */
+export function requireRuntime(
+  context: ContactsToolContext,
+):
+  | { env: ContactsToolEnvironment; runtime: ContactsSyncRuntime; error?: undefined }
+  | { env?: undefined; runtime?: undefined; error: CallToolResult } {
+  const { env, error } = requireEnvironment(context);
+  if (error) return { error };
+  if (!env.runtime) {
+    return {
+      error: toolError(
+        `The contacts sync runtime is not running: sync is disabled for ${env.config.provider} ([modules.contacts] sync.enabled = false). Set sync.enabled = true in butler.toml and restart the butler to sync.`,
+      ),
+    };
+  }
+  return { env, runtime: env.runtime };
+}

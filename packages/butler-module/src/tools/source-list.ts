@@ -1,0 +1,66 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { listSources } from '../status/source-list.js';
+import { requireEnvironment } from './require-environment.js';
+import { isoTimestamp, providerInput } from './schemas.js';
+import type { ContactsToolContext } from './tool-context.js';
+import { toolResult } from './tool-result.js';
+
+export const sourceListInput = z.object({ provider: providerInput });
+
+export const sourceListOutput = z.object({
+  sources: z.array(
+    z.object({
+      provider: z.string(),
+      account_id: z.string(),
+      sync_enabled: z.boolean(),
+      status: z
+        .enum(['active', 'error', 'auth_error', 'never_synced', 'sync_disabled'])
+        .describe(
+          'active: syncing fine; error: the last sync failed (retried with backoff); auth_error: the credentials were refused, reconnect through the dashboard OAuth flow; never_synced: no sync has completed yet; sync_disabled: not synced by this butler.',
+        ),
+      last_success_at: isoTimestamp,
+      last_error: z.string().nullable(),
+    }),
+  ),
+});
+
+/**
+ * Registers `contacts_source_list`: the connected source accounts and the health of each.
+ *
+ * @example
+ * ```ts
+ * registerSourceListTool(server, () => environment);
+ * ```
+ */
+export function registerSourceListTool(server: McpServer, context: ContactsToolContext): void {
+  server.registerTool(
+    'contacts_source_list',
+    {
+      title: 'List contact sources',
+      description:
+        'Lists the address-book accounts this butler syncs contacts from (and any others with stored sync state), each with its status (active, error, auth_error, never_synced, sync_disabled), last successful sync and last error. ' +
+        'Use it to see which accounts are connected and which need attention; auth_error means the user must reconnect the account in the dashboard.',
+      inputSchema: sourceListInput,
+      outputSchema: sourceListOutput,
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    async ({ provider }) => {
+      const { env, error } = requireEnvironment(context);
+      if (error) return error;
+      const sources = await listSources({
+        db: env.db,
+        butlerSchema: env.butlerSchema,
+        provider: env.config.provider,
+        accountId: env.config.account_id,
+        syncEnabled: env.config.sync.enabled,
+        runtime: env.runtime,
+        clock: env.clock,
+        filter: provider,
+      });
+      return toolResult({
+        sources: sources.map((s) => ({ ...s, last_error: s.last_error && env.redact(s.last_error) })),
+      });
+    },
+  );
+}

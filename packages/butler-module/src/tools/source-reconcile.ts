@@ -1,0 +1,69 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { errorMessage } from '../error-message.js';
+import { requireRuntime } from './require-environment.js';
+import { providerInput } from './schemas.js';
+import type { ContactsToolContext } from './tool-context.js';
+import { toolError, toolResult } from './tool-result.js';
+
+export const sourceReconcileInput = z.object({
+  provider: providerInput,
+  contact_id: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('A CRM contact id. Per-contact scoping is not supported yet: the whole account is synced.'),
+});
+
+export const sourceReconcileOutput = z.object({
+  queued: z.literal(true),
+  provider: z.string(),
+  note: z.string(),
+});
+
+/**
+ * Registers `contacts_source_reconcile`: wakes the sync runtime for an immediate sync and returns
+ * without waiting for it (also the way to retry at once after new credentials were stored).
+ *
+ * @example
+ * ```ts
+ * registerSourceReconcileTool(server, () => environment);
+ * ```
+ */
+export function registerSourceReconcileTool(server: McpServer, context: ContactsToolContext): void {
+  server.registerTool(
+    'contacts_source_reconcile',
+    {
+      title: 'Queue a contacts reconcile',
+      description:
+        'Asks the background sync to reconcile the contacts source with the CRM right away and returns at once, without waiting for the result (use contacts_sync_status to follow it, or contacts_sync_now to wait for a summary). ' +
+        'Use it when contacts look out of date, or after the user reconnected the account. Per-contact scoping (contact_id) is not supported yet: the whole account is synced.',
+      inputSchema: sourceReconcileInput,
+      outputSchema: sourceReconcileOutput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    },
+    async ({ contact_id: contactId }) => {
+      const { env, runtime, error } = requireRuntime(context);
+      if (error) return error;
+      let startsAt: Date;
+      try {
+        startsAt = runtime.trigger();
+      } catch (failure) {
+        return toolError(env.redact(errorMessage(failure)));
+      }
+      const { provider, account_id: account } = env.config;
+      const when =
+        startsAt.getTime() > env.clock.now().getTime()
+          ? `at ${startsAt.toISOString()}, when ${provider}'s rate limit allows`
+          : 'now';
+      const scope = contactId
+        ? `Per-contact scoping is not supported yet: the whole ${provider} (${account}) account is synced instead, which includes contact ${contactId}.`
+        : 'Per-contact scoping is not supported yet: the whole account is synced.';
+      return toolResult({
+        queued: true as const,
+        provider,
+        note: `A sync of ${provider} (${account}) was queued and starts ${when}; call contacts_sync_status to see its result. ${scope}`,
+      });
+    },
+  );
+}

@@ -1,0 +1,93 @@
+import type { SyncProgress } from '@contacts/core';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { describeSyncError } from './describe-error.js';
+import { requireRuntime } from './require-environment.js';
+import { providerInput, summarySchema } from './schemas.js';
+import type { ContactsToolContext } from './tool-context.js';
+import { toolError, toolResult } from './tool-result.js';
+
+export const syncNowInput = z.object({
+  provider: providerInput,
+  mode: z
+    .enum(['incremental', 'full'])
+    .optional()
+    .describe(
+      '"incremental" (default) fetches the changes since the last sync, or everything when there was none; "full" re-reads the whole address book and marks contacts deleted at the source.',
+    ),
+});
+
+export const syncNowOutput = z.object({
+  provider: z.string(),
+  account_id: z.string(),
+  mode: z
+    .enum(['incremental', 'full'])
+    .describe('The mode that ran (a first sync, or an expired cursor, runs full).'),
+  summary: summarySchema,
+  duration_ms: z.number().int().nonnegative(),
+});
+
+/**
+ * Registers `contacts_sync_now`: runs a sync cycle now and returns its summary. While another
+ * cycle of this butler runs, it waits for it and then runs its own (so changes made before the
+ * call are included); a cycle held by another process is an error result asking to retry later.
+ * Sends `notifications/progress` per committed page when the caller passes a progress token.
+ *
+ * @example
+ * ```ts
+ * registerSyncNowTool(server, () => environment);
+ * await client.callTool({ name: 'contacts_sync_now', arguments: { mode: 'full' } });
+ * ```
+ */
+export function registerSyncNowTool(server: McpServer, context: ContactsToolContext): void {
+  server.registerTool(
+    'contacts_sync_now',
+    {
+      title: 'Sync contacts now',
+      description:
+        'Runs a contacts sync from the source (Google Contacts) into the CRM right now and returns what it did: contacts fetched, created, updated, deleted at the source, skipped as unchanged, conflicts and failures. ' +
+        'Use it after the user changed contacts at the source and wants them here at once; use mode "full" when contacts seem missing or stale. ' +
+        'Local edits are never overwritten (conflicts are recorded) and nothing is deleted from the CRM. May take a while on large address books.',
+      inputSchema: syncNowInput,
+      outputSchema: syncNowOutput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    },
+    async ({ mode }, extra) => {
+      const { env, runtime, error } = requireRuntime(context);
+      if (error) return error;
+      const token = extra._meta?.progressToken;
+      const onProgress =
+        token === undefined
+          ? undefined
+          : (progress: SyncProgress) => {
+              extra
+                .sendNotification({
+                  method: 'notifications/progress',
+                  params: {
+                    progressToken: token,
+                    progress: progress.page,
+                    message: `${progress.mode} sync: page ${progress.page}, ${progress.summary.fetched} contacts fetched`,
+                  },
+                })
+                .catch(() => {});
+            };
+      try {
+        const result = await runtime.syncNow({ mode: mode ?? 'incremental', onProgress });
+        if (!result.completed) {
+          return toolError(
+            `The sync of ${result.provider} (${result.accountId}) stopped after ${result.pages} page(s) because the butler is shutting down; it resumes from there at the next start.`,
+          );
+        }
+        return toolResult({
+          provider: result.provider,
+          account_id: result.accountId,
+          mode: result.mode,
+          summary: result.summary,
+          duration_ms: Math.max(0, Math.round(result.durationMs)),
+        });
+      } catch (failure) {
+        return toolError(describeSyncError(failure, env));
+      }
+    },
+  );
+}

@@ -1,0 +1,70 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { readSyncStatus } from '../status/sync-status.js';
+import { requireEnvironment } from './require-environment.js';
+import { isoTimestamp, providerInput } from './schemas.js';
+import type { ContactsToolContext } from './tool-context.js';
+import { toolResult } from './tool-result.js';
+
+export const syncStatusInput = z.object({ provider: providerInput });
+
+export const syncStatusOutput = z.object({
+  provider: z.string(),
+  account_id: z.string(),
+  sync_enabled: z.boolean().describe('false when [modules.contacts] sync.enabled = false: nothing syncs.'),
+  running: z.boolean().describe('A sync of this account is in progress (in this or another process).'),
+  cursor_present: z
+    .boolean()
+    .describe('An incremental cursor exists; false means the next sync is a full one.'),
+  cursor_age_seconds: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Age of the cursor; Google expires it after 7 days.'),
+  cursor_issued_at: isoTimestamp,
+  last_full_sync_at: isoTimestamp,
+  last_incremental_sync_at: isoTimestamp,
+  last_success_at: isoTimestamp,
+  last_error: z.string().nullable().describe('The last failure, cleared by the next successful sync.'),
+  contact_count: z.number().int().describe('Contacts currently linked to the source.'),
+  failed_contacts: z.number().int().describe('Contacts that could not be applied and wait for a retry.'),
+});
+
+/**
+ * Registers `contacts_sync_status`: the account's cursor, last syncs, last error and counts.
+ * Read-only; answers even with sync disabled (`sync_enabled: false`), so a person can see why
+ * nothing syncs.
+ *
+ * @example
+ * ```ts
+ * registerSyncStatusTool(server, () => environment);
+ * ```
+ */
+export function registerSyncStatusTool(server: McpServer, context: ContactsToolContext): void {
+  server.registerTool(
+    'contacts_sync_status',
+    {
+      title: 'Contacts sync status',
+      description:
+        'Reports the state of the contacts sync: whether it is enabled and running now, the age of the incremental cursor, when the last full, incremental and successful syncs happened, the last error, how many contacts are linked and how many failed to apply. ' +
+        'Use it to answer "is my contacts sync working?" or to check on a sync started with contacts_sync_now or contacts_source_reconcile.',
+      inputSchema: syncStatusInput,
+      outputSchema: syncStatusOutput,
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    async () => {
+      const { env, error } = requireEnvironment(context);
+      if (error) return error;
+      const report = await readSyncStatus({
+        db: env.db,
+        butlerSchema: env.butlerSchema,
+        provider: env.config.provider,
+        accountId: env.config.account_id,
+        syncEnabled: env.config.sync.enabled,
+        runtime: env.runtime,
+        clock: env.clock,
+      });
+      return toolResult({ ...report, last_error: report.last_error && env.redact(report.last_error) });
+    },
+  );
+}

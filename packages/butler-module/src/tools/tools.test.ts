@@ -1,0 +1,261 @@
+import { ContactsSyncStateStore, ProviderError } from '@contacts/core';
+import { describeDatabase } from '@contacts/schema/testing';
+import { afterEach, expect, it } from 'vitest';
+import { deferred } from '../test-support/memory-google-provider.js';
+import { resultText, startModuleHarness } from '../test-support/module-harness.js';
+
+type Harness = Awaited<ReturnType<typeof startModuleHarness>>;
+
+describeDatabase('contacts MCP tools over a real client', (t) => {
+  const open: Harness[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((h) => h.close()));
+  });
+  const harness = async (options: Parameters<typeof startModuleHarness>[2] = {}) => {
+    const h = await startModuleHarness(t.db, t.butlerSchema, {
+      config: { provider: 'google', sync: { run_on_startup: false } },
+      ...options,
+    });
+    open.push(h);
+    return h;
+  };
+
+  it('lists the four tools with titles, schemas and honest annotations', async () => {
+    const h = await harness();
+    const { tools } = await h.client.listTools();
+    const byName = Object.fromEntries(tools.map((tool) => [tool.name, tool]));
+    expect(Object.keys(byName).sort()).toEqual([
+      'contacts_source_list',
+      'contacts_source_reconcile',
+      'contacts_sync_now',
+      'contacts_sync_status',
+    ]);
+    for (const tool of tools) {
+      expect(tool.title).toBeTruthy();
+      expect(tool.description?.length).toBeGreaterThan(80);
+      expect(tool.outputSchema).toBeDefined();
+      expect(tool.inputSchema.properties?.provider).toMatchObject({ enum: ['google'] });
+      expect(tool.annotations?.destructiveHint).toBe(false);
+    }
+    expect(byName.contacts_sync_status?.annotations).toMatchObject({
+      readOnlyHint: true,
+      openWorldHint: false,
+    });
+    expect(byName.contacts_source_list?.annotations).toMatchObject({
+      readOnlyHint: true,
+      openWorldHint: false,
+    });
+    expect(byName.contacts_sync_now?.annotations).toMatchObject({ readOnlyHint: false, openWorldHint: true });
+    expect(byName.contacts_source_reconcile?.annotations).toMatchObject({ readOnlyHint: false });
+    expect(byName.contacts_sync_now?.inputSchema.properties?.mode).toMatchObject({
+      enum: ['incremental', 'full'],
+    });
+  });
+
+  it('contacts_sync_now runs a sync and returns its summary, as structuredContent and as text', async () => {
+    const h = await harness();
+    await h.start();
+    const result = await h.call('contacts_sync_now', {});
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({
+      provider: 'google',
+      account_id: 'default',
+      mode: 'full',
+      summary: {
+        fetched: 25,
+        applied: 25,
+        skipped: 0,
+        deleted: 0,
+        created: 25,
+        updated: 0,
+        conflicts: 0,
+        failed: 0,
+      },
+      duration_ms: expect.any(Number),
+    });
+    expect(JSON.parse(resultText(result))).toEqual(result.structuredContent);
+
+    h.book.edit('people/c3', 'Person Three Renamed');
+    const again = await h.call('contacts_sync_now', { provider: 'google', mode: 'incremental' });
+    expect(again.structuredContent).toMatchObject({
+      mode: 'incremental',
+      summary: { fetched: 1, updated: 1 },
+    });
+    const full = await h.call('contacts_sync_now', { mode: 'full' });
+    expect(full.structuredContent).toMatchObject({ mode: 'full', summary: { fetched: 25, skipped: 25 } });
+  });
+
+  it('contacts_sync_now sends progress notifications when asked for them', async () => {
+    const h = await harness();
+    await h.start();
+    const pages: number[] = [];
+    await h.client.callTool({ name: 'contacts_sync_now', arguments: {} }, undefined, {
+      onprogress: (progress) => pages.push(progress.progress),
+    });
+    expect(pages).toEqual([1, 2, 3]);
+  });
+
+  it('contacts_sync_status reports cursor, timestamps, errors and counts', async () => {
+    const h = await harness();
+    await h.start();
+    const before = await h.call('contacts_sync_status');
+    expect(before.structuredContent).toEqual({
+      provider: 'google',
+      account_id: 'default',
+      sync_enabled: true,
+      running: false,
+      cursor_present: false,
+      cursor_age_seconds: null,
+      cursor_issued_at: null,
+      last_full_sync_at: null,
+      last_incremental_sync_at: null,
+      last_success_at: null,
+      last_error: null,
+      contact_count: 0,
+      failed_contacts: 0,
+    });
+    await h.call('contacts_sync_now');
+    const syncedAt = h.clock.now().toISOString();
+    h.clock.advance(90 * 60_000);
+    const after = await h.call('contacts_sync_status', { provider: 'google' });
+    expect(after.structuredContent).toMatchObject({
+      cursor_present: true,
+      cursor_age_seconds: 5400,
+      cursor_issued_at: syncedAt,
+      last_full_sync_at: syncedAt,
+      last_success_at: syncedAt,
+      contact_count: 25,
+      running: false,
+    });
+    expect(JSON.parse(resultText(after))).toEqual(after.structuredContent);
+  });
+
+  it('contacts_sync_status shows a sync in flight as running', async () => {
+    const h = await harness();
+    await h.start();
+    const reached = deferred();
+    const release = deferred();
+    h.hooks.gate = async () => {
+      reached.resolve();
+      await release.promise;
+    };
+    const syncing = h.call('contacts_sync_now');
+    await reached.promise;
+    expect((await h.call('contacts_sync_status')).structuredContent).toMatchObject({ running: true });
+    release.resolve();
+    await syncing;
+  });
+
+  it('contacts_source_list reports never_synced, active, error and auth_error', async () => {
+    const h = await harness();
+    await h.start();
+    const status = async () =>
+      (await h.call('contacts_source_list')).structuredContent as { sources: unknown[] };
+    expect((await status()).sources).toEqual([
+      {
+        provider: 'google',
+        account_id: 'default',
+        sync_enabled: true,
+        status: 'never_synced',
+        last_success_at: null,
+        last_error: null,
+      },
+    ]);
+    await h.call('contacts_sync_now');
+    expect((await status()).sources[0]).toMatchObject({
+      status: 'active',
+      last_success_at: expect.any(String),
+    });
+
+    h.providers[0]?.failures.push(new ProviderError('TEMPORARY', 'Google answered 503.'));
+    const failed = await h.call('contacts_sync_now');
+    expect(failed.isError).toBe(true);
+    expect(resultText(failed)).toMatch(/retries on its own/);
+    expect((await status()).sources[0]).toMatchObject({
+      status: 'error',
+      last_error: expect.stringMatching(/503/),
+    });
+
+    h.providers[0]?.failures.push(new ProviderError('AUTH_FAILED', 'Google refused the refresh token.'));
+    await h.call('contacts_sync_now');
+    expect((await status()).sources[0]).toMatchObject({ status: 'auth_error' });
+
+    // Another account with stored state shows up, not synced by this butler.
+    const store = new ContactsSyncStateStore({ db: t.db, butlerSchema: t.butlerSchema, clock: h.clock });
+    await store.save('google', 'work', { lastSuccessAt: h.clock.now() });
+    const all = await status();
+    expect(all.sources).toHaveLength(2);
+    expect(all.sources[1]).toMatchObject({
+      account_id: 'work',
+      sync_enabled: false,
+      status: 'sync_disabled',
+    });
+    const filtered = await h.call('contacts_source_list', { provider: 'google' });
+    expect((filtered.structuredContent as { sources: unknown[] }).sources).toHaveLength(2);
+  });
+
+  it('contacts_source_reconcile wakes the runtime and says per-contact scoping is not supported', async () => {
+    const h = await harness();
+    await h.start();
+    expect(h.timers.nextDelay()).toBe(15 * 60_000);
+    const result = await h.call('contacts_source_reconcile', {
+      contact_id: 'c0ffee00-0000-4000-8000-000000000001',
+    });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ queued: true, provider: 'google' });
+    const note = (result.structuredContent as { note: string }).note;
+    expect(note).toMatch(/per-contact scoping is not supported yet/i);
+    expect(note).toContain('c0ffee00-0000-4000-8000-000000000001');
+    expect(JSON.parse(resultText(result))).toEqual(result.structuredContent);
+    expect(h.timers.nextDelay()).toBe(0);
+    await h.timers.runNext();
+    expect(h.providers[0]?.calls[0]?.mode).toBe('full');
+    const plain = await h.call('contacts_source_reconcile');
+    expect((plain.structuredContent as { note: string }).note).toMatch(/not supported yet/);
+  });
+
+  it('answers a bad provider with an error result naming the supported one', async () => {
+    const h = await harness();
+    await h.start();
+    for (const name of [
+      'contacts_sync_now',
+      'contacts_sync_status',
+      'contacts_source_list',
+      'contacts_source_reconcile',
+    ]) {
+      const result = await h.call(name, { provider: 'carddav' });
+      expect(result.isError).toBe(true);
+      expect(resultText(result)).toMatch(/syncs "google" only/);
+    }
+  });
+
+  it('answers with an error result while another process syncs the account', async () => {
+    const h = await harness();
+    await h.start();
+    const store = new ContactsSyncStateStore({ db: t.db, butlerSchema: t.butlerSchema, clock: h.clock });
+    await store.acquireLease('google', 'default', 'other-butler', 600_000);
+    const result = await h.call('contacts_sync_now');
+    expect(result.isError).toBe(true);
+    expect(resultText(result)).toMatch(/already running in another process; try again/);
+    expect((await h.call('contacts_sync_status')).structuredContent).toMatchObject({ running: true });
+  });
+
+  it('answers "not running" before startup and after shutdown', async () => {
+    const h = await harness();
+    for (const name of [
+      'contacts_sync_now',
+      'contacts_sync_status',
+      'contacts_source_list',
+      'contacts_source_reconcile',
+    ]) {
+      const result = await h.call(name);
+      expect(result.isError).toBe(true);
+      expect(resultText(result)).toMatch(/sync runtime is not running/);
+    }
+    await h.start();
+    await h.module.onShutdown();
+    const after = await h.call('contacts_sync_now');
+    expect(after.isError).toBe(true);
+    expect(resultText(after)).toMatch(/not running/);
+  });
+});
