@@ -1,7 +1,6 @@
-import { CoreError } from '@contacts/core';
+import { CoreError, errorMessage } from '@contacts/core';
 import { SchemaError } from '@contacts/schema';
 import { Command, CommanderError, Option } from 'commander';
-import { errorMessage } from '../error-message.js';
 import { ContactsModuleError, type ContactsModuleErrorCode } from '../errors.js';
 import type { CliIo } from './cli-io.js';
 import { type CommandContext, commandContext } from './command-context.js';

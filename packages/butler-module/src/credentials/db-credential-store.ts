@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '@contacts/core';
+import { type Clock, errorMessage, systemClock } from '@contacts/core';
 import {
   type ButlerTables,
   butlerTables,
@@ -6,7 +6,6 @@ import {
   DEFAULT_BUTLER_SCHEMA,
 } from '@contacts/schema';
 import { asc, eq } from 'drizzle-orm';
-import { errorMessage } from '../error-message.js';
 import { ContactsModuleError } from '../errors.js';
 import type { CredentialStore, SecretInfo, SetSecretOptions } from './credential-store.js';
 

@@ -3,6 +3,7 @@ import {
   type ContactsProvider,
   ContactsSyncStateStore,
   CoreError,
+  errorMessage,
   type Logger,
   ProviderError,
   runSyncCycle,
@@ -12,7 +13,6 @@ import {
   silentLogger,
   systemClock,
 } from '@contacts/core';
-import { errorMessage } from '../error-message.js';
 import { ContactsModuleError } from '../errors.js';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import type {

@@ -1,5 +1,4 @@
-import { CoreError, ProviderError } from '@contacts/core';
-import { errorMessage } from '../error-message.js';
+import { CoreError, errorMessage, ProviderError } from '@contacts/core';
 import { ContactsModuleError } from '../errors.js';
 import type { ContactsToolEnvironment } from './tool-context.js';
 

@@ -1,6 +1,6 @@
+import { errorMessage } from '@contacts/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { errorMessage } from '../error-message.js';
 import { requireRuntime } from './require-environment.js';
 import { providerInput } from './schemas.js';
 import type { ContactsToolContext } from './tool-context.js';

@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ContactsDatabase } from '@contacts/schema';
-import { DrizzleQueryError, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { CoreError } from '../errors.js';
 import type { CanonicalContact, CanonicalGroup } from '../model/canonical-contact.js';
 import { describeContact, parseCanonicalContact } from '../model/parse-contact.js';
 import type { ContactsProvider } from '../provider/contacts-provider.js';
 import { type Clock, systemClock } from '../util/clock.js';
+import { errorMessage } from '../util/error-message.js';
 import { type Logger, silentLogger } from '../util/logger.js';
 import { activity } from './activity.js';
 import { type DesiredContact, toDesiredContact } from './desired-contact.js';
@@ -371,22 +372,10 @@ function emptyWrites(): PageWrites {
   };
 }
 
-/**
- * A sentence a person can read in the failure table and the status. drizzle wraps a driver error
- * in a DrizzleQueryError whose message is the whole statement with its parameters (for a page:
- * other contacts' data, kilobytes of it); what is kept is the database's own reason and SQLSTATE.
- */
+/** A sentence a person can read in the failure table and the status; never a page of SQL. */
 function failureMessage(id: string, error: unknown): string {
-  let cause = error;
-  while (cause instanceof DrizzleQueryError) {
-    if (cause.cause === undefined) return `Could not apply contact ${id}: the database refused it.`;
-    cause = cause.cause;
-  }
-  if (cause instanceof CoreError) return cause.message; // validation: already names contact and field
-  const message = cause instanceof Error ? cause.message : String(cause);
-  const code = (cause as { code?: unknown } | null)?.code;
-  const state = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? ` (SQLSTATE ${code})` : '';
-  return `Could not apply contact ${id}: ${message}${state}`;
+  if (error instanceof CoreError) return error.message; // validation: already names contact and field
+  return `Could not apply contact ${id}: ${errorMessage(error).replace(/^Database query failed: /, '')}`;
 }
 
 function hashOf(input: unknown): string {

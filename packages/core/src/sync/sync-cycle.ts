@@ -10,6 +10,7 @@ import { formatIssues } from '../model/parse-contact.js';
 import type { ContactsProvider } from '../provider/contacts-provider.js';
 import { ProviderError, toProviderError } from '../provider/provider-error.js';
 import { systemClock } from '../util/clock.js';
+import { errorMessage } from '../util/error-message.js';
 import { silentLogger } from '../util/logger.js';
 import { ContactsSyncStateStore } from './sync-state-store.js';
 import type { SyncCycleOptions, SyncCycleResult } from './sync-types.js';
@@ -119,6 +120,8 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
         try {
           batch = await fetchPage(provider, mode, cursor, pageToken, signal);
         } catch (error) {
+          // Stopped while a page was in flight: not a failure; the checkpoint resumes it.
+          if (signal?.aborted) break;
           const err = toProviderError(error, providerName);
           if (err.code === 'CURSOR_EXPIRED' && mode === 'incremental') {
             logger.warn('contacts_sync_cursor_expired', { provider: providerName, account_id: accountId });
@@ -208,7 +211,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
           await retryFailures(db, butlerSchema, engine, providerName, accountId, seen),
         );
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       await store.save(providerName, accountId, { lastError: message.slice(0, 2000) });
       logger.error('contacts_sync_failed', { provider: providerName, account_id: accountId, error: message });
       throw error;

@@ -1,4 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { Logger } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -64,21 +67,54 @@ export interface CreateTestDatabaseOptions {
   butlerSchema?: string;
 }
 
-// PGlite's initdb costs ~2.5 s: pay it once per worker and schema, then start every database from
-// the dumped data directory (~0.7 s). A per-worker cache, not a singleton the library relies on.
+// PGlite's initdb plus migrations costs ~2.5 s. vitest isolates test files, so a per-process
+// cache alone would pay it once per file: the migrated data directory is also cached on disk
+// (node_modules/.cache, keyed by the migrations' SQL), and each database starts from it (~0.7 s).
 const pgliteTemplates = new Map<string, Promise<Blob>>();
+
+function templateCacheFile(butlerSchema: string | null): string {
+  const hash = createHash('sha256').update(butlerSchema ?? '(none)');
+  for (const set of ['shared', 'butler']) {
+    const dir = fileURLToPath(new URL(`../../drizzle/${set}/`, import.meta.url));
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()) {
+      hash.update(file).update(readFileSync(join(dir, file)));
+    }
+  }
+  const cacheDir = join(process.cwd(), 'node_modules', '.cache', 'contacts-test');
+  return join(cacheDir, `pglite-${hash.digest('hex').slice(0, 16)}.tar`);
+}
+
+async function buildTemplate(butlerSchema: string | null): Promise<Blob> {
+  const pg = await PGlite.create();
+  if (butlerSchema) await migrate(drizzlePglite(pg), { butlerSchema });
+  const dump = await pg.dumpDataDir('none');
+  await pg.close();
+  return dump;
+}
+
+async function loadOrBuildTemplate(butlerSchema: string | null): Promise<Blob> {
+  const file = templateCacheFile(butlerSchema);
+  if (existsSync(file)) return new Blob([readFileSync(file)]);
+  const dump = await buildTemplate(butlerSchema);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    // Written aside and renamed: parallel workers never read half a file.
+    const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+    renameSync(partial, file);
+  } catch {
+    // A read-only tree only loses the cache, not the test.
+  }
+  return dump;
+}
 
 function pgliteTemplate(butlerSchema: string | null): Promise<Blob> {
   const key = butlerSchema ?? '';
   let template = pgliteTemplates.get(key);
   if (!template) {
-    template = (async () => {
-      const pg = await PGlite.create();
-      if (butlerSchema) await migrate(drizzlePglite(pg), { butlerSchema });
-      const dump = await pg.dumpDataDir('none');
-      await pg.close();
-      return dump;
-    })();
+    template = loadOrBuildTemplate(butlerSchema);
     pgliteTemplates.set(key, template);
   }
   return template;
@@ -94,9 +130,16 @@ async function truncateAll(raw: (text: string) => Promise<unknown>): Promise<voi
 
 async function createPglite(options: CreateTestDatabaseOptions): Promise<TestDatabase> {
   const butlerSchema = options.butlerSchema ?? DEFAULT_BUTLER_SCHEMA;
-  const pg = await PGlite.create({
-    loadDataDir: await pgliteTemplate(options.migrate === false ? null : butlerSchema),
-  });
+  const schema = options.migrate === false ? null : butlerSchema;
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({ loadDataDir: await pgliteTemplate(schema) });
+  } catch {
+    // A cached data directory another PGlite version wrote: build it afresh.
+    rmSync(templateCacheFile(schema), { force: true });
+    pgliteTemplates.delete(schema ?? '');
+    pg = await PGlite.create({ loadDataDir: await pgliteTemplate(schema) });
+  }
   const statements = new StatementCounter();
   const db = drizzlePglite(pg, { logger: statements });
   return {
