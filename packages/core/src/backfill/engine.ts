@@ -12,7 +12,7 @@ import { activity } from './activity.js';
 import { type DesiredContact, toDesiredContact } from './desired-contact.js';
 import { cloneState, loadContactStates } from './load-state.js';
 import { applySourceContact, type ContactState } from './provenance.js';
-import { ContactBackfillResolver } from './resolver.js';
+import { ContactBackfillResolver, type ExistingLink } from './resolver.js';
 import { type BackfillSummary, emptySummary } from './summary.js';
 import { type FailureWrite, type PageWrites, writePage } from './write-page.js';
 
@@ -155,7 +155,7 @@ export class ContactBackfillEngine {
     if (parsed.length > 0) {
       await tx.execute(sql`select pg_advisory_xact_lock(${IDENTITY_LOCK_KEY}::bigint)`);
     }
-    const pageSummary = await this.#applyIsolated(tx, parsed, failures);
+    const pageSummary = await this.#applyIsolated(tx, parsed, failures, links ?? new Map());
     for (const key of Object.keys(summary) as (keyof BackfillSummary)[]) summary[key] += pageSummary[key];
     if (failures.length > 0) {
       await writePage(this.#context(tx), { ...emptyWrites(), failures });
@@ -179,29 +179,35 @@ export class ContactBackfillEngine {
     tx: ContactsDatabase,
     parsed: Parsed[],
     failures: FailureWrite[],
+    links: ReadonlyMap<string, ExistingLink>,
   ): Promise<BackfillSummary> {
     if (parsed.length === 0) return emptySummary();
     try {
-      return await tx.transaction((sp) => this.#apply(sp, parsed));
+      return await tx.transaction((sp) => this.#apply(sp, parsed, links));
     } catch (error) {
       if (parsed.length === 1) {
         failures.push(this.#failure(parsed[0]!.input, error));
         return emptySummary();
       }
       const half = Math.ceil(parsed.length / 2);
-      const a = await this.#applyIsolated(tx, parsed.slice(0, half), failures);
-      const b = await this.#applyIsolated(tx, parsed.slice(half), failures);
+      const a = await this.#applyIsolated(tx, parsed.slice(0, half), failures, links);
+      const b = await this.#applyIsolated(tx, parsed.slice(half), failures, links);
       const sum = emptySummary();
       for (const key of Object.keys(sum) as (keyof BackfillSummary)[]) sum[key] = a[key] + b[key];
       return sum;
     }
   }
 
-  async #apply(tx: ContactsDatabase, parsed: Parsed[]): Promise<BackfillSummary> {
+  async #apply(
+    tx: ContactsDatabase,
+    parsed: Parsed[],
+    links: ReadonlyMap<string, ExistingLink>,
+  ): Promise<BackfillSummary> {
     const summary = emptySummary();
     const resolutions = await this.#resolver.resolve(
       tx,
       parsed.map((p) => p.desired),
+      links,
     );
     const writes = emptyWrites();
     const sourceKey = `${this.#provider}:${this.#accountId}`;

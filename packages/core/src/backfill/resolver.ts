@@ -1,7 +1,7 @@
 import { type ContactsDatabase, queryRows } from '@contacts/schema';
 import { sql } from 'drizzle-orm';
 import type { DesiredContact } from './desired-contact.js';
-import { jsonRows } from './json-rows.js';
+import { jsonRows, toJsonText } from './json-rows.js';
 
 /** How a source contact found its CRM contact, in the order they are tried. */
 export type ResolutionStrategy = 'source_link' | 'email' | 'phone' | 'name' | 'ambiguous_name' | 'new';
@@ -78,8 +78,17 @@ export class ContactBackfillResolver {
     this.#accountId = options.accountId;
   }
 
-  async resolve(db: ContactsDatabase, contacts: readonly DesiredContact[]): Promise<Map<string, Resolution>> {
-    const links = await this.links(db, contacts);
+  /**
+   * Resolves a page. `knownLinks` are the page's links as {@link links} read them in the same
+   * transaction (the engine reads them first to skip unchanged contacts); the account's sync
+   * lease keeps them current, so they are not read twice.
+   */
+  async resolve(
+    db: ContactsDatabase,
+    contacts: readonly DesiredContact[],
+    knownLinks?: ReadonlyMap<string, ExistingLink>,
+  ): Promise<Map<string, Resolution>> {
+    const links = knownLinks ?? (await this.links(db, contacts));
     const result = new Map<string, Resolution>();
     const pending: number[] = [];
     contacts.forEach((c, i) => {
@@ -210,10 +219,14 @@ export class ContactBackfillResolver {
       deleted: boolean;
     }>(
       db,
+      // LATERAL: one primary-key probe per id. A plain join let the planner hash every link of
+      // the account on each page, a cost that grew with the address book.
       sql`select l.external_contact_id as id, l.local_contact_id, l.source_etag, l.deleted_at is not null as deleted
-        from jsonb_array_elements_text(${JSON.stringify(ids)}::text::jsonb) as x(id)
-        join ${this.#schema}.contacts_source_links l
-          on l.provider = ${this.#provider} and l.account_id = ${this.#accountId} and l.external_contact_id = x.id`,
+        from jsonb_array_elements_text(${toJsonText(ids)}::text::jsonb) as x(id)
+        cross join lateral (
+          select * from ${this.#schema}.contacts_source_links l
+          where l.provider = ${this.#provider} and l.account_id = ${this.#accountId} and l.external_contact_id = x.id
+        ) l`,
     );
     return new Map(
       rows.map((r) => [
@@ -266,21 +279,24 @@ export class ContactBackfillResolver {
     if (rows.length === 0) return map;
     const found = await queryRows<{ i: number; id: string }>(
       db,
-      // One arm per expression index (an OR across them would scan every contact per row).
+      // One LATERAL index probe per row and expression index: an OR across them, or a join the
+      // planner turns into a hash join, scans every contact on every page (quadratic in a full sync).
       // `nick` is only set when the contact has no real name.
-      sql`with r as (select * from ${jsonRows(rows, 'i int, full_name text, nick text')}),
-        m as (
-          select r.i, c.id from r join shared.contacts c on lower(c.name) = r.full_name
+      sql`select r.i, c.id
+        from ${jsonRows(rows, 'i int, full_name text, nick text')}
+        cross join lateral (
+          select m.id from shared.contacts m where lower(m.name) = r.full_name
           union
-          select r.i, c.id from r join shared.contacts c on lower(c.first_name || ' ' || c.last_name) = r.full_name
+          select m.id from shared.contacts m where lower(m.first_name || ' ' || m.last_name) = r.full_name
           union
-          select r.i, c.id from r join shared.contacts c on lower(c.nickname) = r.nick)
-        select m.i, c.id from m join shared.contacts c on c.id = m.id and c.archived_at is null
+          select m.id from shared.contacts m where lower(m.nickname) = r.nick
+        ) m
+        join shared.contacts c on c.id = m.id and c.archived_at is null
         where not exists (
           select 1 from ${this.#schema}.contacts_source_links l
           where l.local_contact_id = c.id and l.provider = ${this.#provider}
             and l.account_id = ${this.#accountId} and l.deleted_at is null)
-        order by m.i, c.created_at, c.id`,
+        order by r.i, c.created_at, c.id`,
     );
     for (const row of found) {
       const list = map.get(Number(row.i)) ?? [];

@@ -5,24 +5,39 @@ import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { readContacts } from '../backfill/crm-snapshot.test-support.js';
 import { CoreError } from '../errors.js';
+import type { CanonicalContactInput } from '../model/canonical-contact.js';
 import { ProviderError } from '../provider/provider-error.js';
 import {
   MemoryAddressBook,
-  MemoryProvider,
-  type MemoryProviderOptions,
-  people,
-} from './memory-provider.test-support.js';
+  MemoryContactsProvider,
+  type MemoryContactsProviderOptions,
+} from '../testing/memory-provider.js';
 import { runSyncCycle } from './sync-cycle.js';
 import { ContactsSyncStateStore } from './sync-state-store.js';
 import type { SyncCycleOptions } from './sync-types.js';
 
+/** `n` simple contacts `people/01`.. with an email each. */
+function people(n: number, from = 1): CanonicalContactInput[] {
+  return Array.from({ length: n }, (_, i) => {
+    const k = String(from + i).padStart(2, '0');
+    return {
+      external_id: `people/${k}`,
+      display_name: `Person ${k}`,
+      emails: [{ value: `p${k}@example.org` }],
+    };
+  });
+}
+
 describeDatabase('runSyncCycle', (t) => {
-  const setup = (n: number, options: MemoryProviderOptions = {}) => {
+  /** Pages of three, so a few contacts make several pages. */
+  const memory = (book: MemoryAddressBook, options: MemoryContactsProviderOptions = {}) =>
+    new MemoryContactsProvider(book, { pageSize: 3, ...options });
+  const setup = (n: number, options: MemoryContactsProviderOptions = {}) => {
     const book = new MemoryAddressBook();
     for (const p of people(n)) book.put(p);
-    return { book, provider: new MemoryProvider(book, options) };
+    return { book, provider: memory(book, options) };
   };
-  const run = (provider: MemoryProvider, options: Partial<SyncCycleOptions> = {}) =>
+  const run = (provider: MemoryContactsProvider, options: Partial<SyncCycleOptions> = {}) =>
     runSyncCycle({ db: t.db, butlerSchema: t.butlerSchema, provider, accountId: 'default', ...options });
   const store = () => new ContactsSyncStateStore({ db: t.db, butlerSchema: t.butlerSchema });
   const state = () => store().load('memory', 'default');
@@ -45,7 +60,7 @@ describeDatabase('runSyncCycle', (t) => {
   it('runs a full sync of several pages and saves the cursor with the last page only', async () => {
     const seenStates: unknown[] = [];
     const { book, provider } = setup(7, {
-      beforePage: async (call) => {
+      onPage: async (call) => {
         if (call.page > 1) {
           const s = await state();
           seenStates.push({ cursor: s.syncCursor, checkpoint: s.checkpoint?.pageToken });
@@ -63,10 +78,13 @@ describeDatabase('runSyncCycle', (t) => {
       cursorExpired: false,
     });
     expect(result.summary).toMatchObject({ fetched: 7, applied: 7, created: 7, failed: 0 });
-    expect(seenStates).toEqual([
-      { cursor: null, checkpoint: 'full:1:people/03' },
-      { cursor: null, checkpoint: 'full:2:people/06' },
-    ]);
+    // Pages 2 and 3 are fetched while the page before them is written (prefetch), so the state
+    // they see holds the checkpoint of an earlier page or none yet; never a cursor.
+    expect(seenStates).toHaveLength(2);
+    for (const seen of seenStates as { cursor: unknown; checkpoint: unknown }[]) {
+      expect(seen.cursor).toBeNull();
+      expect([undefined, '1:8:people/03', '2:8:people/06']).toContain(seen.checkpoint);
+    }
     const s = await state();
     expect(s).toMatchObject({
       syncCursor: book.cursor(),
@@ -129,7 +147,7 @@ describeDatabase('runSyncCycle', (t) => {
   it('resumes a crashed sync from the last committed page without re-applying earlier pages', async () => {
     let failOnPage3 = true;
     const { book, provider } = setup(13, {
-      beforePage: (call) => {
+      onPage: (call) => {
         if (failOnPage3 && call.page === 3) throw new ProviderError('TEMPORARY', 'The source is down (503).');
       },
     });
@@ -138,7 +156,7 @@ describeDatabase('runSyncCycle', (t) => {
     expect(error).toMatchObject({ code: 'TEMPORARY' });
 
     let s = await state();
-    expect(s.checkpoint).toMatchObject({ mode: 'full', pageToken: 'full:2:people/06' });
+    expect(s.checkpoint).toMatchObject({ mode: 'full', pageToken: '2:13:people/06' });
     expect(s.syncCursor).toBeNull();
     expect(s.lastError).toBe('The source is down (503).');
     expect(await t.db.select().from(contacts)).toHaveLength(6);
@@ -149,6 +167,7 @@ describeDatabase('runSyncCycle', (t) => {
     expect(kind?.kind).toBe('object');
 
     // Deleted at the source meanwhile, on a page the crashed cycle already applied.
+    const cursorAtStart = book.cursor();
     book.remove('people/02');
     failOnPage3 = false;
     provider.calls.length = 0;
@@ -167,7 +186,10 @@ describeDatabase('runSyncCycle', (t) => {
     // A resumed full sync did not see pages 1-2, so it tombstones nothing.
     expect(await links()).not.toContain('people/02 (deleted)');
     s = await state();
-    expect(s).toMatchObject({ checkpoint: null, lastError: null, syncCursor: book.cursor() });
+    // The cursor is where the sync started, so the next incremental sync brings the removal.
+    expect(s).toMatchObject({ checkpoint: null, lastError: null, syncCursor: cursorAtStart });
+    expect((await run(provider)).summary).toMatchObject({ fetched: 1, deleted: 1 });
+    expect(await links()).toContain('people/02 (deleted)');
   });
 
   it('tombstones, after a completed full sync, the links it did not see (prior-art #13)', async () => {
@@ -191,7 +213,7 @@ describeDatabase('runSyncCycle', (t) => {
     expect(logged.map((l) => JSON.parse(l.details).external_id).sort()).toEqual(['people/02', 'people/06']);
     expect((await state()).contactCount).toBe(4);
     // Another account's links are not touched.
-    const other = new MemoryProvider(new MemoryAddressBook());
+    const other = memory(new MemoryAddressBook());
     await runSyncCycle({ db: t.db, butlerSchema: t.butlerSchema, provider: other, accountId: 'other' });
     expect((await state()).contactCount).toBe(4);
   });
@@ -206,9 +228,10 @@ describeDatabase('runSyncCycle', (t) => {
       },
     });
     expect(result).toMatchObject({ completed: false, pages: 1 });
-    expect(provider.calls).toHaveLength(1);
+    // Page 2 was fetched while page 1 was written (prefetch), but never applied.
+    expect(provider.calls).toHaveLength(2);
     expect(await t.db.select().from(contacts)).toHaveLength(3);
-    expect((await state()).checkpoint).toMatchObject({ pageToken: 'full:1:people/03' });
+    expect((await state()).checkpoint).toMatchObject({ pageToken: '1:9:people/03' });
     expect((await state()).syncCursor).toBeNull();
     const next = await run(provider);
     expect(next).toMatchObject({ resumed: true, completed: true, pages: 2 });
@@ -225,7 +248,7 @@ describeDatabase('runSyncCycle', (t) => {
       started = resolve;
     });
     const { provider } = setup(4, {
-      beforePage: async (call) => {
+      onPage: async (call) => {
         if (call.page === 1) {
           started();
           await gate;
@@ -234,19 +257,19 @@ describeDatabase('runSyncCycle', (t) => {
     });
     const first = run(provider);
     await inFlight;
-    const second = await run(new MemoryProvider(provider.book)).catch((e: unknown) => e);
+    const second = await run(memory(provider.book)).catch((e: unknown) => e);
     expect(second).toBeInstanceOf(CoreError);
     expect(second).toMatchObject({ code: 'SYNC_IN_PROGRESS' });
     release();
     expect((await first).completed).toBe(true);
     // Released when done: the next cycle runs.
-    expect((await run(new MemoryProvider(provider.book))).completed).toBe(true);
+    expect((await run(memory(provider.book))).completed).toBe(true);
   });
 
   it('records the last error and clears it on the next success', async () => {
     let fail = true;
     const { provider } = setup(2, {
-      beforePage: () => {
+      onPage: () => {
         if (fail) throw new ProviderError('AUTH_FAILED', 'Google refused the refresh token: re-authorise.');
       },
     });

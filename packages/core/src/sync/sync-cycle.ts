@@ -24,6 +24,9 @@ interface Checkpoint {
   provider?: Record<string, unknown> | null;
 }
 
+/** A page fetch that has settled: its batch, or what it failed with. */
+type Fetched = { batch: ParsedContactBatch } | { error: unknown };
+
 const RETRY_FAILURES_LIMIT = 1000;
 
 function readCheckpoint(value: Record<string, unknown> | null): Checkpoint | null {
@@ -115,11 +118,18 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
     logger.info('contacts_sync_started', { provider: providerName, account_id: accountId, mode, resumed });
     try {
       engine.setGroups(await provider.listGroups());
+      // Settled, never rejected: a prefetched page's failure is handled when its turn comes.
+      const fetchSettled = (token: string | null): Promise<Fetched> =>
+        fetchPage(provider, mode, cursor, token, signal).then(
+          (batch) => ({ batch }),
+          (error: unknown) => ({ error }),
+        );
+      let prefetched: Promise<Fetched> | null = null;
       while (!signal?.aborted) {
-        let batch: ParsedContactBatch;
-        try {
-          batch = await fetchPage(provider, mode, cursor, pageToken, signal);
-        } catch (error) {
+        const fetched: Fetched = await (prefetched ?? fetchSettled(pageToken));
+        prefetched = null;
+        if ('error' in fetched) {
+          const error = fetched.error;
           // Stopped while a page was in flight: not a failure; the checkpoint resumes it.
           if (signal?.aborted) break;
           const err = toProviderError(error, providerName);
@@ -146,9 +156,12 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
           }
           throw err;
         }
+        const batch = fetched.batch;
         checkpoint = null;
         if (batch.groups) engine.setGroups(batch.groups);
         const last = !batch.next_page_token;
+        // The next page travels while this one is written: fetching and writing overlap.
+        if (!last) prefetched = fetchSettled(batch.next_page_token!);
         const now = clock.now();
         const pageSummary = await db.transaction(async (tx) => {
           // `seen` serves the unseen-link check after a full sync and keeps this cycle's own
