@@ -1,0 +1,169 @@
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BENCH_DATABASE_URL_ENV, BENCH_DRIVERS, type BenchDriver } from './bench-database.js';
+
+/** Sizes of the full matrix. */
+export const DEFAULT_SIZES = [1000, 5000, 25_000] as const;
+/** Where results go unless `--out` says otherwise (git-ignored). */
+export const DEFAULT_OUT = fileURLToPath(new URL('../results/latest.json', import.meta.url));
+
+/** What the command line asked for. */
+export type BenchCommand =
+  | { kind: 'help' }
+  | { kind: 'compare'; old: string; current: string }
+  | {
+      kind: 'run';
+      sizes: number[];
+      runs: number;
+      drivers: BenchDriver[];
+      seed: number;
+      out: string;
+      quick: boolean;
+      postgresUrl: string | undefined;
+      compare: string | undefined;
+      cpuProfDir: string | undefined;
+    };
+
+/** A command line the benchmark cannot run; the message says which flag and why. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** `pnpm bench --help`. */
+export const USAGE = `Usage: pnpm bench [options]
+
+Syncs a generated Google address book (local emulator) into an empty CRM through the real
+provider, engine and database, for every driver and size: first full sync, unchanged full sync,
+incremental sync after 1% changed, quiet incremental poll, and the database ceiling (the same
+rows written by a plain set-based insert). Each run is its own child process.
+
+Options:
+  --quick              N=1,000, one run (what CI runs); no other size or run flags
+  --sizes 1000,5000    people in the address book (default 1000,5000,25000)
+  --runs 3             runs per driver and size; wall times are their median (default 3)
+  --drivers pglite,postgres
+                       default pglite, plus postgres when ${BENCH_DATABASE_URL_ENV} is set
+  --seed 1             the address book's seed (default 1)
+  --out FILE           results JSON (default examples/bench/results/latest.json)
+  --compare OLD.json   after the run, print the deltas against OLD.json
+  --to NEW.json        with --compare: compare NEW.json against OLD.json, no run
+  --cpu-prof DIR       write a V8 CPU profile of every child process to DIR
+  -h, --help           this text
+
+PostgreSQL: ${BENCH_DATABASE_URL_ENV}=postgres://user@host:5432/db (a throwaway database is
+created next to it for every run and dropped after). Relative paths are resolved from the
+directory pnpm was started in (INIT_CWD). Exit code 1 when a sync fails or a count is wrong,
+2 for a bad command line. No timing is ever asserted.`;
+
+const OPTIONS = {
+  quick: { type: 'boolean' },
+  sizes: { type: 'string' },
+  runs: { type: 'string' },
+  drivers: { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  compare: { type: 'string' },
+  to: { type: 'string' },
+  'cpu-prof': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function integer(flag: string, text: string, min: number, max: number): number {
+  const value = Number(text.replaceAll('_', ''));
+  if (!/^\d[\d_]*$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(
+      `--${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}.`,
+    );
+  }
+  return value;
+}
+
+function list(flag: string, text: string): string[] {
+  const items = text.split(',').map((s) => s.trim());
+  if (items.some((s) => s === ''))
+    throw new UsageError(`--${flag}: expected a comma-separated list, got ${JSON.stringify(text)}.`);
+  return items;
+}
+
+/**
+ * Parses the benchmark's command line (`node:util` parseArgs, strict) and checks it: unknown
+ * flags, missing values, bad numbers, an unknown driver, PostgreSQL without its URL and
+ * contradictory flags are all {@link UsageError}s naming the flag.
+ *
+ * @example
+ * ```ts
+ * parseCommand(['--sizes', '1000,5000', '--runs', '1'], process.env, process.cwd());
+ * ```
+ */
+export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): BenchCommand {
+  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; args: string[] }>>['values'];
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return { kind: 'help' };
+  const path = (file: string) => (isAbsolute(file) ? file : resolve(cwd, file));
+
+  if (values.to !== undefined) {
+    if (values.compare === undefined)
+      throw new UsageError('--to needs --compare OLD.json: it names the newer file.');
+    const runFlags = (['quick', 'sizes', 'runs', 'drivers', 'seed', 'out', 'cpu-prof'] as const).filter(
+      (f) => values[f] !== undefined,
+    );
+    if (runFlags.length > 0) {
+      throw new UsageError(
+        `--to compares two files without running; drop ${runFlags.map((f) => `--${f}`).join(', ')}.`,
+      );
+    }
+    return { kind: 'compare', old: path(values.compare), current: path(values.to) };
+  }
+
+  const quick = values.quick === true;
+  if (quick && (values.sizes !== undefined || values.runs !== undefined)) {
+    throw new UsageError('--quick is N=1,000 and one run; drop --sizes/--runs, or drop --quick.');
+  }
+  const sizes = quick
+    ? [1000]
+    : values.sizes === undefined
+      ? [...DEFAULT_SIZES]
+      : list('sizes', values.sizes).map((s) => integer('sizes', s, 10, 200_000));
+  const runs = quick ? 1 : values.runs === undefined ? 3 : integer('runs', values.runs, 1, 50);
+  const seed = values.seed === undefined ? 1 : integer('seed', values.seed, 0, 2 ** 31);
+
+  const postgresUrl = env[BENCH_DATABASE_URL_ENV]?.trim() || undefined;
+  let drivers: BenchDriver[];
+  if (values.drivers === undefined) {
+    drivers = postgresUrl ? ['pglite', 'postgres'] : ['pglite'];
+  } else {
+    const asked = list('drivers', values.drivers);
+    const unknown = asked.filter((d) => !(BENCH_DRIVERS as readonly string[]).includes(d));
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `--drivers: unknown driver ${unknown.join(', ')}; use ${BENCH_DRIVERS.join(', ')}.`,
+      );
+    }
+    drivers = BENCH_DRIVERS.filter((d) => asked.includes(d));
+  }
+  if (drivers.includes('postgres') && !postgresUrl) {
+    throw new UsageError(
+      `--drivers postgres needs ${BENCH_DATABASE_URL_ENV}, e.g. ${BENCH_DATABASE_URL_ENV}=postgres://postgres@127.0.0.1:5432/test.`,
+    );
+  }
+  if (postgresUrl && !URL.canParse(postgresUrl)) {
+    throw new UsageError(`${BENCH_DATABASE_URL_ENV} is not a URL.`);
+  }
+  return {
+    kind: 'run',
+    sizes: [...new Set(sizes)],
+    runs,
+    drivers,
+    seed,
+    out: values.out === undefined ? DEFAULT_OUT : path(values.out),
+    quick,
+    postgresUrl: drivers.includes('postgres') ? postgresUrl : undefined,
+    compare: values.compare === undefined ? undefined : path(values.compare),
+    cpuProfDir: values['cpu-prof'] === undefined ? undefined : path(values['cpu-prof']),
+  };
+}

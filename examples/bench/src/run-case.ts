@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runSyncCycle, type SyncCycleResult } from '@contacts/core';
+import { GoogleContactsProvider } from '@contacts/provider-google';
+import { queryRows } from '@contacts/schema';
+import { type SQL, sql } from 'drizzle-orm';
+import {
+  type BenchDatabase,
+  type BenchDatabaseFactory,
+  pgliteFactory,
+  postgresFactory,
+} from './bench-database.js';
+import { type CeilingResult, snapshotSyncedRows, writeCeiling } from './ceiling.js';
+import type { EmulatorControl } from './emulator-control.js';
+import { formatBytes, formatCount, formatSeconds } from './format-numbers.js';
+import { processMaxRssBytes, sampleRss } from './rss-sampler.js';
+import {
+  type CaseJob,
+  type RunResult,
+  SCENARIO_TITLES,
+  type ScenarioName,
+  type ScenarioRun,
+} from './run-types.js';
+import { checkRun } from './sanity-checks.js';
+import { TimedProvider } from './timed-provider.js';
+
+/** What {@link runCase} needs besides the job. */
+export interface RunCaseDeps {
+  control: EmulatorControl;
+  databases: BenchDatabaseFactory;
+  /** Receives progress lines (the CLI writes them to stderr). */
+  progress: (line: string) => void;
+  /** Where the ceiling's row snapshot goes (default the OS temp directory). */
+  tmpDir?: string;
+}
+
+const ACCOUNT = 'default';
+
+/** A label for progress lines: `pglite N=25,000 run 2/3`. */
+export function caseLabel(job: Pick<CaseJob, 'driver' | 'size' | 'run' | 'runs'>): string {
+  return `${job.driver} N=${formatCount(job.size)} run ${job.run}/${job.runs}`;
+}
+
+/** The databases a job runs on: its PostgreSQL server, or PGlite from the parent's template. */
+export function databasesFor(job: CaseJob): BenchDatabaseFactory {
+  if (job.postgres) return postgresFactory(job.postgres.adminUrl);
+  return pgliteFactory(job.pgliteTemplate ? { templateFile: job.pgliteTemplate } : {});
+}
+
+async function countOf(t: BenchDatabase, query: SQL): Promise<number> {
+  const [row] = await queryRows<{ n: number | string }>(t.db, query);
+  return Number(row?.n ?? 0);
+}
+
+type SyncPart = Omit<RunResult, 'ceiling' | 'checks' | 'driver' | 'size' | 'run'>;
+
+/** The four syncs on one database; the first one's rows are snapshotted to `snapshot`. */
+async function measureSyncs(job: CaseJob, deps: RunCaseDeps, snapshot: string): Promise<SyncPart> {
+  const { control, progress } = deps;
+  const label = caseLabel(job);
+  const { connection } = control;
+  const provider = new TimedProvider(
+    new GoogleContactsProvider({
+      clientId: connection.clientId,
+      clientSecret: connection.clientSecret,
+      refreshToken: connection.refreshToken,
+      rootUrl: connection.url,
+      tokenUrl: connection.tokenUrl,
+    }),
+  );
+  const target = await deps.databases.create(job.postgres?.syncDatabase ?? 'sync');
+  try {
+    const scenarios: ScenarioRun[] = [];
+    const measure = async (scenario: ScenarioName, mode: 'full' | 'incremental'): Promise<void> => {
+      progress(`${label}: ${SCENARIO_TITLES[scenario]}...`);
+      await control.resetRequests();
+      target.statements.reset();
+      provider.reset();
+      const stop = sampleRss();
+      const started = performance.now();
+      let result: SyncCycleResult;
+      let wallMs: number;
+      let peakRssBytes: number;
+      try {
+        result = await runSyncCycle({
+          db: target.db,
+          butlerSchema: target.butlerSchema,
+          provider,
+          accountId: ACCOUNT,
+          mode,
+        });
+      } finally {
+        wallMs = performance.now() - started;
+        peakRssBytes = stop().peakRssBytes;
+      }
+      const run: ScenarioRun = {
+        scenario,
+        mode: result.mode,
+        completed: result.completed,
+        pages: result.pages,
+        wallMs,
+        providerMs: provider.elapsedMs,
+        summary: result.summary,
+        tombstonedUnseen: result.tombstonedUnseen,
+        statements: target.statements.count,
+        requests: await control.requestCounts(),
+        peakRssBytes,
+      };
+      scenarios.push(run);
+      progress(
+        `${label}: ${SCENARIO_TITLES[scenario]}: ${formatSeconds(wallMs)} s, fetched ${formatCount(run.summary.fetched)}, ` +
+          `${formatCount(run.statements)} statements, ${run.requests.total} HTTP requests, peak RSS ${formatBytes(run.peakRssBytes)}`,
+      );
+    };
+
+    const bookPeople = await control.livePeople();
+    await measure('full-initial', 'full');
+    const synced = await snapshotSyncedRows(target.db, target.butlerSchema, snapshot);
+    const s = sql.identifier(target.butlerSchema);
+    const afterFirstSync = {
+      contacts: await countOf(target, sql`select count(*) as n from shared.contacts`),
+      liveLinks: await countOf(
+        target,
+        sql`select count(*) as n from ${s}.contacts_source_links where deleted_at is null`,
+      ),
+      rows: Object.values(synced.rows).reduce((a, b) => a + b, 0),
+    };
+    await measure('full-unchanged', 'full');
+    const changes = await control.applyChanges(job.changeFraction);
+    await measure('incremental-changed', 'incremental');
+    await measure('incremental-quiet', 'incremental');
+    return { bookPeople, afterFirstSync, changes, scenarios, processMaxRssBytes: processMaxRssBytes() };
+  } finally {
+    await provider.close();
+    await target.close();
+  }
+}
+
+/**
+ * One run of one driver and size, through the real provider, engine and database: the first
+ * full sync into an empty CRM, a second full sync with nothing changed, an incremental sync after
+ * the emulator changed 1% of the book, a quiet incremental poll; then, with the sync database
+ * closed, the database ceiling for the rows the first sync wrote, in a fresh database. A failed
+ * sync throws; wrong counts show in `checks`.
+ *
+ * @example
+ * ```ts
+ * const result = await runCase(job, { control: localControl(emulator), databases: pgliteFactory(), progress: console.error });
+ * result.checks.every((c) => c.ok);
+ * ```
+ */
+export async function runCase(job: CaseJob, deps: RunCaseDeps): Promise<RunResult> {
+  const label = caseLabel(job);
+  const snapshot = join(
+    deps.tmpDir ?? tmpdir(),
+    `contacts-bench-${process.pid}-${randomBytes(4).toString('hex')}.jsonl`,
+  );
+  try {
+    const syncs = await measureSyncs(job, deps, snapshot);
+    deps.progress(`${label}: database ceiling (set-based insert of the same rows)...`);
+    const target = await deps.databases.create(job.postgres?.ceilingDatabase ?? 'ceiling');
+    let ceiling: CeilingResult;
+    try {
+      ceiling = await writeCeiling(target, snapshot);
+    } finally {
+      await target.close();
+    }
+    deps.progress(
+      `${label}: database ceiling: ${formatSeconds(ceiling.wallMs)} s for ${formatCount(ceiling.contacts)} contacts, ` +
+        `${formatCount(ceiling.totalRows)} rows, ${ceiling.statements} statements`,
+    );
+    const result = { driver: job.driver, size: job.size, run: job.run, ...syncs, ceiling };
+    return { ...result, checks: checkRun(result) };
+  } finally {
+    await rm(snapshot, { force: true });
+  }
+}

@@ -1,0 +1,59 @@
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type JobMessage, messageIs, serveControl } from './child-ipc.js';
+import type { EmulatorControl } from './emulator-control.js';
+import type { CaseJob, RunResult } from './run-types.js';
+
+/** Options of {@link runInChild}. */
+export interface RunInChildOptions {
+  /** Extra node flags for the child (`--cpu-prof ...`). */
+  execArgv?: readonly string[];
+  /** How long a child may linger after sending its result before it is stopped (default 15 s). */
+  exitGraceMs?: number;
+}
+
+// The child entry next to this module: `.ts` when run from source through tsx, `.js` if built.
+const CHILD_ENTRY = fileURLToPath(
+  new URL(`./child-main${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+);
+
+/**
+ * Runs one {@link CaseJob} in a fresh node process (same flags as this one, so the
+ * `@contacts/source` condition and the tsx loader carry over) and answers its emulator admin
+ * calls with `control`. Resolves with the run's result once the child has exited.
+ *
+ * @throws Error when the run fails or the child dies without a result.
+ */
+export async function runInChild(
+  job: CaseJob,
+  control: EmulatorControl,
+  options: RunInChildOptions = {},
+): Promise<RunResult> {
+  const child = fork(CHILD_ENTRY, [], {
+    execArgv: [...process.execArgv, ...(options.execArgv ?? [])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  serveControl(child, control);
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  let outcome: { result: RunResult } | { error: string } | undefined;
+  child.on('message', (message) => {
+    if (messageIs.done(message)) outcome = { result: message.result };
+    else if (messageIs.failed(message)) outcome = { error: message.error };
+  });
+  child.send({ kind: 'job', job, connection: control.connection } satisfies JobMessage);
+
+  let lingering: NodeJS.Timeout | undefined;
+  child.on('disconnect', () => {
+    // A result is in; a child still alive after the grace period holds a handle it forgot.
+    lingering = setTimeout(() => child.kill(), options.exitGraceMs ?? 15_000);
+  });
+  const [code, signal] = await exited;
+  clearTimeout(lingering);
+  if (outcome && 'result' in outcome) return outcome.result;
+  if (outcome) throw new Error(`the benchmark child failed: ${outcome.error}`);
+  throw new Error(
+    `the benchmark child exited without a result (${signal ? `signal ${signal}` : `code ${code}`})`,
+  );
+}

@@ -1,0 +1,79 @@
+import type { CheckResult, RunResult, ScenarioName, ScenarioRun } from './run-types.js';
+
+type Value = number | string | boolean;
+
+/**
+ * The correctness checks of a run: each sync did what its scenario means (the first full sync
+ * applied every contact it fetched, the unchanged full sync skipped all, the incremental syncs
+ * fetched exactly the change, or nothing), and the ceiling wrote the same rows. Never timing.
+ *
+ * @example
+ * ```ts
+ * const failed = checkRun(result).filter((c) => !c.ok);
+ * ```
+ */
+export function checkRun(run: Omit<RunResult, 'checks'>): CheckResult[] {
+  const checks: CheckResult[] = [];
+  const expect = (scenario: CheckResult['scenario'], name: string, expected: Value, actual: Value) =>
+    checks.push({ scenario, name, ok: expected === actual, expected, actual });
+  const byName = new Map(run.scenarios.map((s) => [s.scenario, s]));
+  const scenario = (name: ScenarioName): ScenarioRun | undefined => {
+    const found = byName.get(name);
+    if (!found) expect(name, 'ran', true, false);
+    return found;
+  };
+  const basics = (s: ScenarioRun, mode: ScenarioRun['mode']) => {
+    expect(s.scenario, 'mode', mode, s.mode);
+    expect(s.scenario, 'completed', true, s.completed);
+    expect(s.scenario, 'failed', 0, s.summary.failed);
+  };
+
+  const first = scenario('full-initial');
+  if (first) {
+    basics(first, 'full');
+    expect(first.scenario, 'fetched = people in the book', run.bookPeople, first.summary.fetched);
+    expect(
+      first.scenario,
+      'applied + failed = fetched',
+      first.summary.fetched,
+      first.summary.applied + first.summary.failed,
+    );
+    expect(first.scenario, 'CRM contacts = created', first.summary.created, run.afterFirstSync.contacts);
+    expect(
+      first.scenario,
+      'live source links = applied',
+      first.summary.applied,
+      run.afterFirstSync.liveLinks,
+    );
+  }
+  const unchanged = scenario('full-unchanged');
+  if (unchanged) {
+    basics(unchanged, 'full');
+    expect(unchanged.scenario, 'fetched = people in the book', run.bookPeople, unchanged.summary.fetched);
+    expect(unchanged.scenario, 'skipped = fetched', unchanged.summary.fetched, unchanged.summary.skipped);
+    expect(unchanged.scenario, 'applied', 0, unchanged.summary.applied);
+    expect(unchanged.scenario, 'deleted', 0, unchanged.summary.deleted);
+  }
+  const changed = scenario('incremental-changed');
+  if (changed) {
+    const { edited, deleted, added } = run.changes;
+    basics(changed, 'incremental');
+    expect(changed.scenario, 'fetched = changed people', edited + deleted + added, changed.summary.fetched);
+    expect(changed.scenario, 'applied = edited + added', edited + added, changed.summary.applied);
+    expect(changed.scenario, 'deleted', deleted, changed.summary.deleted);
+    expect(changed.scenario, 'created = added', added, changed.summary.created);
+  }
+  const quiet = scenario('incremental-quiet');
+  if (quiet) {
+    basics(quiet, 'incremental');
+    expect(quiet.scenario, 'fetched', 0, quiet.summary.fetched);
+  }
+  expect(
+    'ceiling',
+    'contacts = CRM contacts after the first sync',
+    run.afterFirstSync.contacts,
+    run.ceiling.contacts,
+  );
+  expect('ceiling', 'rows = rows after the first sync', run.afterFirstSync.rows, run.ceiling.totalRows);
+  return checks;
+}
