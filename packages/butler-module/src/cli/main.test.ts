@@ -5,7 +5,7 @@ import { type GoogleEmulator, startGoogleEmulator } from '@contacts/google-emula
 import { describeDatabase } from '@contacts/schema/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support/cli-harness.js';
-import { deferred } from '../test-support/memory-google-provider.js';
+import { deferred } from '../test-support/page-hooks.js';
 
 describe('contacts command line', () => {
   it('prints help and exits 0; usage errors exit 2 with a one-line message', async () => {

@@ -1,14 +1,15 @@
 import { ProviderError } from '@contacts/core';
+import { MemoryContactsProvider } from '@contacts/core/testing';
 import { describeDatabase } from '@contacts/schema/testing';
 import { afterEach, expect, it, vi } from 'vitest';
 import { ContactsModuleError } from '../errors.js';
-import { MemoryGoogleProvider } from '../test-support/memory-google-provider.js';
 import {
   FAKE_CREDENTIALS,
   resultText,
   seedCredentials,
   startModuleHarness,
 } from '../test-support/module-harness.js';
+import { PageHooks } from '../test-support/page-hooks.js';
 import { ContactsModule } from './contacts-module.js';
 
 type Harness = Awaited<ReturnType<typeof startModuleHarness>>;
@@ -105,7 +106,7 @@ describeDatabase('ContactsModule', (t) => {
       googleTokenUrl: 'http://127.0.0.1:9/token',
       providerFactory: (request) => {
         seen.push(request);
-        return new MemoryGoogleProvider(h.book);
+        return new MemoryContactsProvider(h.book, { name: 'google' });
       },
     });
     await h.start();
@@ -173,16 +174,16 @@ describeDatabase('ContactsModule', (t) => {
       runtime: { random: () => 0, credentialCheckMs: 30_000 },
       providerFactory: ({ credentials }) => {
         built.push(credentials.refreshToken);
-        const provider = new MemoryGoogleProvider(h.book);
+        const hooks = new PageHooks();
         if (credentials.refreshToken === FAKE_CREDENTIALS.GOOGLE_REFRESH_TOKEN) {
-          provider.failures.push(
+          hooks.failures.push(
             new ProviderError(
               'AUTH_FAILED',
               'Google refused the refresh token (invalid_grant). Re-authorise.',
             ),
           );
         }
-        return provider;
+        return new MemoryContactsProvider(h.book, { name: 'google', onPage: hooks.onPage });
       },
     });
     await h.start();
@@ -204,9 +205,11 @@ describeDatabase('ContactsModule', (t) => {
     const leak = `token ${FAKE_CREDENTIALS.GOOGLE_REFRESH_TOKEN} refused for client ${FAKE_CREDENTIALS.GOOGLE_OAUTH_CLIENT_SECRET}`;
     const h = await harness({
       providerFactory: () => {
-        const provider = new MemoryGoogleProvider(h.book);
-        provider.failures.push(new ProviderError('TEMPORARY', leak), new ProviderError('AUTH_FAILED', leak));
-        return provider;
+        const hooks = new PageHooks(
+          new ProviderError('TEMPORARY', leak),
+          new ProviderError('AUTH_FAILED', leak),
+        );
+        return new MemoryContactsProvider(h.book, { name: 'google', onPage: hooks.onPage });
       },
     });
     await h.start();

@@ -5,12 +5,13 @@ import {
   ProviderError,
   parseContactsConfig,
 } from '@contacts/core';
+import { MemoryAddressBook, MemoryContactsProvider } from '@contacts/core/testing';
 import { describeDatabase } from '@contacts/schema/testing';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { ContactsModuleError } from '../errors.js';
 import { CaptureLogger } from '../test-support/capture-logger.js';
 import { ManualClock, ManualTimers } from '../test-support/manual-timers.js';
-import { deferred, MemoryAddressBook, MemoryGoogleProvider } from '../test-support/memory-google-provider.js';
+import { deferred, PageHooks } from '../test-support/page-hooks.js';
 import { fixedProviderSource, type ProviderSource } from './provider-source.js';
 import { ContactsSyncRuntime } from './sync-runtime.js';
 
@@ -37,7 +38,9 @@ describeDatabase('ContactsSyncRuntime', (t) => {
     const timers = new ManualTimers(clock);
     const logger = new CaptureLogger();
     const book = options.book ?? new MemoryAddressBook(options.people ?? 25);
-    const provider = new MemoryGoogleProvider(book);
+    const hooks = new PageHooks();
+    const provider = new MemoryContactsProvider(book, { name: 'google', onPage: hooks.onPage });
+    vi.spyOn(provider, 'close');
     const runtime = new ContactsSyncRuntime({
       db: t.db,
       butlerSchema: t.butlerSchema,
@@ -53,7 +56,7 @@ describeDatabase('ContactsSyncRuntime', (t) => {
     timers.settle = () => runtime.whenIdle();
     const store = new ContactsSyncStateStore({ db: t.db, butlerSchema: t.butlerSchema, clock });
     const state = () => store.load('google', 'default');
-    return { clock, timers, logger, book, provider, runtime, store, state };
+    return { clock, timers, logger, book, provider, hooks, runtime, store, state };
   }
 
   it('syncs at startup: a full sync when there is no cursor, then waits one interval', async () => {
@@ -86,10 +89,10 @@ describeDatabase('ContactsSyncRuntime', (t) => {
     runtime.start();
     await timers.runNext();
     provider.calls.length = 0;
-    book.edit('people/c1', 'Ada Lovelace');
+    book.edit('people/1', 'Ada Lovelace');
     book.add('Grace Hopper');
     await timers.advance(5 * MINUTE);
-    expect(provider.calls).toEqual([{ mode: 'incremental', pageToken: null }]);
+    expect(provider.calls).toEqual([{ mode: 'incremental', page: 1, pageToken: null }]);
     expect(runtime.status().lastResult?.summary).toMatchObject({ fetched: 2, created: 1, updated: 1 });
     expect((await state()).contactCount).toBe(26);
     await timers.advance(5 * MINUTE);
@@ -133,7 +136,7 @@ describeDatabase('ContactsSyncRuntime', (t) => {
   });
 
   it('wakes at once on trigger(), and after the running cycle when one runs', async () => {
-    const { timers, provider, runtime, book } = setup();
+    const { timers, provider, hooks, runtime, book } = setup();
     runtime.start();
     await timers.runNext();
     provider.calls.length = 0;
@@ -141,43 +144,39 @@ describeDatabase('ContactsSyncRuntime', (t) => {
     runtime.trigger();
     expect(timers.nextDelay()).toBe(0);
     await timers.runNext();
-    expect(provider.calls).toEqual([{ mode: 'incremental', pageToken: null }]);
+    expect(provider.calls).toEqual([{ mode: 'incremental', page: 1, pageToken: null }]);
     expect(runtime.status().lastResult?.summary.created).toBe(1);
 
     // A trigger during a cycle queues one follow-up cycle (changes made before it are included).
-    const reached = deferred();
-    const release = deferred();
-    provider.gate = async () => {
-      provider.gate = null;
-      reached.resolve();
-      await release.promise;
-    };
+    const held = hooks.holdNextPage();
     provider.calls.length = 0;
     const running = runtime.syncNow();
-    await reached.promise;
+    await held.reached;
     book.add('Late Person');
     runtime.trigger();
     runtime.trigger();
-    release.resolve();
+    held.release();
     await running;
     await runtime.whenIdle();
     expect(provider.calls.map((c) => c.mode)).toEqual(['incremental', 'incremental']);
     expect(runtime.status().lastResult?.summary.created).toBe(1);
-    expect(provider.maxActive).toBe(1);
+    expect(hooks.maxActive).toBe(1);
   });
 
   it('stops gracefully mid-sync: the page in flight commits, the next start resumes after it', async () => {
-    const { timers, provider, runtime, state, book, clock } = setup();
+    const { timers, provider, hooks, runtime, state, book, clock } = setup();
     const reached = deferred();
     const release = deferred();
-    provider.gate = async (call) => {
+    hooks.gate = async (call) => {
       if (call.pageToken === null) return;
       reached.resolve();
       await release.promise;
     };
     runtime.start();
     const firing = timers.runNext();
-    await reached.promise; // page 2 is being fetched
+    await reached.promise; // page 2 is being fetched, while page 1 is being written
+    // Stop once page 1 is committed, so that page 2 is the page in flight.
+    await vi.waitFor(async () => expect((await state()).checkpoint).not.toBeNull());
     const stopped = runtime.stop();
     release.resolve();
     await stopped;
@@ -189,7 +188,7 @@ describeDatabase('ContactsSyncRuntime', (t) => {
     expect(s.syncCursor).toBeNull();
     expect(runtime.status()).toMatchObject({ state: 'stopped', running: false });
     expect(runtime.status().lastResult).toMatchObject({ completed: false, pages: 2 });
-    expect(provider.closed).toBe(1);
+    expect(provider.close).toHaveBeenCalledTimes(1);
     await expect(runtime.syncNow()).rejects.toMatchObject({ code: 'RUNTIME_NOT_RUNNING' });
 
     const next = setup({ clock, book });
@@ -201,9 +200,9 @@ describeDatabase('ContactsSyncRuntime', (t) => {
   });
 
   it('backs off exponentially after failures, capped, and resets after a success', async () => {
-    const { timers, provider, runtime, logger } = setup({ backoff: { baseMs: 1000, maxMs: 4000 } });
+    const { timers, hooks, runtime, logger } = setup({ backoff: { baseMs: 1000, maxMs: 4000 } });
     for (let i = 0; i < 5; i += 1) {
-      provider.failures.push(new ProviderError('TEMPORARY', `Google answered 503 (attempt ${i + 1}).`));
+      hooks.failures.push(new ProviderError('TEMPORARY', `Google answered 503 (attempt ${i + 1}).`));
     }
     runtime.start();
     const delays: (number | null)[] = [];
@@ -217,10 +216,8 @@ describeDatabase('ContactsSyncRuntime', (t) => {
   });
 
   it('honours a RATE_LIMITED retryAfterMs over the shorter backoff', async () => {
-    const { timers, provider, runtime, book } = setup();
-    provider.failures.push(
-      new ProviderError('RATE_LIMITED', 'Quota exceeded.', { retryAfterMs: 10 * MINUTE }),
-    );
+    const { timers, hooks, runtime, book } = setup();
+    hooks.failures.push(new ProviderError('RATE_LIMITED', 'Quota exceeded.', { retryAfterMs: 10 * MINUTE }));
     runtime.start();
     await timers.runNext();
     expect(runtime.status()).toMatchObject({ state: 'backoff', consecutiveFailures: 1 });
@@ -237,16 +234,18 @@ describeDatabase('ContactsSyncRuntime', (t) => {
   it('waits in auth_error for new credentials instead of retrying refused ones, then recovers', async () => {
     const book = new MemoryAddressBook(3);
     const credentials = { revision: 'first' };
-    const opened: MemoryGoogleProvider[] = [];
+    const opened: MemoryContactsProvider[] = [];
     const providers: ProviderSource = {
       revision: async () => credentials.revision,
       open: async () => {
-        const provider = new MemoryGoogleProvider(book);
+        const hooks = new PageHooks();
         if (opened.length === 0) {
-          provider.failures.push(
+          hooks.failures.push(
             new ProviderError('AUTH_FAILED', 'Google refused the refresh token (invalid_grant).'),
           );
         }
+        const provider = new MemoryContactsProvider(book, { name: 'google', onPage: hooks.onPage });
+        vi.spyOn(provider, 'close');
         opened.push(provider);
         return { provider, revision: credentials.revision };
       },
@@ -267,15 +266,15 @@ describeDatabase('ContactsSyncRuntime', (t) => {
     credentials.revision = 'second';
     await timers.runNext();
     expect(opened).toHaveLength(2);
-    expect(opened[0]?.closed).toBe(1);
+    expect(opened[0]?.close).toHaveBeenCalledTimes(1);
     expect(runtime.status()).toMatchObject({ state: 'idle', lastError: null });
     expect((await state()).contactCount).toBe(3);
     expect(logger.messages()).toContain('contacts_credentials_changed');
   });
 
   it('retries after auth_error on trigger() even with the same credentials', async () => {
-    const { timers, provider, runtime } = setup({ people: 2 });
-    provider.failures.push(new ProviderError('AUTH_FAILED', 'Google refused the refresh token.'));
+    const { timers, hooks, runtime } = setup({ people: 2 });
+    hooks.failures.push(new ProviderError('AUTH_FAILED', 'Google refused the refresh token.'));
     runtime.start();
     await timers.runNext();
     expect(runtime.status().state).toBe('auth_error');
@@ -286,26 +285,20 @@ describeDatabase('ContactsSyncRuntime', (t) => {
   });
 
   it('runs a sync_now during a poll after it, never at the same time, and shares the follow-up', async () => {
-    const { timers, provider, runtime, book, state } = setup({ people: 15 });
-    const reached = deferred();
-    const release = deferred();
-    provider.gate = async () => {
-      provider.gate = null;
-      reached.resolve();
-      await release.promise;
-    };
+    const { timers, provider, hooks, runtime, book, state } = setup({ people: 15 });
+    const held = hooks.holdNextPage();
     runtime.start();
     const poll = timers.runNext();
-    await reached.promise;
+    await held.reached;
     book.add('Added During Poll');
     const first = runtime.syncNow({ mode: 'full' });
     const second = runtime.syncNow();
-    release.resolve();
+    held.release();
     const [a, b] = await Promise.all([first, second]);
     await poll;
     expect(a).toBe(b);
     expect(a.mode).toBe('full');
-    expect(provider.maxActive).toBe(1);
+    expect(hooks.maxActive).toBe(1);
     // The poll's two pages, then the follow-up's two pages.
     expect(provider.calls.map((c) => c.mode)).toEqual(['full', 'full', 'full', 'full']);
     // The follow-up started after the request, so it saw the person added before it.

@@ -1,4 +1,12 @@
-import { type CanonicalGroup, type ContactBatch, CoreError, parseContactsConfig } from '@contacts/core';
+import {
+  type CanonicalGroup,
+  type ContactBatch,
+  CoreError,
+  type FullSyncRequest,
+  type IncrementalSyncRequest,
+  parseContactsConfig,
+} from '@contacts/core';
+import { MemoryAddressBook, MemoryContactsProvider } from '@contacts/core/testing';
 import { type ContactsDatabase, queryRows } from '@contacts/schema';
 import { createTestDatabase, TEST_DATABASE_URL_ENV, type TestDatabase } from '@contacts/schema/testing';
 import { sql } from 'drizzle-orm';
@@ -7,7 +15,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaptureLogger } from '../test-support/capture-logger.js';
 import { ManualClock, ManualTimers } from '../test-support/manual-timers.js';
-import { deferred, MemoryAddressBook, MemoryGoogleProvider } from '../test-support/memory-google-provider.js';
+import { PageHooks } from '../test-support/page-hooks.js';
 import { fixedProviderSource } from './provider-source.js';
 import { ContactsSyncRuntime } from './sync-runtime.js';
 
@@ -18,12 +26,13 @@ class CycleTracker {
   cycles = 0;
 }
 
-class TrackedProvider extends MemoryGoogleProvider {
+class TrackedProvider extends MemoryContactsProvider {
   constructor(
     book: MemoryAddressBook,
     readonly tracker: CycleTracker,
+    readonly hooks = new PageHooks(),
   ) {
-    super(book, 5);
+    super(book, { name: 'google', pageSize: 5, onPage: hooks.onPage });
   }
   override async listGroups(): Promise<CanonicalGroup[]> {
     this.tracker.active += 1;
@@ -31,12 +40,10 @@ class TrackedProvider extends MemoryGoogleProvider {
     this.tracker.max = Math.max(this.tracker.max, this.tracker.active);
     return super.listGroups();
   }
-  override async fullSync(request: Parameters<MemoryGoogleProvider['fullSync']>[0]): Promise<ContactBatch> {
+  override async fullSync(request: FullSyncRequest): Promise<ContactBatch> {
     return this.#track(await super.fullSync(request));
   }
-  override async incrementalSync(
-    request: Parameters<MemoryGoogleProvider['incrementalSync']>[0],
-  ): Promise<ContactBatch> {
+  override async incrementalSync(request: IncrementalSyncRequest): Promise<ContactBatch> {
     return this.#track(await super.incrementalSync(request));
   }
   async #track(batch: ContactBatch): Promise<ContactBatch> {
@@ -64,7 +71,7 @@ describe.skipIf(!url)('two runtimes, two connections, one PostgreSQL database [p
     await database?.close();
   });
 
-  const runtimeOn = (db: ContactsDatabase, provider: MemoryGoogleProvider, clock: ManualClock) => {
+  const runtimeOn = (db: ContactsDatabase, provider: MemoryContactsProvider, clock: ManualClock) => {
     const timers = new ManualTimers(clock);
     const logger = new CaptureLogger();
     const runtime = new ContactsSyncRuntime({
@@ -91,17 +98,11 @@ describe.skipIf(!url)('two runtimes, two connections, one PostgreSQL database [p
     const b = runtimeOn(otherDb, providerB, clock);
 
     // A's startup sync holds its first page while B's startup sync comes due.
-    const reached = deferred();
-    const release = deferred();
-    providerA.gate = async () => {
-      providerA.gate = null;
-      reached.resolve();
-      await release.promise;
-    };
+    const held = providerA.hooks.holdNextPage();
     a.runtime.start();
     b.runtime.start();
     const firstA = a.timers.runNext();
-    await reached.promise;
+    await held.reached;
     await b.timers.runNext();
     expect(providerB.calls).toEqual([]);
     expect(b.logger.messages()).toContain('contacts_sync_busy');
@@ -109,7 +110,7 @@ describe.skipIf(!url)('two runtimes, two connections, one PostgreSQL database [p
     const refused = await b.runtime.syncNow().catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(CoreError);
     expect(refused).toMatchObject({ code: 'SYNC_IN_PROGRESS' });
-    release.resolve();
+    held.release();
     await firstA;
 
     // Now both race, repeatedly: each round at most one cycle runs at a time.

@@ -1,7 +1,6 @@
-import { type Clock, ContactsSyncStateStore, type SyncState } from '@contacts/core';
-import type { ContactsDatabase } from '@contacts/schema';
+import { ContactsSyncStateStore, type SyncState } from '@contacts/core';
 import type { ContactsSyncRuntime } from '../runtime/sync-runtime.js';
-import { iso } from './sync-status.js';
+import { iso, type ReadSyncStatusOptions } from './sync-status.js';
 
 /**
  * The health of one source account, as `contacts_source_list` reports it.
@@ -31,22 +30,15 @@ export interface SourceReport {
 }
 
 /**
- * What {@link listSources} reads from.
+ * What {@link listSources} reads from: the account this butler syncs, as for `readSyncStatus`,
+ * and an optional filter.
  *
  * @example
  * ```ts
  * const options: ListSourcesOptions = { db, butlerSchema, provider: 'google', accountId: 'default', syncEnabled: true, clock: systemClock };
  * ```
  */
-export interface ListSourcesOptions {
-  db: ContactsDatabase;
-  butlerSchema: string;
-  /** The account this butler syncs. */
-  provider: string;
-  accountId: string;
-  syncEnabled: boolean;
-  runtime?: ContactsSyncRuntime | null;
-  clock: Clock;
+export interface ListSourcesOptions extends ReadSyncStatusOptions {
   /** Only sources of this provider. */
   filter?: string;
 }

@@ -39,6 +39,7 @@ export interface SyncStatusReport {
 export interface ReadSyncStatusOptions {
   db: ContactsDatabase;
   butlerSchema: string;
+  /** The account this butler syncs. */
   provider: string;
   accountId: string;
   syncEnabled: boolean;

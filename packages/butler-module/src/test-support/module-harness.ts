@@ -1,3 +1,4 @@
+import { MemoryAddressBook, MemoryContactsProvider } from '@contacts/core/testing';
 import type { ContactsDatabase } from '@contacts/schema';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -7,7 +8,7 @@ import { DbCredentialStore } from '../credentials/db-credential-store.js';
 import { ContactsModule, type ContactsStartupOptions } from '../module/contacts-module.js';
 import { CaptureLogger } from './capture-logger.js';
 import { ManualClock, ManualTimers } from './manual-timers.js';
-import { MemoryAddressBook, MemoryGoogleProvider } from './memory-google-provider.js';
+import { PageHooks } from './page-hooks.js';
 
 /** Credential values no log line, error or tool result may ever contain. */
 export const FAKE_CREDENTIALS = {
@@ -50,9 +51,9 @@ export async function startModuleHarness(
   const timers = new ManualTimers(clock);
   const logger = new CaptureLogger();
   const book = new MemoryAddressBook(options.people ?? 25);
-  const providers: MemoryGoogleProvider[] = [];
-  /** Applied to every provider the factory builds: hold pages from a test. */
-  const hooks: { gate: MemoryGoogleProvider['gate'] } = { gate: null };
+  const providers: MemoryContactsProvider[] = [];
+  /** Applied to every provider the factory builds: fail or hold pages from a test. */
+  const hooks = new PageHooks();
   const store = new DbCredentialStore({ db, butlerSchema, clock });
   if (options.seed !== false) await seedCredentials(store);
   const module = new ContactsModule();
@@ -69,8 +70,7 @@ export async function startModuleHarness(
     timers,
     runtime: { random: () => 0 },
     providerFactory: () => {
-      const provider = new MemoryGoogleProvider(book);
-      provider.gate = async (call) => hooks.gate?.(call);
+      const provider = new MemoryContactsProvider(book, { name: 'google', onPage: hooks.onPage });
       providers.push(provider);
       return provider;
     },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { listSources } from '../status/source-list.js';
 import { requireEnvironment } from './require-environment.js';
 import { isoTimestamp, providerInput } from './schemas.js';
-import type { ContactsToolContext } from './tool-context.js';
+import { type ContactsToolContext, statusOptions } from './tool-context.js';
 import { toolResult } from './tool-result.js';
 
 export const sourceListInput = z.object({ provider: providerInput });
@@ -48,16 +48,7 @@ export function registerSourceListTool(server: McpServer, context: ContactsToolC
     async ({ provider }) => {
       const { env, error } = requireEnvironment(context);
       if (error) return error;
-      const sources = await listSources({
-        db: env.db,
-        butlerSchema: env.butlerSchema,
-        provider: env.config.provider,
-        accountId: env.config.account_id,
-        syncEnabled: env.config.sync.enabled,
-        runtime: env.runtime,
-        clock: env.clock,
-        filter: provider,
-      });
+      const sources = await listSources({ ...statusOptions(env), filter: provider });
       return toolResult({
         sources: sources.map((s) => ({ ...s, last_error: s.last_error && env.redact(s.last_error) })),
       });

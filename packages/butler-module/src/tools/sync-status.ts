@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { readSyncStatus } from '../status/sync-status.js';
 import { requireEnvironment } from './require-environment.js';
 import { isoTimestamp, providerInput } from './schemas.js';
-import type { ContactsToolContext } from './tool-context.js';
+import { type ContactsToolContext, statusOptions } from './tool-context.js';
 import { toolResult } from './tool-result.js';
 
 export const syncStatusInput = z.object({ provider: providerInput });
@@ -55,15 +55,7 @@ export function registerSyncStatusTool(server: McpServer, context: ContactsToolC
     async () => {
       const { env, error } = requireEnvironment(context);
       if (error) return error;
-      const report = await readSyncStatus({
-        db: env.db,
-        butlerSchema: env.butlerSchema,
-        provider: env.config.provider,
-        accountId: env.config.account_id,
-        syncEnabled: env.config.sync.enabled,
-        runtime: env.runtime,
-        clock: env.clock,
-      });
+      const report = await readSyncStatus(statusOptions(env));
       return toolResult({ ...report, last_error: report.last_error && env.redact(report.last_error) });
     },
   );

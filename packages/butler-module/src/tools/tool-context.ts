@@ -1,6 +1,7 @@
 import type { Clock, ContactsConfig } from '@contacts/core';
 import type { ContactsDatabase } from '@contacts/schema';
 import type { ContactsSyncRuntime } from '../runtime/sync-runtime.js';
+import type { ReadSyncStatusOptions } from '../status/sync-status.js';
 
 /**
  * What the tools work with while the module runs.
@@ -19,6 +20,19 @@ export interface ContactsToolEnvironment {
   runtime: ContactsSyncRuntime | null;
   /** Blanks known secrets out of text a tool returns. */
   redact(text: string): string;
+}
+
+/** The account the environment syncs, as the status tools read it. */
+export function statusOptions(env: ContactsToolEnvironment): ReadSyncStatusOptions {
+  return {
+    db: env.db,
+    butlerSchema: env.butlerSchema,
+    provider: env.config.provider,
+    accountId: env.config.account_id,
+    syncEnabled: env.config.sync.enabled,
+    runtime: env.runtime,
+    clock: env.clock,
+  };
 }
 
 /**

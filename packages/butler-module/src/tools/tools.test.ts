@@ -1,7 +1,6 @@
 import { ContactsSyncStateStore, ProviderError } from '@contacts/core';
 import { describeDatabase } from '@contacts/schema/testing';
 import { afterEach, expect, it } from 'vitest';
-import { deferred } from '../test-support/memory-google-provider.js';
 import { resultText, startModuleHarness } from '../test-support/module-harness.js';
 
 type Harness = Awaited<ReturnType<typeof startModuleHarness>>;
@@ -75,7 +74,7 @@ describeDatabase('contacts MCP tools over a real client', (t) => {
     });
     expect(JSON.parse(resultText(result))).toEqual(result.structuredContent);
 
-    h.book.edit('people/c3', 'Person Three Renamed');
+    h.book.edit('people/3', 'Person Three Renamed');
     const again = await h.call('contacts_sync_now', { provider: 'google', mode: 'incremental' });
     expect(again.structuredContent).toMatchObject({
       mode: 'incremental',
@@ -133,16 +132,11 @@ describeDatabase('contacts MCP tools over a real client', (t) => {
   it('contacts_sync_status shows a sync in flight as running', async () => {
     const h = await harness();
     await h.start();
-    const reached = deferred();
-    const release = deferred();
-    h.hooks.gate = async () => {
-      reached.resolve();
-      await release.promise;
-    };
+    const held = h.hooks.holdNextPage();
     const syncing = h.call('contacts_sync_now');
-    await reached.promise;
+    await held.reached;
     expect((await h.call('contacts_sync_status')).structuredContent).toMatchObject({ running: true });
-    release.resolve();
+    held.release();
     await syncing;
   });
 
@@ -167,7 +161,7 @@ describeDatabase('contacts MCP tools over a real client', (t) => {
       last_success_at: expect.any(String),
     });
 
-    h.providers[0]?.failures.push(new ProviderError('TEMPORARY', 'Google answered 503.'));
+    h.hooks.failures.push(new ProviderError('TEMPORARY', 'Google answered 503.'));
     const failed = await h.call('contacts_sync_now');
     expect(failed.isError).toBe(true);
     expect(resultText(failed)).toMatch(/retries on its own/);
@@ -176,7 +170,7 @@ describeDatabase('contacts MCP tools over a real client', (t) => {
       last_error: expect.stringMatching(/503/),
     });
 
-    h.providers[0]?.failures.push(new ProviderError('AUTH_FAILED', 'Google refused the refresh token.'));
+    h.hooks.failures.push(new ProviderError('AUTH_FAILED', 'Google refused the refresh token.'));
     await h.call('contacts_sync_now');
     expect((await status()).sources[0]).toMatchObject({ status: 'auth_error' });
 

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalContactInput, CanonicalGroup } from '../model/canonical-contact.js';
 import { crmProjection, readContacts } from './crm-snapshot.test-support.js';
-import { ContactBackfillEngine } from './engine.js';
+import { testEngine } from './engine.test-support.js';
 
 /**
  * Properties of the engine over random histories: source snapshots (changes and tombstones),
@@ -158,13 +158,7 @@ describe('ContactBackfillEngine properties [pglite]', () => {
   /** Plays a history with pages of `pageSize`; checks the invariants after every step. */
   async function play(steps: Step[], pageSize: number, checkIdempotence: boolean) {
     await t.reset();
-    const engine = new ContactBackfillEngine({
-      db: t.db,
-      butlerSchema: t.butlerSchema,
-      provider: 'memory',
-      accountId: 'default',
-      groups,
-    });
+    const engine = testEngine(t, { provider: 'memory', groups });
     const edits = new Map<string, Map<string, string>>(); // contact -> field -> hand value
     const handEmails: { contactId: string; value: string }[] = [];
     let n = 0;

@@ -4,7 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import type { CanonicalContactInput, CanonicalGroup } from '../model/canonical-contact.js';
 import { readContacts } from './crm-snapshot.test-support.js';
-import { ContactBackfillEngine } from './engine.js';
+import { testEngine } from './engine.test-support.js';
 import type { SourcesMetadata } from './provenance.js';
 
 const ada: CanonicalContactInput = {
@@ -32,14 +32,7 @@ const groups: CanonicalGroup[] = [
 
 describeDatabase('ContactBackfillEngine', (t) => {
   const tb = () => butlerTables(t.butlerSchema);
-  const engine = (accountId = 'default') =>
-    new ContactBackfillEngine({
-      db: t.db,
-      butlerSchema: t.butlerSchema,
-      provider: 'google',
-      accountId,
-      groups,
-    });
+  const engine = (accountId = 'default') => testEngine(t, { accountId, groups });
   const only = async () => {
     const all = await readContacts(t.db, t.butlerSchema);
     expect(all).toHaveLength(1);

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import type { CanonicalContactInput } from '../model/canonical-contact.js';
 import { readContacts } from './crm-snapshot.test-support.js';
-import { ContactBackfillEngine } from './engine.js';
+import { testEngine } from './engine.test-support.js';
 
 /**
  * An email only the database can refuse: valid for the model, but its normalized value is too
@@ -21,13 +21,7 @@ interface FailureRow {
 }
 
 describeDatabase('ContactBackfillEngine failure isolation', (t) => {
-  const engine = () =>
-    new ContactBackfillEngine({
-      db: t.db,
-      butlerSchema: t.butlerSchema,
-      provider: 'google',
-      accountId: 'default',
-    });
+  const engine = () => testEngine(t);
   const failures = async () =>
     queryRows<FailureRow>(
       t.db,

@@ -6,17 +6,11 @@ import type { CanonicalContactInput } from '../model/canonical-contact.js';
 import { parseCanonicalContact } from '../model/parse-contact.js';
 import { readContacts } from './crm-snapshot.test-support.js';
 import { toDesiredContact } from './desired-contact.js';
-import { ContactBackfillEngine } from './engine.js';
+import { testEngine } from './engine.test-support.js';
 import { ContactBackfillResolver } from './resolver.js';
 
 describeDatabase('ContactBackfillResolver', (t) => {
-  const engine = () =>
-    new ContactBackfillEngine({
-      db: t.db,
-      butlerSchema: t.butlerSchema,
-      provider: 'google',
-      accountId: 'default',
-    });
+  const engine = () => testEngine(t);
   const resolve = async (...inputs: CanonicalContactInput[]) => {
     const resolver = new ContactBackfillResolver({
       butlerSchema: t.butlerSchema,
@@ -139,12 +133,7 @@ describeDatabase('ContactBackfillResolver', (t) => {
       },
     ]);
     const [ada] = await readContacts(t.db, t.butlerSchema);
-    const other = new ContactBackfillEngine({
-      db: t.db,
-      butlerSchema: t.butlerSchema,
-      provider: 'google',
-      accountId: 'work',
-    });
+    const other = testEngine(t, { accountId: 'work' });
     const summary = await other.applyBatch([
       { external_id: 'people/w9', display_name: 'A. Lovelace', phones: [{ value: '+1 303-828-8765' }] },
     ]);

@@ -71,11 +71,12 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
  *
  * @example
  * ```ts
- * import { describeProviderConformance } from '@contacts/core/testing';
+ * import { describeProviderConformance, MemoryAddressBook, MemoryContactsProvider } from '@contacts/core/testing';
  * describeProviderConformance('memory provider', {
  *   setup: async () => {
  *     const book = new MemoryAddressBook(25);
- *     return { provider: new MemoryContactsProvider(book), source: book.mutations() };
+ *     const source = { add: async () => book.add('New Person'), edit: async (id: string) => book.edit(id, 'Renamed'), remove: async (id: string) => book.remove(id) };
+ *     return { provider: new MemoryContactsProvider(book), source };
  *   },
  * });
  * ```

@@ -4,3 +4,9 @@ export {
   collectPages,
   describeProviderConformance,
 } from './conformance.js';
+export {
+  MemoryAddressBook,
+  MemoryContactsProvider,
+  type MemoryContactsProviderOptions,
+  type PageCall,
+} from './memory-provider.js';

@@ -1,6 +1,6 @@
 import { type Logger, systemClock } from '@contacts/core';
 import { DbCredentialStore } from '../../credentials/db-credential-store.js';
-import { resolveGoogleCredentials } from '../../credentials/google-credentials.js';
+import { CredentialStoreProviderSource } from '../../module/credential-provider-source.js';
 import { defaultProviderFactory } from '../../module/provider-factory.js';
 import { fixedProviderSource } from '../../runtime/provider-source.js';
 import { ContactsSyncRuntime } from '../../runtime/sync-runtime.js';
@@ -38,17 +38,17 @@ export async function syncCommand(
   const config = await loadCliConfig(configPath);
   const logger = ctx.globals.verbose ? ctx.logger('debug') : withoutRetryNoise(ctx.logger('warn'));
   return withDatabase(ctx, { migrateFirst: true }, async (db) => {
-    const credentials = await resolveGoogleCredentials(new DbCredentialStore({ db, butlerSchema }));
-    ctx.redactor.add(Object.values(credentials));
-    const provider = await defaultProviderFactory({
-      provider: config.provider,
+    // The module's own path from the credential store to a provider: every value read is redacted.
+    const { provider } = await new CredentialStoreProviderSource({
+      store: new DbCredentialStore({ db, butlerSchema }),
       config,
-      credentials,
-      googleRootUrl,
-      googleTokenUrl,
+      factory: defaultProviderFactory,
+      redactor: ctx.redactor,
       logger,
       clock: systemClock,
-    });
+      googleRootUrl,
+      googleTokenUrl,
+    }).open();
     const runtime = new ContactsSyncRuntime({
       db,
       butlerSchema,

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { runSyncCycle } from '@contacts/core';
-import { describeProviderConformance } from '@contacts/core/testing';
 import { contacts } from '@contacts/schema';
 import { describeDatabase } from '@contacts/schema/testing';
 import { expect, it } from 'vitest';
+import { runSyncCycle } from '../sync/sync-cycle.js';
+import { describeProviderConformance } from './conformance.js';
 import { MemoryAddressBook, MemoryContactsProvider } from './memory-provider.js';
 
 describeProviderConformance('memory provider', {
@@ -29,7 +29,7 @@ describeDatabase('memory provider through a sync cycle', (t) => {
       runSyncCycle({ db: t.db, butlerSchema: t.butlerSchema, provider, accountId: 'default' });
     const first = await sync();
     expect(first).toMatchObject({ mode: 'full', pages: 3, summary: { created: 25 } });
-    book.edit('memory/3', 'Grace Hopper');
+    book.edit('people/3', 'Grace Hopper');
     const second = await sync();
     expect(second).toMatchObject({ mode: 'incremental', summary: { fetched: 1, updated: 1 } });
     expect((await t.db.select().from(contacts)).map((c) => c.name)).toContain('Grace Hopper');
@@ -37,7 +37,7 @@ describeDatabase('memory provider through a sync cycle', (t) => {
 });
 
 it('is the code docs/providers.md shows', () => {
-  const doc = readFileSync(new URL('../../../docs/providers.md', import.meta.url), 'utf8');
+  const doc = readFileSync(new URL('../../../../docs/providers.md', import.meta.url), 'utf8');
   const source = readFileSync(new URL('./memory-provider.ts', import.meta.url), 'utf8');
   expect(doc).toContain(source.trim());
 });

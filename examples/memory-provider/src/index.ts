@@ -1,1 +1,0 @@
-export { MemoryAddressBook, MemoryContactsProvider, type MemoryPerson } from './memory-provider.js';
