@@ -227,10 +227,12 @@ describeDatabase('contacts command on a database', (t) => {
       controller.abort();
       release.resolve();
       const result = await running;
+      // A stop is not a failure of the sync: no last_error, an honest summary, exit 1.
       expect(result.code).toBe(1);
-      expect(result.stderr).toBe(
-        'contacts: interrupted; the next sync of google (default) resumes after the last committed page.\n',
-      );
+      expect(result.stdout).toContain('Interrupted the sync of google (default): full sync, 0 page(s)');
+      expect(result.stdout).toContain('The next sync resumes after the last committed page.');
+      const status = await cli(['status', '--json']);
+      expect(JSON.parse(status.stdout)).toMatchObject({ last_error: null });
     } finally {
       await slow.close();
     }

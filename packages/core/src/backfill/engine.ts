@@ -384,9 +384,23 @@ function failureMessage(id: string, error: unknown): string {
   return `Could not apply contact ${id}: ${errorMessage(error).replace(/^Database query failed: /, '')}`;
 }
 
+/**
+ * A stable id for a payload without an external id. Keys are sorted first: the payload comes back
+ * from jsonb (which reorders keys) when the failure is retried, and must hash the same.
+ */
 function hashOf(input: unknown): string {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.keys(value)
+              .sort()
+              .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+          )
+        : value;
   return createHash('sha256')
-    .update(JSON.stringify(input ?? null) ?? 'undefined')
+    .update(JSON.stringify(canonical(input ?? null)) ?? 'undefined')
     .digest('hex')
     .slice(0, 16);
 }
