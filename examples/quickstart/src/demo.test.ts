@@ -1,4 +1,11 @@
-import { expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DbCredentialStore } from '@contacts/butler-module';
+import { openDatabase } from '@contacts/butler-module/cli';
+import { startGoogleEmulator } from '@contacts/google-emulator';
+import { migrate } from '@contacts/schema';
+import { describe, expect, it } from 'vitest';
 import { runDemo } from './demo.js';
 
 it('tells the quickstart story end to end: sync, changes on both sides, sync, what happened', async () => {
@@ -20,4 +27,62 @@ it('tells the quickstart story end to end: sync, changes on both sides, sync, wh
   // The emulator's client secret and refresh token are stored, never printed.
   expect(secrets).toHaveLength(2);
   for (const secret of secrets) expect(out).not.toContain(secret);
+});
+
+describe('the data directory of the contacts command', () => {
+  const withDataDir = async (secrets: Record<string, string>) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'contacts-demo-'));
+    const { db, close } = await openDatabase({ kind: 'pglite', dataDir });
+    await migrate(db, { butlerSchema: 'relationship' });
+    const store = new DbCredentialStore({ db, butlerSchema: 'relationship' });
+    for (const [key, value] of Object.entries(secrets)) await store.set(key, value);
+    await close();
+    return dataDir;
+  };
+  const storedKeys = async (dataDir: string) => {
+    const { db, close } = await openDatabase({ kind: 'pglite', dataDir });
+    try {
+      return (await new DbCredentialStore({ db, butlerSchema: 'relationship' }).list()).map((s) => s.key);
+    } finally {
+      await close();
+    }
+  };
+
+  it('is left untouched when it lacks Google credentials: the demo runs in memory', async () => {
+    const dataDir = await withDataDir({ GOOGLE_OAUTH_CLIENT_ID: 'only-one-key' });
+    try {
+      const lines: string[] = [];
+      await runDemo({ people: 30, dataDir, write: (line) => lines.push(line) });
+      expect(lines.join('\n')).toContain('Google emulator on');
+      expect(await storedKeys(dataDir)).toEqual(['GOOGLE_OAUTH_CLIENT_ID']);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('syncs the account whose credentials it holds, changing nothing there', async () => {
+    // "Real" Google played by an emulator the demo does not start itself.
+    const google = await startGoogleEmulator({ people: 25, seed: 5, otherContacts: 0 });
+    const dataDir = await withDataDir({
+      GOOGLE_OAUTH_CLIENT_ID: google.credentials.clientId,
+      GOOGLE_OAUTH_CLIENT_SECRET: google.credentials.clientSecret,
+      GOOGLE_REFRESH_TOKEN: google.credentials.refreshToken,
+    });
+    try {
+      const lines: string[] = [];
+      await runDemo({
+        dataDir,
+        google: { rootUrl: google.url, tokenUrl: google.tokenUrl },
+        write: (line) => lines.push(line),
+      });
+      const out = lines.join('\n');
+      expect(out).toContain(`Using the Google credentials stored in ${dataDir}`);
+      expect(out).toMatch(/full: fetched 25, created \d+/);
+      expect(out).not.toContain('Google emulator on');
+      expect(google.admin.people()).toHaveLength(25);
+    } finally {
+      await google.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ContactsModule, DbCredentialStore, GOOGLE_CREDENTIAL_KEYS } from '@contacts/butler-module';
+import { openDatabase } from '@contacts/butler-module/cli';
 import type { Logger } from '@contacts/core';
 import { type GoogleEmulator, startGoogleEmulator } from '@contacts/google-emulator';
-import { butlerTables, type ContactsDatabase, contacts, queryRows } from '@contacts/schema';
+import { butlerTables, type ContactsDatabase, contacts, migrate, queryRows } from '@contacts/schema';
 import { PGlite } from '@electric-sql/pglite';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -21,6 +23,8 @@ export interface DemoOptions {
    * has all three, the demo syncs that account instead of the emulator, and changes nothing there.
    */
   dataDir?: string;
+  /** Where "real" Google is (default Google's own endpoints); tests point it at an emulator. */
+  google?: { rootUrl: string; tokenUrl: string };
 }
 
 const BUTLER_SCHEMA = 'relationship';
@@ -40,13 +44,11 @@ const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
  */
 export async function runDemo(options: DemoOptions = {}): Promise<{ secrets: string[] }> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const realDir = options.dataDir && existsSync(options.dataDir) ? options.dataDir : undefined;
-  const pg = await PGlite.create(realDir ? { dataDir: realDir } : {});
-  const db: ContactsDatabase = drizzle(pg);
+  const { db, close, realDir } = await openDemoDatabase(options.dataDir);
+  const real = realDir !== undefined;
   const module = new ContactsModule();
   await module.migrate(db, { butlerSchema: BUTLER_SCHEMA });
   const store = new DbCredentialStore({ db, butlerSchema: BUTLER_SCHEMA });
-  const real = realDir !== undefined && (await hasGoogleCredentials(store));
   let emulator: GoogleEmulator | undefined;
   const secrets: string[] = [];
   try {
@@ -70,8 +72,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<{ secrets: str
       butlerSchema: BUTLER_SCHEMA,
       credentialStore: store,
       logger: quietLogger,
-      googleRootUrl: emulator?.url,
-      googleTokenUrl: emulator?.tokenUrl,
+      googleRootUrl: emulator?.url ?? options.google?.rootUrl,
+      googleTokenUrl: emulator?.tokenUrl ?? options.google?.tokenUrl,
     });
     const server = new McpServer({ name: 'quickstart-host', version: '0.0.0' });
     module.registerTools(server);
@@ -168,13 +170,32 @@ export async function runDemo(options: DemoOptions = {}): Promise<{ secrets: str
   } finally {
     await module.onShutdown();
     await emulator?.close();
-    await pg.close();
+    await close();
   }
 }
 
-async function hasGoogleCredentials(store: DbCredentialStore): Promise<boolean> {
-  for (const key of GOOGLE_CREDENTIAL_KEYS) if (!(await store.get(key))) return false;
-  return true;
+/**
+ * The `contacts` command's database in `dataDir` (taking its lock) when it holds all three Google
+ * credentials: the demo then syncs that account. Otherwise an in-memory database, so the demo never
+ * writes its emulator's credentials or people into a store a person uses.
+ */
+async function openDemoDatabase(dataDir: string | undefined) {
+  if (dataDir && existsSync(join(dataDir, 'pgdata'))) {
+    const opened = await openDatabase({ kind: 'pglite', dataDir });
+    try {
+      await migrate(opened.db, { butlerSchema: BUTLER_SCHEMA });
+      const store = new DbCredentialStore({ db: opened.db, butlerSchema: BUTLER_SCHEMA });
+      let complete = true;
+      for (const key of GOOGLE_CREDENTIAL_KEYS) if (!(await store.get(key))) complete = false;
+      if (complete) return { ...opened, realDir: dataDir };
+    } catch (error) {
+      await opened.close();
+      throw error;
+    }
+    await opened.close();
+  }
+  const pg = await PGlite.create();
+  return { db: drizzle(pg) as ContactsDatabase, close: () => pg.close(), realDir: undefined };
 }
 
 function displayName(person: {

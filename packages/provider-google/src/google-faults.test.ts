@@ -132,6 +132,9 @@ describe('GoogleContactsProvider over HTTP: failures', () => {
       emulator.admin.injectFault({ kind: 'serverError', status: 503, endpoint: 'connections', times: 20 });
       const { provider, waits } = testProvider(emulator, { retry: { maxTotalMs: 1_000 } });
       await expect(provider.fullSync({})).rejects.toMatchObject({ code: 'TEMPORARY' });
+      // It did retry, and stopped within the budget.
+      expect(waits.length).toBeGreaterThanOrEqual(1);
+      expect(emulator.admin.requestCount('connections')).toBeGreaterThan(1);
       expect(waits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1_000);
     });
   });

@@ -32,4 +32,20 @@ export const drift = sharedSchema.table('drift', { id: text('id').primaryKey() }
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('the shared tables differ');
   });
+
+  it('fails when a butler table changed without a migration', () => {
+    // The butler tables plus one the migrations do not create.
+    writeFileSync(
+      drifted,
+      `import { text } from 'drizzle-orm/pg-core';
+export * from './drizzle-kit-butler.js';
+import { schema } from './drizzle-kit-butler.js';
+export const drift = schema.table('drift', { id: text('id').primaryKey() });
+`,
+    );
+    const result = run({ CONTACTS_MIGRATIONS_SCHEMA_BUTLER: './packages/schema/src/tables/.drift-test.ts' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('the butler tables differ');
+    expect(result.stderr).not.toContain('the shared tables differ');
+  });
 });

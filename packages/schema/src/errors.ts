@@ -1,5 +1,17 @@
-/** Codes of the errors `@contacts/schema` throws. */
-export type SchemaErrorCode = 'INVALID_SCHEMA_NAME' | 'MIGRATION_FAILED' | 'MIGRATIONS_MISSING';
+/**
+ * Codes of the errors `@contacts/schema` throws.
+ *
+ * @example
+ * ```ts
+ * const code: SchemaErrorCode = 'MIGRATION_FAILED';
+ * if (error instanceof SchemaError && error.code === code) console.error(error.cause);
+ * ```
+ */
+export type SchemaErrorCode =
+  | 'INVALID_SCHEMA_NAME'
+  | 'MIGRATION_FAILED'
+  | 'MIGRATION_CHANGED'
+  | 'MIGRATIONS_MISSING';
 
 /**
  * A typed error of `@contacts/schema`: branch on `code`, not on the message.

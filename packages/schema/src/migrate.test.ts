@@ -110,6 +110,18 @@ for (const driver of testDrivers()) {
       }
     });
 
+    it('refuses to run over an applied migration whose SQL changed since', async () => {
+      const t = await createTestDatabase(driver, { migrate: false });
+      try {
+        await migrate(t.db);
+        await t.db.execute(sql`update shared.contacts_schema_migrations set hash = 'edited' where scope = 'shared'`);
+        await expect(migrate(t.db)).rejects.toMatchObject({ code: 'MIGRATION_CHANGED' });
+        await expect(migrate(t.db)).rejects.toThrowError('shared/0000_init');
+      } finally {
+        await t.close();
+      }
+    });
+
     it('refuses an invalid schema name before any SQL runs', async () => {
       const t = await createTestDatabase(driver, { migrate: false });
       try {

@@ -10,13 +10,30 @@ import {
   quoteIdent,
 } from './schema-name.js';
 
-/** Options of {@link migrate}. */
+/**
+ * Options of {@link migrate}.
+ *
+ * @example
+ * ```ts
+ * const options: MigrateOptions = { butlerSchema: 'relationship' };
+ * await migrate(db, options);
+ * ```
+ */
 export interface MigrateOptions {
   /** The Postgres schema for the butler's tables. Default `relationship`. */
   butlerSchema?: string;
 }
 
-/** What {@link migrate} did: the migrations it applied now, as `set/tag` (empty when up to date). */
+/**
+ * What {@link migrate} did: the migrations it applied now, as `set/tag` (empty when up to date).
+ *
+ * @example
+ * ```ts
+ * const result: MigrateResult = await migrate(db);
+ * // first run: { butlerSchema: 'relationship', applied: ['shared/0000_init', 'butler/0000_init'] }
+ * if (result.applied.length === 0) console.log('schema is up to date');
+ * ```
+ */
 export interface MigrateResult {
   butlerSchema: string;
   applied: string[];
@@ -94,14 +111,23 @@ export async function migrate(db: ContactsDatabase, options: MigrateOptions = {}
         scope text not null, tag text not null, hash text not null,
         applied_at timestamptz not null default now(), primary key (scope, tag))`),
     );
-    const done = await queryRows<{ scope: string; tag: string }>(
+    const done = await queryRows<{ scope: string; tag: string; hash: string }>(
       tx,
-      sql`select scope, tag from shared.contacts_schema_migrations where scope in ('shared', ${butlerSchema})`,
+      sql`select scope, tag, hash from shared.contacts_schema_migrations where scope in ('shared', ${butlerSchema})`,
     );
-    const seen = new Set(done.map((r) => `${r.scope}/${r.tag}`));
+    const appliedHashes = new Map(done.map((r) => [`${r.scope}/${r.tag}`, r.hash]));
     for (const m of migrations) {
       const scope = m.set === 'shared' ? 'shared' : butlerSchema;
-      if (seen.has(`${scope}/${m.tag}`)) continue;
+      const appliedHash = appliedHashes.get(`${scope}/${m.tag}`);
+      // An applied migration whose SQL has since changed would leave this database unlike every
+      // other: refuse rather than guess (add a new migration instead of editing an old one).
+      if (appliedHash !== undefined && appliedHash !== m.hash) {
+        throw new SchemaError(
+          'MIGRATION_CHANGED',
+          `Migration ${m.set}/${m.tag} was applied to "${scope}" from different SQL than @contacts/schema ships now; a released migration must never be edited.`,
+        );
+      }
+      if (appliedHash !== undefined) continue;
       for (const statement of m.statements) {
         try {
           await tx.execute(sql.raw(statement));

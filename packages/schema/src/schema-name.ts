@@ -3,7 +3,14 @@ import { SchemaError } from './errors.js';
 /** The schema name drizzle-kit generates butler migrations for; `migrate()` replaces it. */
 export const BUTLER_SCHEMA_PLACEHOLDER = '__contacts_butler_schema__';
 
-/** The butler schema used when a host names none. */
+/**
+ * The butler schema used when a host names none.
+ *
+ * @example
+ * ```ts
+ * const t = butlerTables(DEFAULT_BUTLER_SCHEMA); // tables in schema 'relationship'
+ * ```
+ */
 export const DEFAULT_BUTLER_SCHEMA = 'relationship';
 
 // Words Postgres reserves (SQL:2016 reserved and Postgres-reserved key words). A schema with such a
@@ -51,7 +58,14 @@ export function assertButlerSchemaName(name: unknown): string {
   return name;
 }
 
-/** Quotes an identifier that has already passed {@link assertButlerSchemaName}. */
+/**
+ * Quotes an identifier that has already passed {@link assertButlerSchemaName}.
+ *
+ * @example
+ * ```ts
+ * quoteIdent(assertButlerSchemaName('relationship')); // '"relationship"'
+ * ```
+ */
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }

@@ -173,5 +173,5 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 export type { CliIo, OutputStream } from './cli-io.js';
-export type { OpenedDatabase } from './open-database.js';
+export { type OpenedDatabase, openDatabase } from './open-database.js';
 export type { DatabaseTarget } from './options.js';

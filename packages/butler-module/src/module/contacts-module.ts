@@ -208,6 +208,7 @@ export class ContactsModule {
       logger,
       clock,
       timers: options.timers,
+      redact: (text: string) => redactor.redact(text),
       providers: new CredentialStoreProviderSource({
         store: options.credentialStore!,
         config,

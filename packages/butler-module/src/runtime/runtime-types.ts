@@ -95,4 +95,6 @@ export interface ContactsSyncRuntimeOptions {
   credentialCheckMs?: number;
   /** The cross-process sync lease's lifetime without renewal (default: the core's 10 minutes). */
   lockTtlMs?: number;
+  /** Applied to error messages before they are stored as `last_error` (the module's secret redactor). */
+  redact?: (text: string) => string;
 }

@@ -357,6 +357,7 @@ export class ContactsSyncRuntime {
         logger: this.#logger,
         signal: this.#abort.signal,
         lockTtlMs: this.#options.lockTtlMs,
+        redact: this.#options.redact,
         onProgress: (progress) => {
           for (const listener of cycle.listeners) {
             try {

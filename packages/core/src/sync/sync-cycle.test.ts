@@ -266,6 +266,52 @@ describeDatabase('runSyncCycle', (t) => {
     expect((await run(memory(provider.book))).completed).toBe(true);
   });
 
+  it('stops without committing a page when its lease expired and another sync took it', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const clock = { now: () => new Date(now) };
+    let pageOneCommitted!: () => void;
+    const committed = new Promise<void>((resolve) => {
+      pageOneCommitted = resolve;
+    });
+    let stolen = false;
+    const { provider } = setup(6, {
+      onPage: async (call) => {
+        if (call.page !== 2) return;
+        // Page 2 was prefetched: once page 1 has committed, this cycle stalls past its lease
+        // and another process takes the account.
+        await committed;
+        now += 11 * 60_000;
+        const other = new ContactsSyncStateStore({ db: t.db, butlerSchema: t.butlerSchema, clock });
+        stolen = await other.acquireLease('memory', 'default', 'someone-else', 10 * 60_000);
+      },
+    });
+    const error = await run(provider, {
+      clock,
+      lockOwner: 'me',
+      onProgress: (p) => {
+        if (p.page === 1) pageOneCommitted();
+      },
+    }).catch((e: unknown) => e);
+    expect(stolen).toBe(true);
+    expect(error).toMatchObject({ code: 'SYNC_IN_PROGRESS' });
+    // Page 1 committed under the lease; page 2 rolled back with the failed renewal; the lease
+    // stays with the process that took it.
+    expect(await t.db.select().from(contacts)).toHaveLength(3);
+    const atNow = new ContactsSyncStateStore({ db: t.db, butlerSchema: t.butlerSchema, clock });
+    expect(await atNow.leaseHolder('memory', 'default')).toBe('someone-else');
+  });
+
+  it('stores last_error through the redact option, so a quoted secret never reaches the database', async () => {
+    const { provider } = setup(2, {
+      onPage: () => {
+        throw new ProviderError('AUTH_FAILED', 'refused refresh token 1//secret-token-value');
+      },
+    });
+    const redact = (text: string) => text.replaceAll('1//secret-token-value', '[redacted]');
+    await expect(run(provider, { redact })).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+    expect((await state()).lastError).toBe('refused refresh token [redacted]');
+  });
+
   it('records the last error and clears it on the next success', async () => {
     let fail = true;
     const { provider } = setup(2, {

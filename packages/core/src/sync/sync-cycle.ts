@@ -187,7 +187,14 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
             };
             await txStore.save(providerName, accountId, { checkpoint: { ...next } });
           }
-          await txStore.acquireLease(providerName, accountId, owner, ttl);
+          // Renewed with every page; lost (expired, and taken by another process) means this
+          // cycle must stop before its page commits, or two cycles would write one account.
+          if (!(await txStore.acquireLease(providerName, accountId, owner, ttl))) {
+            throw new CoreError(
+              'SYNC_IN_PROGRESS',
+              `The sync lease of ${providerName} (${accountId}) expired and another sync took it; this one stopped without committing its page.`,
+            );
+          }
           return result;
         });
         pages += 1;
@@ -224,7 +231,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
           await retryFailures(db, butlerSchema, engine, providerName, accountId, seen),
         );
     } catch (error) {
-      const message = errorMessage(error);
+      const message = (options.redact ?? ((text: string) => text))(errorMessage(error));
       await store.save(providerName, accountId, { lastError: message.slice(0, 2000) });
       logger.error('contacts_sync_failed', { provider: providerName, account_id: accountId, error: message });
       throw error;

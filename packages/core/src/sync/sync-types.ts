@@ -30,6 +30,11 @@ export interface SyncCycleOptions {
   lockOwner?: string;
   /** How long the lease lasts without renewal (default 10 minutes); renewed with every page. */
   lockTtlMs?: number;
+  /**
+   * Applied to every error message before it is stored as `last_error` (a host passes its secret
+   * redactor, so a provider that quotes a token in an error never puts it in the database).
+   */
+  redact?: (text: string) => string;
 }
 
 /** What one cycle did. `completed` is false when it stopped early (signal) and will resume. */

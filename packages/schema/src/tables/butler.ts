@@ -198,5 +198,13 @@ export function butlerTables(butlerSchema: string) {
   };
 }
 
-/** The tables of one butler schema, as returned by {@link butlerTables}. */
+/**
+ * The tables of one butler schema, as returned by {@link butlerTables}.
+ *
+ * @example
+ * ```ts
+ * const t: ButlerTables = butlerTables('relationship');
+ * const states = await db.select().from(t.contactsSyncState);
+ * ```
+ */
 export type ButlerTables = ReturnType<typeof butlerTables>;

@@ -3,10 +3,23 @@ import { boolean, index, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } f
 
 /**
  * The `shared` Postgres schema: identity every butler of a database shares. Its name is fixed.
+ *
+ * @example
+ * ```ts
+ * sharedSchema.schemaName; // 'shared'
+ * ```
  */
 export const sharedSchema = pgSchema('shared');
 
-/** Provenance kept in `shared.contacts.metadata`; see docs/provenance in design.md. */
+/**
+ * Provenance kept in `shared.contacts.metadata`; see docs/provenance in design.md.
+ *
+ * @example
+ * ```ts
+ * const [row] = await db.select({ metadata: contacts.metadata }).from(contacts).limit(1);
+ * const metadata: ContactMetadata | undefined = row?.metadata;
+ * ```
+ */
 export type ContactMetadata = Record<string, unknown>;
 
 /**

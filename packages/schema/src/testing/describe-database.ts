@@ -9,7 +9,19 @@ import {
   testDrivers,
 } from './drivers.js';
 
-/** What a test body sees: getters valid inside `it`, `beforeEach` and `afterEach`. */
+/**
+ * What a test body sees: getters valid inside `it`, `beforeEach` and `afterEach`.
+ *
+ * @example
+ * ```ts
+ * describeDatabase('contacts', (t: DatabaseFixture) => {
+ *   it('counts statements', async () => {
+ *     await t.db.select().from(contacts);
+ *     expect(t.statements.count).toBe(1);
+ *   });
+ * });
+ * ```
+ */
 export interface DatabaseFixture {
   readonly driver: TestDriver;
   readonly db: ContactsDatabase;

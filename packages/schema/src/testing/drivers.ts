@@ -11,10 +11,25 @@ import type { ContactsDatabase } from '../database.js';
 import { migrate } from '../migrate.js';
 import { DEFAULT_BUTLER_SCHEMA } from '../schema-name.js';
 
-/** The two drivers every database test runs on. */
+/**
+ * The two drivers every database test runs on.
+ *
+ * @example
+ * ```ts
+ * const driver: TestDriver = 'pglite';
+ * const t = await createTestDatabase(driver);
+ * ```
+ */
 export type TestDriver = 'pglite' | 'postgres';
 
-/** Env variable with a PostgreSQL URL (a database the tests may create databases from). */
+/**
+ * Env variable with a PostgreSQL URL (a database the tests may create databases from).
+ *
+ * @example
+ * ```ts
+ * const onPostgres = Boolean(process.env[TEST_DATABASE_URL_ENV]); // CONTACTS_TEST_DATABASE_URL
+ * ```
+ */
 export const TEST_DATABASE_URL_ENV = 'CONTACTS_TEST_DATABASE_URL';
 
 /**
@@ -29,7 +44,17 @@ export function testDrivers(env: NodeJS.ProcessEnv = process.env): TestDriver[] 
   return env[TEST_DATABASE_URL_ENV] ? ['pglite', 'postgres'] : ['pglite'];
 }
 
-/** Counts the statements drizzle sends, so tests can bound statements per page. */
+/**
+ * Counts the statements drizzle sends, so tests can bound statements per page.
+ *
+ * @example
+ * ```ts
+ * const statements = new StatementCounter();
+ * const db = drizzle(new PGlite(), { logger: statements });
+ * await db.execute(sql`select 1`);
+ * statements.count; // 1
+ * ```
+ */
 export class StatementCounter implements Logger {
   count = 0;
   readonly recent: string[] = [];
@@ -44,7 +69,17 @@ export class StatementCounter implements Logger {
   }
 }
 
-/** A fresh database for a test file, on one driver. */
+/**
+ * A fresh database for a test file, on one driver.
+ *
+ * @example
+ * ```ts
+ * const t: TestDatabase = await createTestDatabase('pglite');
+ * await t.db.insert(contacts).values({ name: 'Ada' });
+ * await t.reset(); // empty again
+ * await t.close();
+ * ```
+ */
 export interface TestDatabase {
   driver: TestDriver;
   db: ContactsDatabase;
@@ -60,7 +95,16 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-/** Options of {@link createTestDatabase}. */
+/**
+ * Options of {@link createTestDatabase}.
+ *
+ * @example
+ * ```ts
+ * const options: CreateTestDatabaseOptions = { butlerSchema: 'crm' };
+ * const t = await createTestDatabase('pglite', options); // migrated into schema 'crm'
+ * const bare = await createTestDatabase('pglite', { migrate: false }); // no tables at all
+ * ```
+ */
 export interface CreateTestDatabaseOptions {
   /** Apply `migrate()` (default true). */
   migrate?: boolean;
