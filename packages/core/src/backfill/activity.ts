@@ -61,14 +61,30 @@ export const activity = {
     };
   },
   conflict(contactId: string, name: string, s: Source, conflicts: FieldConflict[]): ActivityWrite {
-    const list = conflicts.map(
-      (c) =>
-        `${c.field.replace('_', ' ')} (yours: ${quote(c.local_value)}, ${s.provider}: ${quote(c.source_value)})`,
-    );
+    const edits = conflicts.filter((c) => c.kept_from === 'person');
+    const merged = conflicts.filter((c) => c.kept_from === 'another_source');
+    const list = (items: FieldConflict[], kept: string) =>
+      items
+        .map(
+          (c) =>
+            `${c.field.replace('_', ' ')} (${kept}: ${quote(c.local_value)}, ${s.provider}: ${quote(c.source_value)})`,
+        )
+        .join('; ');
+    // A hand edit and a disagreement between two merged source entries read differently.
+    const sentences = [
+      ...(edits.length > 0
+        ? [`Kept your edits of ${name}; ${where(s)} says otherwise for ${list(edits, 'yours')}.`]
+        : []),
+      ...(merged.length > 0
+        ? [
+            `${name} is linked to several ${where(s)} entries that disagree; kept the first one's ${list(merged, 'kept')}. Merge or split them there if they are different people.`,
+          ]
+        : []),
+    ];
     return {
       contact_id: contactId,
       type: ACTIVITY_TYPES.conflict,
-      description: `Kept your edits of ${name}; ${where(s)} says otherwise for ${list.join('; ')}.`,
+      description: sentences.join(' '),
       details: { ...base(s), conflicts },
     };
   },

@@ -275,7 +275,7 @@ describeDatabase('ContactBackfillEngine', (t) => {
     const conflicts = (await feed()).filter((f) => f.type === 'contact_sync_conflict');
     expect(conflicts).toHaveLength(1);
     expect(JSON.parse(conflicts[0]!.details).conflicts).toEqual([
-      { field: 'job_title', local_value: 'Countess', source_value: 'Mathematician' },
+      { field: 'job_title', local_value: 'Countess', source_value: 'Mathematician', kept_from: 'person' },
     ]);
     expect(conflicts[0]!.description).toContain('"Countess"');
     expect(conflicts[0]!.description).toContain('"Mathematician"');
@@ -426,8 +426,21 @@ describeDatabase('ContactBackfillEngine', (t) => {
     expect(c.links).toEqual(['google:home:people/c1', 'google:work:people/w1']);
     const sources = (c.metadata as { sources: SourcesMetadata }).sources;
     expect(Object.keys(sources).sort()).toEqual(['google:home', 'google:work']);
-    // home still owns the company it wrote; work disagreed, so the value stays.
+    // home still owns the company it wrote; work disagreed, so the value stays, and the feed says
+    // two source entries disagree rather than that a person edited it.
     expect(c.company).toBe('Analytical Engines');
+    const feed = await queryRows<{ description: string; details: string }>(
+      t.db,
+      sql`select description, details::text as details from ${sql.identifier(t.butlerSchema)}.activity_feed
+        where type = 'contact_sync_conflict'`,
+    );
+    expect(feed).toHaveLength(1);
+    expect(feed[0]?.description).toMatch(/is linked to several google \(work\) entries that disagree/);
+    expect(feed[0]?.description).not.toMatch(/your edits/);
+    expect(JSON.parse(feed[0]!.details).conflicts[0]).toMatchObject({
+      field: 'company',
+      kept_from: 'another_source',
+    });
   });
 
   it('treats the last occurrence of an id in a page as the one that counts', async () => {

@@ -42,6 +42,11 @@ export interface FieldConflict {
   field: ScalarField;
   local_value: string | null;
   source_value: string | null;
+  /**
+   * Who wrote the value kept: `person` (a hand edit), or `another_source` (another source contact
+   * linked to the same CRM contact, e.g. two address-book entries merged by a shared email).
+   */
+  kept_from: 'person' | 'another_source';
 }
 
 /** What applying one source contact to a state changed. */
@@ -161,7 +166,15 @@ export function applySourceContact(
         outcome.changedFields.push(field);
       }
     } else if (next !== current && next !== last && !empty(next)) {
-      outcome.conflicts.push({ field, local_value: current, source_value: next });
+      const fromSource = Object.values(sources).some((bySrc) =>
+        Object.values(bySrc).some((rec) => rec !== previous && rec.fields[field] === current),
+      );
+      outcome.conflicts.push({
+        field,
+        local_value: current,
+        source_value: next,
+        kept_from: fromSource ? 'another_source' : 'person',
+      });
     }
     record.fields[field] = next;
   }
