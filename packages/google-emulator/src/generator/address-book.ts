@@ -138,6 +138,9 @@ export function generateAddressBook(options: GenerateAddressBookOptions): Addres
 
   const people: Person[] = [];
   const cases: AwkwardCaseEntry[] = [];
+  // An address belongs to one person: common names must not make two people share one by
+  // accident (only the `sharedEmail` awkward case shares one, on purpose).
+  const usedEmails = new Set<string>();
   const firstAwkward = 5 + scheduleRng.int(0, 9);
   const firstKind = scheduleRng.int(0, AWKWARD_CASES.length - 1);
   let previous: { input: PersonInput; resourceName: string } | undefined;
@@ -145,7 +148,7 @@ export function generateAddressBook(options: GenerateAddressBookOptions): Addres
   for (let i = 0; i < peopleCount; i++) {
     const awkward = every > 0 && i >= firstAwkward && (i - firstAwkward) % every === 0;
     if (!awkward) {
-      const input = draftContact(peopleRng, userGroups);
+      const input = uniqueEmails(draftContact(peopleRng, userGroups), usedEmails);
       const person = finish(peopleRng, 'CONTACT', input);
       people.push(person);
       previous = { input, resourceName: person.resourceName };
@@ -182,4 +185,16 @@ export function generateAddressBook(options: GenerateAddressBookOptions): Addres
     if (count) group.memberCount = count;
   }
   return { seed, people, otherContacts, contactGroups, cases };
+}
+
+/** Gives each email of `input` that someone already has a numeric suffix, and records them all. */
+function uniqueEmails(input: PersonInput, used: Set<string>): PersonInput {
+  for (const email of input.emailAddresses ?? []) {
+    const value = email.value ?? '';
+    let candidate = value;
+    for (let n = 2; used.has(candidate.toLowerCase()); n++) candidate = value.replace('@', `${n}@`);
+    email.value = candidate;
+    used.add(candidate.toLowerCase());
+  }
+  return input;
 }
