@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { CoreError } from './errors.js';
 import { formatIssues } from './model/parse-contact.js';
 
-/** The `sync` table of `[modules.contacts]`. */
+/**
+ * The `sync` table of `[modules.contacts]`.
+ *
+ * @example
+ * ```ts
+ * ContactsSyncConfig.parse({ interval_minutes: 30 });
+ * // { enabled: true, run_on_startup: true, interval_minutes: 30, full_sync_interval_days: 6 }
+ * ```
+ */
 export const ContactsSyncConfig = z
   .object({
     enabled: z.boolean().default(true),
@@ -41,6 +49,15 @@ export const ContactsConfig = z
   })
   .strict();
 export type ContactsConfig = z.infer<typeof ContactsConfig>;
+/**
+ * The `[modules.contacts]` table as written in `butler.toml`: only `provider` is required.
+ *
+ * @example
+ * ```ts
+ * const input: ContactsConfigInput = { provider: 'google', sync: { interval_minutes: 30 } };
+ * const config = parseContactsConfig(input);
+ * ```
+ */
 export type ContactsConfigInput = z.input<typeof ContactsConfig>;
 
 /**

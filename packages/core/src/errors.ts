@@ -1,4 +1,12 @@
-/** Codes of the errors `@contacts/core` throws itself (providers use {@link ProviderError}). */
+/**
+ * Codes of the errors `@contacts/core` throws itself (providers use {@link ProviderError}).
+ *
+ * @example
+ * ```ts
+ * const usage: CoreErrorCode[] = ['INVALID_CONFIG', 'UNKNOWN_PROVIDER'];
+ * if (e instanceof CoreError && usage.includes(e.code)) process.exitCode = 2;
+ * ```
+ */
 export type CoreErrorCode =
   | 'INVALID_CONTACT'
   | 'INVALID_CONFIG'

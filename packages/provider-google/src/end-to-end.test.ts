@@ -134,11 +134,14 @@ describeDatabase('google provider end to end', (t) => {
   it.each([
     ['400 EXPIRED_SYNC_TOKEN', 'expiredSyncToken'],
     ['the older 410', 'syncTokenGone'],
-  ] as const)('recovers from an expired cursor answered as %s with a full sync (defect 4)', async (_, kind) => {
-    await sync();
-    emulator.admin.injectFault({ kind, endpoint: 'connections', when: 'withSyncToken' });
-    const result = await sync();
-    expect(result).toMatchObject({ cursorExpired: true, mode: 'full', completed: true });
-    expect(await liveLinks()).toBe(68);
-  });
+  ] as const)(
+    'recovers from an expired cursor answered as %s with a full sync (defect 4)',
+    async (_, kind) => {
+      await sync();
+      emulator.admin.injectFault({ kind, endpoint: 'connections', when: 'withSyncToken' });
+      const result = await sync();
+      expect(result).toMatchObject({ cursorExpired: true, mode: 'full', completed: true });
+      expect(await liveLinks()).toBe(68);
+    },
+  );
 });

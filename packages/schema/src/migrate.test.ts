@@ -114,7 +114,9 @@ for (const driver of testDrivers()) {
       const t = await createTestDatabase(driver, { migrate: false });
       try {
         await migrate(t.db);
-        await t.db.execute(sql`update shared.contacts_schema_migrations set hash = 'edited' where scope = 'shared'`);
+        await t.db.execute(
+          sql`update shared.contacts_schema_migrations set hash = 'edited' where scope = 'shared'`,
+        );
         await expect(migrate(t.db)).rejects.toMatchObject({ code: 'MIGRATION_CHANGED' });
         await expect(migrate(t.db)).rejects.toThrowError('shared/0000_init');
       } finally {

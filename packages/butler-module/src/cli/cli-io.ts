@@ -2,7 +2,15 @@ import type { Readable, Writable } from 'node:stream';
 import type { OpenedDatabase } from './open-database.js';
 import type { DatabaseTarget } from './options.js';
 
-/** An output stream, with the TTY facts a real terminal has. */
+/**
+ * An output stream, with the TTY facts a real terminal has.
+ *
+ * @example
+ * ```ts
+ * const stdout: OutputStream = process.stdout; // isTTY and columns when a terminal
+ * const captured: OutputStream = new PassThrough(); // no TTY facts: plain output
+ * ```
+ */
 export type OutputStream = Writable & { isTTY?: boolean; columns?: number };
 
 /**

@@ -11,7 +11,16 @@ import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
 import { ENV, type GlobalFlags, resolveGlobals } from './options.js';
 
-/** Exit codes of the `contacts` command. */
+/**
+ * Exit codes of the `contacts` command: `ok` 0, `failed` 1 (the work failed), `usage` 2 (bad
+ * flags or configuration: a person must fix the command).
+ *
+ * @example
+ * ```ts
+ * const code = await main(['migrate'], { stdout: process.stdout, stderr: process.stderr, env: process.env });
+ * if (code === EXIT.usage) console.error('fix the command line or butler.toml');
+ * ```
+ */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 const CONFIGURATION_CODES = new Set<ContactsModuleErrorCode>([

@@ -4,7 +4,15 @@ import type { ContactsDatabase } from '@contacts/schema';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import type { DatabaseTarget } from './options.js';
 
-/** An open database and how to close it (releasing the data-directory lock for PGlite). */
+/**
+ * An open database and how to close it (releasing the data-directory lock for PGlite).
+ *
+ * @example
+ * ```ts
+ * const opened: OpenedDatabase = await openDatabase({ kind: 'postgres', url: 'postgres://localhost/crm' });
+ * try { await migrate(opened.db); } finally { await opened.close(); }
+ * ```
+ */
 export interface OpenedDatabase {
   db: ContactsDatabase;
   close(): Promise<void>;

@@ -3,7 +3,16 @@ import { assertButlerSchemaName, DEFAULT_BUTLER_SCHEMA, SchemaError } from '@con
 import { ContactsModuleError } from '../errors.js';
 import type { CliIo } from './cli-io.js';
 
-/** Where the command's database is: a PostgreSQL URL, or an embedded PGlite data directory. */
+/**
+ * Where the command's database is: a PostgreSQL URL, or an embedded PGlite data directory.
+ *
+ * @example
+ * ```ts
+ * const server: DatabaseTarget = { kind: 'postgres', url: 'postgres://localhost/crm' };
+ * const embedded: DatabaseTarget = { kind: 'pglite', dataDir: '/home/me/.contacts' };
+ * const { db, close } = await openDatabase(embedded);
+ * ```
+ */
 export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
 
 /** The options every subcommand shares, as commander hands them over. */

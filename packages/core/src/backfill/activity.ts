@@ -2,7 +2,15 @@ import type { ScalarField } from './desired-contact.js';
 import type { FieldConflict } from './provenance.js';
 import type { ActivityWrite } from './write-page.js';
 
-/** The activity feed types the engine writes. */
+/**
+ * The activity feed types the engine writes.
+ *
+ * @example
+ * ```ts
+ * const t = butlerTables('relationship');
+ * const conflicts = await db.select().from(t.activityFeed).where(eq(t.activityFeed.type, ACTIVITY_TYPES.conflict));
+ * ```
+ */
 export const ACTIVITY_TYPES = {
   synced: 'contact_synced',
   updated: 'contact_sync_updated',

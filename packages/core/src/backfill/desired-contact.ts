@@ -49,7 +49,16 @@ export interface DesiredDate {
   year: number | null;
 }
 
-/** What the CRM should hold for one source contact: rows keyed for set comparison. */
+/**
+ * What the CRM should hold for one source contact: rows keyed for set comparison.
+ *
+ * @example
+ * ```ts
+ * const desired: DesiredContact = toDesiredContact(parseCanonicalContact({ external_id: 'people/c1', display_name: 'Ada Lovelace' }), new Map());
+ * desired.fields.name; // 'Ada Lovelace'
+ * desired.nameKey; // 'ada lovelace'
+ * ```
+ */
 export interface DesiredContact {
   externalId: string;
   previousIds: string[];
@@ -126,6 +135,17 @@ function uniqueBy<T extends { key: string }>(items: (T | null)[]): T[] {
  * Turns a canonical contact into the rows the CRM should hold for it. `groupNames` maps group
  * external ids to names; memberships of unknown or system groups make no label (an opaque id is
  * never a label name).
+ *
+ * @example
+ * ```ts
+ * const contact = parseCanonicalContact({
+ *   external_id: 'people/c1', display_name: 'Ada Lovelace',
+ *   emails: [{ value: 'Ada@Example.org' }], group_memberships: ['groups/friends'],
+ * });
+ * const desired = toDesiredContact(contact, new Map([['groups/friends', { name: 'Friends', system: false }]]));
+ * desired.emailKeys; // ['ada@example.org']
+ * desired.labels; // ['Friends']
+ * ```
  */
 export function toDesiredContact(
   c: CanonicalContact,

@@ -16,7 +16,15 @@ import { ContactBackfillResolver, type ExistingLink } from './resolver.js';
 import { type BackfillSummary, emptySummary } from './summary.js';
 import { type FailureWrite, type PageWrites, writePage } from './write-page.js';
 
-/** Options of {@link ContactBackfillEngine}. */
+/**
+ * Options of {@link ContactBackfillEngine}.
+ *
+ * @example
+ * ```ts
+ * const options: BackfillEngineOptions = { db, butlerSchema: 'relationship', provider: 'google', accountId: 'default', logger: silentLogger };
+ * const engine = new ContactBackfillEngine({ ...options, groups: await provider.listGroups() });
+ * ```
+ */
 export interface BackfillEngineOptions {
   db: ContactsDatabase;
   butlerSchema: string;

@@ -13,6 +13,17 @@ import {
  * `contacts.metadata.sources["<provider>:<account_id>"]["<external_id>"]`: each scalar field's
  * value and the keys of the child rows it contributed. A field is the source's while its value
  * still equals what the source last wrote (or is empty); otherwise a person edited it.
+ *
+ * @example
+ * ```ts
+ * const record: SourceRecord = {
+ *   fields: { name: 'Ada Lovelace', first_name: 'Ada' },
+ *   info: ['email|ada@example.org'],
+ *   addresses: [],
+ *   dates: ['birthday|12|10'],
+ *   labels: ['Friends'],
+ * };
+ * ```
  */
 export interface SourceRecord {
   fields: Partial<Record<ScalarField, string | null>>;
@@ -22,7 +33,16 @@ export interface SourceRecord {
   labels: string[];
 }
 
-/** `metadata.sources`: source key -> external id -> record. */
+/**
+ * `metadata.sources`: source key -> external id -> record.
+ *
+ * @example
+ * ```ts
+ * const [row] = await db.select({ metadata: contacts.metadata }).from(contacts).where(eq(contacts.id, id));
+ * const sources = (row?.metadata.sources ?? {}) as SourcesMetadata;
+ * const record = sources['google:default']?.['people/c1']; // SourceRecord | undefined
+ * ```
+ */
 export type SourcesMetadata = Record<string, Record<string, SourceRecord>>;
 
 /** A CRM contact as the engine holds it in memory while applying a page. */

@@ -3,10 +3,26 @@ import { sql } from 'drizzle-orm';
 import type { DesiredContact } from './desired-contact.js';
 import { jsonRows, toJsonText } from './json-rows.js';
 
-/** How a source contact found its CRM contact, in the order they are tried. */
+/**
+ * How a source contact found its CRM contact, in the order they are tried.
+ *
+ * @example
+ * ```ts
+ * const strategy: ResolutionStrategy = resolution.strategy;
+ * if (strategy === 'ambiguous_name') console.warn(`${resolution.candidates.length} contacts share that name`);
+ * ```
+ */
 export type ResolutionStrategy = 'source_link' | 'email' | 'phone' | 'name' | 'ambiguous_name' | 'new';
 
-/** The source link a contact already has (by its id or a previous id). */
+/**
+ * The source link a contact already has (by its id or a previous id).
+ *
+ * @example
+ * ```ts
+ * const links: Map<string, ExistingLink> = await resolver.links(db, desiredContacts);
+ * const unchanged = links.get('people/c1')?.etag === desired.etag;
+ * ```
+ */
 export interface ExistingLink {
   externalId: string;
   localContactId: string | null;
@@ -14,7 +30,16 @@ export interface ExistingLink {
   deleted: boolean;
 }
 
-/** Where one source contact goes. `contactId` null means: create a new CRM contact. */
+/**
+ * Where one source contact goes. `contactId` null means: create a new CRM contact.
+ *
+ * @example
+ * ```ts
+ * const byId = await resolver.resolve(db, desiredContacts);
+ * const r: Resolution | undefined = byId.get('people/c1');
+ * if (r?.contactId === null) console.log('creates a new contact'); // strategy 'new' or 'ambiguous_name'
+ * ```
+ */
 export interface Resolution {
   externalId: string;
   strategy: ResolutionStrategy;
@@ -29,7 +54,15 @@ export interface Resolution {
   mergedWith: string | null;
 }
 
-/** Options of {@link ContactBackfillResolver}. */
+/**
+ * Options of {@link ContactBackfillResolver}.
+ *
+ * @example
+ * ```ts
+ * const options: ResolverOptions = { butlerSchema: 'relationship', provider: 'google', accountId: 'default' };
+ * const resolver = new ContactBackfillResolver(options);
+ * ```
+ */
 export interface ResolverOptions {
   butlerSchema: string;
   provider: string;

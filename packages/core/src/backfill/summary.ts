@@ -21,12 +21,28 @@ export interface BackfillSummary {
   failed: number;
 }
 
-/** A summary of nothing. */
+/**
+ * A summary of nothing.
+ *
+ * @example
+ * ```ts
+ * let total = emptySummary(); // every count 0
+ * for (const page of pages) total = addSummaries(total, await engine.applyBatch(page.contacts));
+ * ```
+ */
 export function emptySummary(): BackfillSummary {
   return { fetched: 0, applied: 0, skipped: 0, deleted: 0, created: 0, updated: 0, conflicts: 0, failed: 0 };
 }
 
-/** Field-wise sum of two summaries. */
+/**
+ * Field-wise sum of two summaries.
+ *
+ * @example
+ * ```ts
+ * const total = addSummaries(firstPage, secondPage);
+ * total.created === firstPage.created + secondPage.created; // true
+ * ```
+ */
 export function addSummaries(a: BackfillSummary, b: BackfillSummary): BackfillSummary {
   return {
     fetched: a.fetched + b.fetched,

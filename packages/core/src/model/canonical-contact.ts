@@ -169,7 +169,15 @@ export const CanonicalContact = z.object({
   previous_external_ids: z.array(text.min(1)).default([]),
 });
 export type CanonicalContact = z.infer<typeof CanonicalContact>;
-/** What a provider may hand in: defaults not applied yet. */
+/**
+ * What a provider may hand in: defaults not applied yet.
+ *
+ * @example
+ * ```ts
+ * const input: CanonicalContactInput = { external_id: 'people/c1', display_name: 'Ada Lovelace' };
+ * const contact = CanonicalContact.parse(input); // emails: [], deleted: false, ...
+ * ```
+ */
 export type CanonicalContactInput = z.input<typeof CanonicalContact>;
 
 /**

@@ -25,5 +25,13 @@ export type ContactBatch = z.input<typeof ContactBatch>;
 
 export { CanonicalContact };
 
-/** A page after validation: defaults applied. */
+/**
+ * A page after validation: defaults applied.
+ *
+ * @example
+ * ```ts
+ * const page: ParsedContactBatch = ContactBatch.parse(await provider.fullSync({}));
+ * page.groups; // [] when the provider sent none
+ * ```
+ */
 export type ParsedContactBatch = z.output<typeof ContactBatch>;

@@ -24,13 +24,29 @@ export function parseCanonicalContact(input: unknown): CanonicalContact {
   );
 }
 
-/** The id a log or error can name a payload by, even a malformed one. */
+/**
+ * The id a log or error can name a payload by, even a malformed one.
+ *
+ * @example
+ * ```ts
+ * describeContact({ external_id: 'people/c7' }); // 'people/c7'
+ * describeContact(null); // '(without external_id)'
+ * ```
+ */
 export function describeContact(input: unknown): string {
   const id = (input as { external_id?: unknown } | null)?.external_id;
   return typeof id === 'string' && id !== '' ? id : '(without external_id)';
 }
 
-/** `path: message; path: message`, the form every zod failure of this package is reported in. */
+/**
+ * `path: message; path: message`, the form every zod failure of this package is reported in.
+ *
+ * @example
+ * ```ts
+ * const result = CanonicalContact.safeParse({ external_id: '' });
+ * if (!result.success) console.error(formatIssues(result.error)); // 'external_id: Too small: ...'
+ * ```
+ */
 export function formatIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)

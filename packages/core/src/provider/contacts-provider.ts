@@ -1,14 +1,31 @@
 import type { CanonicalGroup } from '../model/canonical-contact.js';
 import type { ContactBatch } from '../model/contact-batch.js';
 
-/** Asks a provider for one page of a full sync. */
+/**
+ * Asks a provider for one page of a full sync.
+ *
+ * @example
+ * ```ts
+ * const first = await provider.fullSync({});
+ * const request: FullSyncRequest = { pageToken: first.next_page_token, signal: AbortSignal.timeout(30_000) };
+ * const second = await provider.fullSync(request);
+ * ```
+ */
 export interface FullSyncRequest {
   /** The page to fetch; absent for the first page. */
   pageToken?: string | null;
   signal?: AbortSignal;
 }
 
-/** Asks a provider for one page of the changes since `cursor`. */
+/**
+ * Asks a provider for one page of the changes since `cursor`.
+ *
+ * @example
+ * ```ts
+ * const request: IncrementalSyncRequest = { cursor: state.syncCursor! };
+ * const changes = await provider.incrementalSync(request); // deletions come with deleted: true
+ * ```
+ */
 export interface IncrementalSyncRequest {
   /** The cursor the last completed sync returned (`next_sync_cursor`). Provider-owned format. */
   cursor: string;

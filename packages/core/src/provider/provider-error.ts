@@ -7,6 +7,11 @@
  * - `TEMPORARY`: back off and retry later (also the default for anything unrecognised);
  * - `PERMANENT`: this request will never work as made (a bug or bad configuration);
  * - `NOT_SUPPORTED`: the provider does not offer this operation.
+ *
+ * @example
+ * ```ts
+ * PROVIDER_ERROR_CODES.includes('RATE_LIMITED'); // true
+ * ```
  */
 export const PROVIDER_ERROR_CODES = [
   'CURSOR_EXPIRED',
@@ -16,9 +21,26 @@ export const PROVIDER_ERROR_CODES = [
   'PERMANENT',
   'NOT_SUPPORTED',
 ] as const;
+/**
+ * One of {@link PROVIDER_ERROR_CODES}.
+ *
+ * @example
+ * ```ts
+ * const code: ProviderErrorCode = status === 401 ? 'AUTH_FAILED' : 'TEMPORARY';
+ * throw new ProviderError(code, `The source answered ${status}.`);
+ * ```
+ */
 export type ProviderErrorCode = (typeof PROVIDER_ERROR_CODES)[number];
 
-/** Options of a {@link ProviderError}. */
+/**
+ * Options of a {@link ProviderError}.
+ *
+ * @example
+ * ```ts
+ * const options: ProviderErrorOptions = { retryAfterMs: 30_000, provider: 'google', cause: response };
+ * throw new ProviderError('RATE_LIMITED', 'Google asked to wait 30 seconds.', options);
+ * ```
+ */
 export interface ProviderErrorOptions {
   cause?: unknown;
   /** For `RATE_LIMITED`: how long the source asked to wait. */

@@ -1,7 +1,15 @@
 import { CoreError } from '../errors.js';
 import type { ContactsProvider } from './contacts-provider.js';
 
-/** Builds a provider from its options (credentials, endpoints, settings). */
+/**
+ * Builds a provider from its options (credentials, endpoints, settings).
+ *
+ * @example
+ * ```ts
+ * const memory: ProviderFactory<{ count: number }> = ({ count }) => new MemoryContactsProvider(new MemoryAddressBook(count));
+ * new ProviderRegistry().register('memory', memory);
+ * ```
+ */
 export type ProviderFactory<Options = unknown> = (
   options: Options,
 ) => ContactsProvider | Promise<ContactsProvider>;

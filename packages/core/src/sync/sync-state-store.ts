@@ -5,6 +5,13 @@ import { type Clock, systemClock } from '../util/clock.js';
 /**
  * The sync state of one (provider, account), as `contacts_sync_state` holds it, plus the
  * contact count (live source links) and the number of contacts waiting in the failure table.
+ *
+ * @example
+ * ```ts
+ * const state: SyncState = await store.load('google', 'default');
+ * if (state.lastError) console.warn(`last sync failed: ${state.lastError}`);
+ * console.log(`${state.contactCount} contacts, ${state.failedContacts} failed`);
+ * ```
  */
 export interface SyncState {
   provider: string;
@@ -22,7 +29,15 @@ export interface SyncState {
   updatedAt: Date | null;
 }
 
-/** The fields {@link ContactsSyncStateStore.save} may change. */
+/**
+ * The fields {@link ContactsSyncStateStore.save} may change.
+ *
+ * @example
+ * ```ts
+ * const patch: SyncStatePatch = { lastError: null, lastSuccessAt: new Date(), checkpoint: null };
+ * await store.save('google', 'default', patch);
+ * ```
+ */
 export type SyncStatePatch = Partial<
   Pick<
     SyncState,
@@ -36,7 +51,15 @@ export type SyncStatePatch = Partial<
   >
 >;
 
-/** Options of {@link ContactsSyncStateStore}. */
+/**
+ * Options of {@link ContactsSyncStateStore}.
+ *
+ * @example
+ * ```ts
+ * const options: SyncStateStoreOptions = { db, butlerSchema: 'relationship', clock: { now: () => new Date('2026-01-01T00:00:00Z') } };
+ * const store = new ContactsSyncStateStore(options);
+ * ```
+ */
 export interface SyncStateStoreOptions {
   db: ContactsDatabase;
   butlerSchema: string;

@@ -7,6 +7,15 @@ import { ProviderError } from '../provider/provider-error.js';
 /**
  * What a provider under test brings: the provider, and optionally the means to change its source,
  * so the suite can check incremental semantics. Leave out what your source cannot do.
+ *
+ * @example
+ * ```ts
+ * const book = new MemoryAddressBook(25);
+ * const fixture: ConformanceFixture = {
+ *   provider: new MemoryContactsProvider(book),
+ *   source: { add: async () => book.add('New Person'), edit: async (id) => book.edit(id, 'Renamed'), remove: async (id) => book.remove(id) },
+ * };
+ * ```
  */
 export interface ConformanceFixture {
   provider: ContactsProvider;
@@ -24,7 +33,18 @@ export interface ConformanceFixture {
   teardown?(): Promise<void>;
 }
 
-/** Options of {@link describeProviderConformance}. */
+/**
+ * Options of {@link describeProviderConformance}.
+ *
+ * @example
+ * ```ts
+ * const options: ConformanceOptions = {
+ *   setup: async () => ({ provider: new CardDavContactsProvider({ serverUrl: 'https://dav.example.org/' }) }),
+ *   supportsSync: false,
+ * };
+ * describeProviderConformance('carddav provider', options);
+ * ```
+ */
 export interface ConformanceOptions {
   /** Builds a fresh fixture; its source should hold at least a few contacts, ideally several pages. */
   setup(): Promise<ConformanceFixture>;
@@ -34,7 +54,16 @@ export interface ConformanceOptions {
   maxPages?: number;
 }
 
-/** Follows every page of a full or incremental sync, checking each page's shape. */
+/**
+ * Follows every page of a full or incremental sync, checking each page's shape.
+ *
+ * @example
+ * ```ts
+ * const full = await collectPages(provider, {});
+ * const cursor = full.at(-1)!.next_sync_cursor!;
+ * const changes = await collectPages(provider, { cursor }, 50); // at most 50 pages
+ * ```
+ */
 export async function collectPages(
   provider: ContactsProvider,
   mode: { cursor?: string },

@@ -11,6 +11,15 @@ import {
 /**
  * A stand-in for a remote address book: contacts, groups, and a log of every change, which is
  * what a server keeps to answer incremental syncs.
+ *
+ * @example
+ * ```ts
+ * const book = new MemoryAddressBook(3); // people/1 to people/3
+ * const id = book.add('Ada Lovelace'); // 'people/4', email ada.lovelace@example.org
+ * book.edit(id, 'Ada King');
+ * book.remove('people/1'); // the next incremental sync returns it as a tombstone
+ * book.expireCursors(); // cursors handed out so far now fail with CURSOR_EXPIRED
+ * ```
  */
 export class MemoryAddressBook {
   /** The live contacts by id, kept as sent: the engine validates them, not the source. */
@@ -84,14 +93,37 @@ export class MemoryAddressBook {
   }
 }
 
-/** One page request, as the provider received it. `page` counts from 1, across a resumed sync. */
+/**
+ * One page request, as the provider received it. `page` counts from 1, across a resumed sync.
+ *
+ * @example
+ * ```ts
+ * const provider = new MemoryContactsProvider(new MemoryAddressBook(25));
+ * await provider.fullSync({});
+ * const call: PageCall | undefined = provider.calls[0]; // { mode: 'full', page: 1, pageToken: null }
+ * ```
+ */
 export interface PageCall {
   mode: 'full' | 'incremental';
   page: number;
   pageToken: string | null;
 }
 
-/** Options of {@link MemoryContactsProvider}. */
+/**
+ * Options of {@link MemoryContactsProvider}.
+ *
+ * @example
+ * ```ts
+ * const options: MemoryContactsProviderOptions = {
+ *   name: 'google',
+ *   pageSize: 5,
+ *   onPage: (call) => {
+ *     if (call.page === 2) throw new ProviderError('RATE_LIMITED', 'Slow down.', { retryAfterMs: 1000 });
+ *   },
+ * };
+ * const provider = new MemoryContactsProvider(new MemoryAddressBook(25), options);
+ * ```
+ */
 export interface MemoryContactsProviderOptions {
   /** The `provider` of source links and sync state. Default `memory`. */
   name?: string;

@@ -1,4 +1,12 @@
-/** Structured fields of a log line. Never put a secret in one. */
+/**
+ * Structured fields of a log line. Never put a secret in one.
+ *
+ * @example
+ * ```ts
+ * const fields: LogFields = { provider: 'google', accountId: 'default', page: 3 };
+ * logger.info('sync page applied', fields);
+ * ```
+ */
 export type LogFields = Record<string, unknown>;
 
 /**
