@@ -55,6 +55,8 @@ export async function syncCommand(
       config,
       providers: fixedProviderSource(provider),
       logger,
+      // The credentials read above are in the redactor: never stored in last_error either.
+      redact: (text: string) => ctx.redactor.redact(text),
     });
     if (!config.sync.enabled) {
       ctx.err(
