@@ -78,6 +78,20 @@ export interface DesiredContact {
   nicknameKey: string | null;
 }
 
+/**
+ * Postgres text cannot hold NUL, and the writer strips it: strip it here first, so the keys kept in
+ * memory and in provenance equal the rows stored (else a value would look new, or another's).
+ */
+function withoutNul<T>(value: T): T {
+  if (typeof value === 'string')
+    return (value.includes('\u0000') ? value.replaceAll('\u0000', '') : value) as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNul(v)])) as T;
+  }
+  return value;
+}
+
 const clean = (s: string | null | undefined): string | null => {
   const t = s?.trim();
   return t ? t : null;
@@ -148,9 +162,10 @@ function uniqueBy<T extends { key: string }>(items: (T | null)[]): T[] {
  * ```
  */
 export function toDesiredContact(
-  c: CanonicalContact,
+  contact: CanonicalContact,
   groups: ReadonlyMap<string, { name: string; system: boolean }>,
 ): DesiredContact {
+  const c = withoutNul({ ...contact, raw: null });
   const org = primaryFirst(c.organizations)[0];
   const photo = primaryFirst(c.photos.filter((p) => !p.is_default))[0];
   const country =

@@ -10,6 +10,7 @@ import { errorMessage } from '../util/error-message.js';
 import { type Logger, silentLogger } from '../util/logger.js';
 import { activity } from './activity.js';
 import { type DesiredContact, toDesiredContact } from './desired-contact.js';
+import { canonicalJson } from './json-rows.js';
 import { cloneState, loadContactStates } from './load-state.js';
 import { applySourceContact, type ContactState } from './provenance.js';
 import { ContactBackfillResolver, type ExistingLink } from './resolver.js';
@@ -118,6 +119,12 @@ export class ContactBackfillEngine {
     // The last occurrence of an id in a page wins, as it would across pages.
     const byId = new Map<string, Parsed>();
     contacts.forEach((input, index) => {
+      const id = (input as { external_id?: unknown } | null)?.external_id;
+      // The last occurrence of an id wins over earlier ones, valid or not.
+      if (typeof id === 'string') {
+        const earlier = failures.findIndex((f) => f.external_contact_id === id);
+        if (earlier >= 0) failures.splice(earlier, 1);
+      }
       try {
         const contact = parseCanonicalContact(input);
         options.seen?.add(contact.external_id);
@@ -131,8 +138,10 @@ export class ContactBackfillEngine {
       } catch (error) {
         // Still seen: a contact that arrives malformed was not deleted at the source. Its failure
         // key (`invalid:<hash>` when it has no id) is seen too, so the cycle's retry skips it.
-        const id = (input as { external_id?: unknown } | null)?.external_id;
-        if (typeof id === 'string' && id !== '') options.seen?.add(id);
+        if (typeof id === 'string' && id !== '') {
+          options.seen?.add(id);
+          byId.delete(id);
+        }
         const failure = this.#failure(input, error);
         options.seen?.add(failure.external_contact_id);
         failures.push(failure);
@@ -234,6 +243,8 @@ export class ContactBackfillEngine {
       if (p.desired.deleted) {
         if (link && !link.deleted) tombstoned.push({ p, contactId: link.localContactId });
         else summary.skipped += 1;
+        // Deleted at the source: an earlier failure of this contact must never be retried back.
+        writes.clearedFailures.push(p.desired.externalId);
         continue;
       }
       if (
@@ -281,7 +292,7 @@ export class ContactBackfillEngine {
       const outcome = applySourceContact(state, p.desired, sourceKey);
       const name = state.fields.name ?? 'Unnamed contact';
       const s = src(p.desired.externalId);
-      if (state.isNew && !r.mergedWith && isNew) {
+      if (isNew) {
         summary.created += 1;
         writes.activity.push(
           r.strategy === 'ambiguous_name'
@@ -318,6 +329,12 @@ export class ContactBackfillEngine {
     for (const { p, contactId } of tombstoned) {
       const r = resolutions.get(p.desired.externalId)!;
       const id = r.link ? p.desired.externalId : (r.renamedFrom?.externalId ?? p.desired.externalId);
+      // The old id of a contact renamed in this same page: its link moved, the person lives on.
+      if (writes.renamedIds.includes(id)) {
+        summary.skipped += 1;
+        writes.clearedFailures.push(p.desired.externalId);
+        continue;
+      }
       writes.tombstones.push({ externalId: id, etag: p.desired.etag });
       const state = contactId ? after.get(contactId) : undefined;
       if (contactId && state) {
@@ -397,18 +414,8 @@ function failureMessage(id: string, error: unknown): string {
  * from jsonb (which reorders keys) when the failure is retried, and must hash the same.
  */
 function hashOf(input: unknown): string {
-  const canonical = (value: unknown): unknown =>
-    Array.isArray(value)
-      ? value.map(canonical)
-      : value && typeof value === 'object'
-        ? Object.fromEntries(
-            Object.keys(value)
-              .sort()
-              .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-          )
-        : value;
   return createHash('sha256')
-    .update(JSON.stringify(canonical(input ?? null)) ?? 'undefined')
+    .update(canonicalJson(input ?? null))
     .digest('hex')
     .slice(0, 16);
 }

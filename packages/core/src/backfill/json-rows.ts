@@ -21,3 +21,26 @@ export function toJsonText(value: unknown): string {
   // An escaped NUL is `\u0000` preceded by an even number of backslashes.
   return text.includes('\\u0000') ? text.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1') : text;
 }
+
+/**
+ * JSON with object keys sorted at every depth: equal for equal values whatever the key order
+ * (jsonb returns keys reordered), for comparisons and stable hashes.
+ *
+ * @example
+ * ```ts
+ * canonicalJson({ b: 1, a: { d: 2, c: 3 } }); // '{"a":{"c":3,"d":2},"b":1}'
+ * ```
+ */
+export function canonicalJson(value: unknown): string {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return JSON.stringify(sorted(value)) ?? 'undefined';
+}

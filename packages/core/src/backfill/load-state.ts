@@ -1,10 +1,11 @@
 import { type ContactsDatabase, queryRows } from '@contacts/schema';
 import { sql } from 'drizzle-orm';
 import { SCALAR_FIELDS, type ScalarValues } from './desired-contact.js';
+import { toJsonText } from './json-rows.js';
 import type { ContactState } from './provenance.js';
 
 const ids = (contactIds: string[]) =>
-  sql`jsonb_array_elements_text(${JSON.stringify(contactIds)}::text::jsonb) as x(id)`;
+  sql`jsonb_array_elements_text(${toJsonText(contactIds)}::text::jsonb) as x(id)`;
 
 const addressKey = (r: Record<string, unknown>) =>
   ['line_1', 'line_2', 'city', 'province', 'postal_code', 'country']

@@ -131,7 +131,9 @@ export class ContactBackfillResolver {
         : (c.previousIds.map((id) => links.get(id)).find((l) => l !== undefined) ?? null);
       const linked = link ?? renamedFrom;
       const base = { externalId: c.externalId, link, renamedFrom, candidates: [], mergedWith: null };
-      if (linked?.localContactId || link) {
+      // Any link, even one whose CRM contact a person deleted, decides: such a contact must not
+      // be the root of an in-page merge, since the engine skips it.
+      if (linked) {
         result.set(c.externalId, {
           ...base,
           strategy: 'source_link',

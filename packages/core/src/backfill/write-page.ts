@@ -1,7 +1,7 @@
 import type { ContactsDatabase } from '@contacts/schema';
 import { sql } from 'drizzle-orm';
 import { SCALAR_FIELDS } from './desired-contact.js';
-import { jsonRows } from './json-rows.js';
+import { canonicalJson, jsonRows, toJsonText } from './json-rows.js';
 import type { ContactState } from './provenance.js';
 
 /** A source link to write: the contact now seen under `externalId`. */
@@ -83,7 +83,7 @@ export async function writePage(ctx: WriteContext, w: PageWrites): Promise<void>
     else if (
       before &&
       (SCALAR_FIELDS.some((f) => before.fields[f] !== after.fields[f]) ||
-        JSON.stringify(before.metadata) !== JSON.stringify(after.metadata))
+        canonicalJson(before.metadata) !== canonicalJson(after.metadata))
     ) {
       updates.push(row);
     }
@@ -151,7 +151,7 @@ export async function writePage(ctx: WriteContext, w: PageWrites): Promise<void>
   await exec(
     addrDel,
     () => sql`delete from ${s}.addresses a
-    using jsonb_array_elements_text(${JSON.stringify(addrDel)}::text::jsonb) as x(id) where a.id = x.id::uuid`,
+    using jsonb_array_elements_text(${toJsonText(addrDel)}::text::jsonb) as x(id) where a.id = x.id::uuid`,
   );
   await exec(
     addrAdd,
@@ -163,7 +163,7 @@ export async function writePage(ctx: WriteContext, w: PageWrites): Promise<void>
   await exec(
     dateDel,
     () => sql`delete from ${s}.important_dates d
-    using jsonb_array_elements_text(${JSON.stringify(dateDel)}::text::jsonb) as x(id) where d.id = x.id::uuid`,
+    using jsonb_array_elements_text(${toJsonText(dateDel)}::text::jsonb) as x(id) where d.id = x.id::uuid`,
   );
   await exec(
     dateAdd,
@@ -180,7 +180,7 @@ export async function writePage(ctx: WriteContext, w: PageWrites): Promise<void>
   if (labelAdd.length > 0) {
     const names = [...new Set(labelAdd.map((l) => l.name))];
     await db.execute(sql`insert into ${s}.labels (name, created_at)
-      select x.name, ${at}::timestamptz from jsonb_array_elements_text(${JSON.stringify(names)}::text::jsonb) as x(name)
+      select x.name, ${at}::timestamptz from jsonb_array_elements_text(${toJsonText(names)}::text::jsonb) as x(name)
       on conflict (name) do nothing`);
     await db.execute(sql`insert into ${s}.contact_labels (label_id, contact_id, created_at)
       select l.id, r.contact_id, ${at}::timestamptz from ${jsonRows(labelAdd, 'contact_id uuid, name text')}
@@ -191,7 +191,7 @@ export async function writePage(ctx: WriteContext, w: PageWrites): Promise<void>
   await exec(
     w.renamedIds,
     () => sql`delete from ${s}.contacts_source_links l
-    using jsonb_array_elements_text(${JSON.stringify(w.renamedIds)}::text::jsonb) as x(id)
+    using jsonb_array_elements_text(${toJsonText(w.renamedIds)}::text::jsonb) as x(id)
     where l.provider = ${ctx.provider} and l.account_id = ${ctx.accountId} and l.external_contact_id = x.id`,
   );
   await exec(
@@ -220,7 +220,7 @@ export async function writePage(ctx: WriteContext, w: PageWrites): Promise<void>
   await exec(
     w.clearedFailures,
     () => sql`delete from ${s}.contacts_sync_failures f
-    using jsonb_array_elements_text(${JSON.stringify(w.clearedFailures)}::text::jsonb) as x(id)
+    using jsonb_array_elements_text(${toJsonText(w.clearedFailures)}::text::jsonb) as x(id)
     where f.provider = ${ctx.provider} and f.account_id = ${ctx.accountId} and f.external_contact_id = x.id`,
   );
   await exec(

@@ -312,6 +312,28 @@ describeDatabase('runSyncCycle', (t) => {
     expect((await state()).lastError).toBe('refused refresh token [redacted]');
   });
 
+  it('tombstones unseen links when an interrupted incremental sync falls back to a full one from its first page', async () => {
+    let crash = false;
+    const { book, provider } = setup(9, {
+      onPage: (call) => {
+        if (crash && call.mode === 'incremental' && call.page === 2) {
+          throw new ProviderError('TEMPORARY', 'network down');
+        }
+      },
+    });
+    await run(provider);
+    for (const id of ['people/01', 'people/02', 'people/03', 'people/04']) book.edit(id, `Edited ${id}`);
+    crash = true;
+    await expect(run(provider)).rejects.toMatchObject({ code: 'TEMPORARY' });
+    expect((await state()).checkpoint).toMatchObject({ mode: 'incremental' });
+    crash = false;
+    book.remove('people/06');
+    book.expireCursors();
+    const result = await run(provider);
+    expect(result).toMatchObject({ cursorExpired: true, mode: 'full', completed: true, tombstonedUnseen: 1 });
+    expect(await links()).toContain('people/06 (deleted)');
+  });
+
   it('records the last error and clears it on the next success', async () => {
     let fail = true;
     const { provider } = setup(2, {

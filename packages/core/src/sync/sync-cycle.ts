@@ -100,6 +100,8 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
     let cursor = checkpoint?.cursor ?? state.syncCursor;
     let pageToken = checkpoint?.pageToken ?? null;
     const resumed = checkpoint !== null;
+    // Whether this cycle's full sync began at its first page, and so saw every live contact.
+    let fullFromStart = !resumed && mode === 'full';
     let cursorExpired = false;
     let summary = emptySummary();
     let pages = 0;
@@ -145,6 +147,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
             cursor = null;
             pageToken = null;
             checkpoint = null;
+            fullFromStart = true;
             continue;
           }
           if (checkpoint && pageToken === checkpoint.pageToken && err.code === 'PERMANENT') {
@@ -152,6 +155,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
             logger.warn('contacts_sync_checkpoint_discarded', { provider: providerName, error: err.message });
             checkpoint = null;
             pageToken = null;
+            fullFromStart = mode === 'full';
             continue;
           }
           throw err;
@@ -208,7 +212,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
         pageToken = batch.next_page_token!;
       }
       if (completed && mode === 'full') {
-        if (resumed) {
+        if (!fullFromStart) {
           logger.info('contacts_sync_unseen_check_skipped', {
             provider: providerName,
             reason: 'resumed full sync',
