@@ -55,17 +55,19 @@ export const activity = {
     fields: ScalarField[],
     added: string[],
     removed: string[],
+    modified: string[] = [],
   ): ActivityWrite {
     const parts = [
       ...fields.map((f) => f.replace('_', ' ')),
       ...(added.length > 0 ? [`${added.length} added`] : []),
       ...(removed.length > 0 ? [`${removed.length} removed`] : []),
+      ...(modified.length > 0 ? [`${modified.length} changed`] : []),
     ];
     return {
       contact_id: contactId,
       type: ACTIVITY_TYPES.updated,
       description: `Updated ${name} from ${where(s)}: ${parts.join(', ')}.`,
-      details: { ...base(s), fields, added, removed },
+      details: { ...base(s), fields, added, removed, ...(modified.length > 0 ? { modified } : {}) },
     };
   },
   conflict(contactId: string, name: string, s: Source, conflicts: FieldConflict[]): ActivityWrite {

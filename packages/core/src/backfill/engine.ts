@@ -309,10 +309,23 @@ export class ContactBackfillEngine {
               r.strategy === 'new' ? 'email or phone in this page' : r.strategy,
             ),
           );
-        if (outcome.changedFields.length + outcome.added.length + outcome.removed.length > 0) {
+        const changes =
+          outcome.changedFields.length +
+          outcome.added.length +
+          outcome.removed.length +
+          outcome.modified.length;
+        if (changes > 0) {
           if (!state.isNew) summary.updated += 1;
           writes.activity.push(
-            activity.updated(contactId, name, s, outcome.changedFields, outcome.added, outcome.removed),
+            activity.updated(
+              contactId,
+              name,
+              s,
+              outcome.changedFields,
+              outcome.added,
+              outcome.removed,
+              outcome.modified,
+            ),
           );
         }
       }

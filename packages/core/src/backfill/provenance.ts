@@ -74,7 +74,18 @@ export interface ApplyOutcome {
   changedFields: ScalarField[];
   added: string[];
   removed: string[];
+  /** Child rows this source owns that it still has, with other details now (a year, a label). */
+  modified: string[];
   conflicts: FieldConflict[];
+}
+
+/** Whether two versions of one child row (same key) differ in what is stored beside the key. */
+function differs(a: object, b: object): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => k !== 'id' && k !== 'key'));
+  for (const k of keys) {
+    if ((a as Record<string, unknown>)[k] !== (b as Record<string, unknown>)[k]) return true;
+  }
+  return false;
 }
 
 const empty = (v: string | null | undefined): boolean => v == null || v === '';
@@ -137,6 +148,13 @@ function syncChildren<T extends { key: string }>(
       contributed.push(item.key);
     } else if (claimed.has(item.key) || othersKeys.has(item.key)) {
       contributed.push(item.key);
+      // The source's own row, with new details (a birthday's year, which email is primary):
+      // follow the source, keeping the row's id. A row a person had first is never touched.
+      const existing = current.get(item.key)!;
+      if (claimed.has(item.key) && differs(existing, item)) {
+        current.set(item.key, { ...item, ...('id' in existing ? { id: existing.id } : {}) });
+        outcome.modified.push(`${kind}:${item.key}`);
+      }
     }
     // Otherwise a person had this value before the source brought it: it stays theirs, so the
     // source dropping it later does not remove it.
@@ -168,7 +186,7 @@ export function applySourceContact(
     if (!previous && bySource[oldId]) previous = bySource[oldId];
     delete bySource[oldId];
   }
-  const outcome: ApplyOutcome = { changedFields: [], added: [], removed: [], conflicts: [] };
+  const outcome: ApplyOutcome = { changedFields: [], added: [], removed: [], modified: [], conflicts: [] };
   const record: SourceRecord = { fields: {}, info: [], addresses: [], dates: [], labels: [] };
 
   for (const field of SCALAR_FIELDS) {

@@ -110,4 +110,42 @@ describeDatabase('engine regressions', (t) => {
     const [after] = await t.db.select().from(contacts).where(eq(contacts.id, before!.id));
     expect(after?.updatedAt.getTime()).toBe(before?.updatedAt.getTime());
   });
+
+  it("follows the source's new details of a row it owns: a birthday's year, which email is primary", async () => {
+    await engine().applyBatch([
+      person('people/y', 'A@x.org', {
+        emails: [{ value: 'A@x.org', primary: true }, { value: 'b@x.org' }],
+        birthdays: [{ month: 12, day: 10 }],
+      }),
+    ]);
+    const summary = await engine().applyBatch([
+      person('people/y', 'a@x.org', {
+        etag: 'e2',
+        emails: [{ value: 'a@x.org' }, { value: 'b@x.org', primary: true }],
+        birthdays: [{ month: 12, day: 10, year: 1815 }],
+      }),
+    ]);
+    expect(summary.updated).toBe(1);
+    const [view] = await readContacts(t.db, t.butlerSchema);
+    expect(view?.dates).toEqual(['birthday|12|10|1815']);
+    expect(view?.info.filter((i) => i.endsWith('|true')).map((i) => i.split('|')[1])).toEqual(['b@x.org']);
+    expect(view?.info.map((i) => i.split('|')[2]).sort()).toEqual(['a@x.org', 'b@x.org']);
+  });
+
+  it('never changes the details of a row a person had before the source matched the contact', async () => {
+    const [row] = await t.db
+      .insert(contacts)
+      .values({ name: 'Person people/z' })
+      .returning({ id: contacts.id });
+    await t.db.execute(sql`insert into shared.contact_info (contact_id, type, value, normalized_value, label, is_primary)
+      values (${row!.id}, 'email', 'Z@x.org', 'z@x.org', 'mine', true)`);
+    await engine().applyBatch([
+      person('people/z', 'z@x.org', { emails: [{ value: 'z@x.org', type: 'work' }] }),
+    ]);
+    await engine().applyBatch([
+      person('people/z', 'z@x.org', { etag: 'e2', emails: [{ value: 'z@x.org', type: 'home' }] }),
+    ]);
+    const [view] = await readContacts(t.db, t.butlerSchema);
+    expect(view?.info).toEqual(['email|z@x.org|Z@x.org|mine|true']);
+  });
 });

@@ -75,6 +75,12 @@ export async function writePage(ctx: WriteContext, w: PageWrites): Promise<void>
   const dateDel: string[] = [];
   const labelAdd: { contact_id: string; name: string }[] = [];
   const labelDel: { contact_id: string; name: string }[] = [];
+  // Rows kept under the same key whose details the source changed (provenance replaced the item).
+  const infoMod: Record<string, unknown>[] = [];
+  const addrMod: Record<string, unknown>[] = [];
+  const dateMod: Record<string, unknown>[] = [];
+  const modifiedKeys = <T>(before: Map<string, T> | undefined, after: Map<string, T>) =>
+    before ? [...after.keys()].filter((k) => before.has(k) && before.get(k) !== after.get(k)) : [];
 
   for (const [id, after] of w.after) {
     const before = w.before.get(id);
@@ -115,6 +121,25 @@ export async function writePage(ctx: WriteContext, w: PageWrites): Promise<void>
       dateAdd.push({ contact_id: id, ...d });
     }
     for (const k of dates.removed) dateDel.push(before!.dates.get(k)!.id!);
+    for (const k of modifiedKeys(before?.info, after.info)) {
+      const i = after.info.get(k)!;
+      infoMod.push({
+        contact_id: id,
+        type: i.type,
+        v: i.normalized,
+        value: i.value,
+        label: i.label,
+        is_primary: i.primary,
+      });
+    }
+    for (const k of modifiedKeys(before?.addresses, after.addresses)) {
+      const { key: _key, ...a } = after.addresses.get(k)!;
+      addrMod.push(a);
+    }
+    for (const k of modifiedKeys(before?.dates, after.dates)) {
+      const d = after.dates.get(k)!;
+      dateMod.push({ id: d.id, year: d.year });
+    }
     const labels = diffKeys(before?.labels ?? new Set<string>(), after.labels);
     for (const name of labels.added) labelAdd.push({ contact_id: id, name });
     for (const name of labels.removed) labelDel.push({ contact_id: id, name });
@@ -171,6 +196,24 @@ export async function writePage(ctx: WriteContext, w: PageWrites): Promise<void>
     select contact_id, label, month, day, year, ${at}::timestamptz
     from ${jsonRows(dateAdd, 'contact_id uuid, label text, month int, day int, year int')}
     on conflict (contact_id, label, month, day) do nothing`,
+  );
+  await exec(
+    infoMod,
+    () => sql`update shared.contact_info ci set value = r.value, label = r.label, is_primary = r.is_primary
+    from ${jsonRows(infoMod, 'contact_id uuid, type text, v text, value text, label text, is_primary boolean')}
+    where ci.contact_id = r.contact_id and ci.type = r.type and ci.normalized_value = r.v`,
+  );
+  await exec(
+    addrMod,
+    () => sql`update ${s}.addresses a set label = r.label, line_1 = r.line_1, line_2 = r.line_2, city = r.city,
+      province = r.province, postal_code = r.postal_code, country = r.country, updated_at = ${at}::timestamptz
+    from ${jsonRows(addrMod, 'id uuid, label text, line_1 text, line_2 text, city text, province text, postal_code text, country text')}
+    where a.id = r.id`,
+  );
+  await exec(
+    dateMod,
+    () => sql`update ${s}.important_dates d set year = r.year
+    from ${jsonRows(dateMod, 'id uuid, year int')} where d.id = r.id`,
   );
   await exec(
     labelDel,
