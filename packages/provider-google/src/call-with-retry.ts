@@ -91,7 +91,11 @@ export async function callWithRetry<T>(
   for (let attemptNo = 1; ; attemptNo += 1) {
     if (signal?.aborted) throw cancelled(signal, operation);
     try {
-      return await attempt();
+      const result = await attempt();
+      // A request that went out un-cancelled (the signal fired during the token refresh, which
+      // takes no signal) must not come back as a success.
+      if (signal?.aborted) throw cancelled(signal, operation);
+      return result;
     } catch (error) {
       if (error instanceof ProviderError) throw error;
       if (signal?.aborted) throw cancelled(signal, operation);

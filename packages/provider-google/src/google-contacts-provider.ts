@@ -8,6 +8,7 @@ import {
 } from '@contacts/core';
 import type { people_v1 } from '@googleapis/people';
 import { callWithRetry } from './call-with-retry.js';
+import { readGoogleFailure } from './google-failure.js';
 import { type GoogleStream, GROUP_FIELDS, OTHER_CONTACTS_READ_MASK, PERSON_FIELDS } from './google-fields.js';
 import { type ListPage, readListPage } from './list-page.js';
 import { normalizeGroup } from './normalize-group.js';
@@ -253,8 +254,21 @@ export class GoogleContactsProvider extends ContactsProvider {
     attempt: () => Promise<T>,
   ): Promise<T> {
     const { retry, sleep, random, clock, logger, clientSecret, refreshToken } = this.#options;
+    // An access token revoked on its own (a 401) gets one refresh and one more try per call: no
+    // reason to stop syncing, and a revoked refresh token then shows as invalid_grant.
+    let refreshed = false;
+    const attemptWithRefresh = async (): Promise<T> => {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (refreshed || operation === 'oauth2.token' || readGoogleFailure(error).status !== 401) throw error;
+        refreshed = true;
+        this.#client.auth.setCredentials({ refresh_token: refreshToken });
+        return await attempt();
+      }
+    };
     return callWithRetry(
-      attempt,
+      attemptWithRefresh,
       retry,
       { sleep, random, clock, logger },
       {

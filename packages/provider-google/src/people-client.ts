@@ -36,9 +36,8 @@ export function createPeopleClient(options: PeopleClientOptions): PeopleClient {
     clientSecret: options.clientSecret,
     endpoints: { oauth2TokenUrl: options.tokenUrl },
     transporterOptions: { timeout: options.requestTimeoutMs },
-    // A 401 (or 403) first gets one token refresh and one more try: an access token revoked on its
-    // own is no reason to stop syncing, and a revoked refresh token then shows as invalid_grant.
-    forceRefreshOnFailure: true,
+    // No forceRefreshOnFailure: it refreshes and resends at once on every 403 too, and a 403 can
+    // be a quota error that must wait for Retry-After. The provider refreshes on a 401 itself.
   });
   auth.setCredentials({ refresh_token: options.refreshToken });
   auth.transporter.interceptors.request.add({
