@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { type GoogleEmulator, startGoogleEmulator } from '@contacts/google-emulator';
 import { describeDatabase } from '@contacts/schema/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,10 @@ describe('contacts command line', () => {
     const unknown = await runCli(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^contacts: error: unknown command 'frobnicate'/);
+    const dashed = await runCli(['secrets', 'set', 'GOOGLE_OAUTH_CLIENT_SECRET', '-GOCSPX-leak-me']);
+    expect(dashed.code).toBe(2);
+    expect(dashed.stderr).not.toContain('leak-me');
+    expect(dashed.stderr).toMatch(/pass the value on stdin/);
     const missing = await runCli(['secrets', 'set']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/missing required argument 'key'/);
@@ -54,6 +59,20 @@ describeDatabase('contacts command on a database', (t) => {
   };
   const googleFlags = () => ['--google-root-url', emulator.url];
   const googleEnv = () => ({ CONTACTS_GOOGLE_TOKEN_URL: emulator.tokenUrl });
+
+  it('serve stops at once on a signal that came while it was starting', async () => {
+    await seed();
+    const controller = new AbortController();
+    controller.abort();
+    const stdin = new PassThrough(); // left open: only the signal can stop it
+    const result = await cli(['serve', ...googleFlags()], {
+      env: googleEnv(),
+      signal: controller.signal,
+      stdinStream: stdin,
+    });
+    expect(result.code).toBe(0);
+    stdin.destroy();
+  });
 
   it('migrate is idempotent', async () => {
     const result = await cli(['migrate']);

@@ -47,6 +47,7 @@ function exitCodeOf(error: unknown): number {
 function buildProgram(
   io: CliIo,
   run: (action: (ctx: CommandContext) => Promise<number>, flags: GlobalFlags) => Promise<void>,
+  argv: readonly string[],
 ) {
   const program = new Command('contacts')
     .description(
@@ -56,7 +57,17 @@ function buildProgram(
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(text.startsWith('error:') ? `contacts: ${text}` : text),
+      outputError: (text, write) => {
+        // `secrets set KEY -value...` makes commander quote the value as an unknown option: a
+        // secret on stderr. Under `secrets`, never echo an argument.
+        const safe = argv.includes('secrets')
+          ? text.replace(
+              /unknown option '[^']*'/g,
+              'unknown option (not shown: it may be a secret; pass the value on stdin)',
+            )
+          : text;
+        write(safe.startsWith('error:') ? `contacts: ${safe}` : safe);
+      },
     })
     .showHelpAfterError('(run `contacts --help` for usage)')
     .addOption(
@@ -152,10 +163,14 @@ function buildProgram(
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.ok;
   let context: CommandContext | null = null;
-  const program = buildProgram(io, async (action, flags) => {
-    context = commandContext(io, resolveGlobals(flags, io));
-    exitCode = await action(context);
-  });
+  const program = buildProgram(
+    io,
+    async (action, flags) => {
+      context = commandContext(io, resolveGlobals(flags, io));
+      exitCode = await action(context);
+    },
+    argv,
+  );
   if (argv.length === 0) {
     program.outputHelp({ error: true });
     return EXIT.usage;

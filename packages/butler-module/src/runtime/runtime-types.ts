@@ -30,6 +30,23 @@ export interface RuntimeErrorInfo {
 }
 
 /**
+ * The runtime's last error while it is newer than the last success in the database: a success
+ * of another process (the `contacts sync` command, another host) since makes it history.
+ *
+ * @example
+ * ```ts
+ * const error = currentRuntimeError(runtime.status().lastError, state.lastSuccessAt);
+ * ```
+ */
+export function currentRuntimeError(
+  error: RuntimeErrorInfo | null | undefined,
+  lastSuccessAt: Date | null,
+): RuntimeErrorInfo | null {
+  if (!error) return null;
+  return !lastSuccessAt || error.at > lastSuccessAt ? error : null;
+}
+
+/**
  * A snapshot of the runtime, for status tools and logs.
  *
  * @example

@@ -323,6 +323,56 @@ describeDatabase('ContactsSyncRuntime', (t) => {
     expect(provider.calls.length).toBeGreaterThan(0);
   });
 
+  it('polls a busy account at the interval even when a forced full sync is overdue (no tight loop)', async () => {
+    const { clock, timers, runtime, store } = setup();
+    runtime.start();
+    await timers.runNext();
+    clock.advance(7 * DAY);
+    await store.acquireLease('google', 'default', 'another-process', 2 * DAY);
+    const delays: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      await timers.runNext();
+      delays.push(timers.nextDelay() ?? -1);
+    }
+    expect(delays).toEqual([15 * MINUTE, 15 * MINUTE, 15 * MINUTE]);
+  });
+
+  it('does not run a queued sync before the retry-after its cycle was given', async () => {
+    const { hooks, provider, runtime } = setup();
+    const held = hooks.holdNextPage();
+    const first = runtime.syncNow().catch((e: unknown) => e);
+    await held.reached;
+    hooks.failures.push(new ProviderError('RATE_LIMITED', 'Quota.', { retryAfterMs: 10 * MINUTE }));
+    const queued = runtime.syncNow().catch((e: unknown) => e);
+    const callsBefore = provider.calls.length;
+    held.release();
+    expect(await first).toBeTruthy();
+    expect(await queued).toMatchObject({ code: 'RATE_LIMITED' });
+    // The held page finished the first cycle's page 1; the rate limit stopped it; nothing after.
+    expect(provider.calls.length).toBeLessThanOrEqual(callsBefore + 1);
+  });
+
+  it("reports an old runtime error as history once another process's sync succeeded", async () => {
+    const { runtime, hooks, store, clock } = setup();
+    hooks.failures.push(new ProviderError('TEMPORARY', 'Google answered 503.'));
+    await expect(runtime.syncNow()).rejects.toMatchObject({ code: 'TEMPORARY' });
+    expect(runtime.status().lastError?.message).toBe('Google answered 503.');
+    // A minute later another process (the contacts command, another host) syncs successfully.
+    clock.advance(MINUTE);
+    await store.save('google', 'default', { lastSuccessAt: clock.now(), lastError: null });
+    const { readSyncStatus } = await import('../status/sync-status.js');
+    const report = await readSyncStatus({
+      db: t.db,
+      butlerSchema: t.butlerSchema,
+      provider: 'google',
+      accountId: 'default',
+      syncEnabled: true,
+      runtime,
+      clock,
+    });
+    expect(report.last_error).toBeNull();
+  });
+
   it('refuses trigger() before start() and everything after stop()', async () => {
     const { runtime } = setup();
     expect(() => runtime.trigger()).toThrow(ContactsModuleError);

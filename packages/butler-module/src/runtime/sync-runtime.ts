@@ -321,6 +321,15 @@ export class ContactsSyncRuntime {
         for (const l of next.listeners) this.#current.listeners.add(l);
         return this.#current.done;
       }
+      // The cycle it waited for may have been told to wait by the source: honour that here too.
+      const until = this.#retryAfterUntil;
+      if (until && until.getTime() > this.#clock.now().getTime()) {
+        const error = new ContactsModuleError(
+          'RATE_LIMITED',
+          `${this.provider} asked for no requests before ${until.toISOString()} (rate limit); the runtime syncs again then.`,
+        );
+        return { ok: false as const, error };
+      }
       return this.#begin(next.mode, [...next.listeners]);
     });
     this.#queued = next;
@@ -434,7 +443,9 @@ export class ContactsSyncRuntime {
       // Another process is syncing this account right now: that is the sync we wanted.
       this.#state = resume;
       this.#logger.info('contacts_sync_busy', { ...this.#ids(), next: 'retry at the next interval' });
-      if (resume === 'idle') this.#schedule(this.#regularDelay());
+      // The plain interval, not #regularDelay(): once a forced full sync is due that would be 0,
+      // and a busy account would be polled in a tight loop.
+      if (resume === 'idle') this.#schedule(this.#options.config.sync.interval_minutes * 60_000);
       else if (resume === 'backoff') this.#schedule(this.#backoffFor(this.#failures));
       else if (resume === 'auth_error') this.#schedule(this.#credentialCheckMs());
       return;

@@ -1,4 +1,5 @@
 import { ContactsSyncStateStore, type SyncState } from '@contacts/core';
+import { currentRuntimeError } from '../runtime/runtime-types.js';
 import type { ContactsSyncRuntime } from '../runtime/sync-runtime.js';
 import { iso, type ReadSyncStatusOptions } from './sync-status.js';
 
@@ -47,7 +48,7 @@ function statusOf(state: SyncState, syncEnabled: boolean, runtime: ContactsSyncR
   if (!syncEnabled) return 'sync_disabled' as const;
   const live = runtime?.status();
   if (live?.state === 'auth_error') return 'auth_error' as const;
-  if (live?.lastError || state.lastError) return 'error' as const;
+  if (currentRuntimeError(live?.lastError, state.lastSuccessAt) || state.lastError) return 'error' as const;
   return state.lastSuccessAt ? ('active' as const) : ('never_synced' as const);
 }
 
@@ -80,7 +81,7 @@ export async function listSources(options: ListSourcesOptions): Promise<SourceRe
       sync_enabled: options.syncEnabled,
       status: statusOf(ours, options.syncEnabled, options.runtime),
       last_success_at: iso(ours.lastSuccessAt),
-      last_error: live?.lastError?.message ?? ours.lastError,
+      last_error: currentRuntimeError(live?.lastError, ours.lastSuccessAt)?.message ?? ours.lastError,
     });
   }
   for (const state of states) {

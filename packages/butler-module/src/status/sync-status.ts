@@ -1,5 +1,6 @@
 import { type Clock, ContactsSyncStateStore } from '@contacts/core';
 import type { ContactsDatabase } from '@contacts/schema';
+import { currentRuntimeError } from '../runtime/runtime-types.js';
 import type { ContactsSyncRuntime } from '../runtime/sync-runtime.js';
 
 /**
@@ -84,7 +85,7 @@ export async function readSyncStatus(options: ReadSyncStatusOptions): Promise<Sy
     last_incremental_sync_at: iso(state.lastIncrementalSyncAt),
     last_success_at: iso(state.lastSuccessAt),
     // The runtime's error is the newer one (credential failures never reach the state table).
-    last_error: live?.lastError?.message ?? state.lastError,
+    last_error: currentRuntimeError(live?.lastError, state.lastSuccessAt)?.message ?? state.lastError,
     contact_count: state.contactCount,
     failed_contacts: state.failedContacts,
   };

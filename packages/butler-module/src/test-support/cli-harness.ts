@@ -22,13 +22,15 @@ export async function runCli(
     db?: ContactsDatabase;
     env?: Record<string, string>;
     stdin?: string;
+    /** A stdin that stays open (a server's), instead of `stdin` text. */
+    stdinStream?: PassThrough;
     cwd?: string;
     signal?: AbortSignal;
   } = {},
 ) {
   const stdout = captureStream();
   const stderr = captureStream();
-  let stdin: PassThrough | undefined;
+  let stdin: PassThrough | undefined = options.stdinStream;
   if (options.stdin !== undefined) {
     stdin = new PassThrough();
     stdin.end(options.stdin);

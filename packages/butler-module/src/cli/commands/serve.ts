@@ -46,6 +46,8 @@ export async function serveCommand(ctx: CommandContext): Promise<number> {
     stdin.once('end', onEnd);
     stdin.once('close', onEnd);
     ctx.io.signal?.addEventListener('abort', onAbort, { once: true });
+    // A signal that came during startup fired before anyone listened.
+    if (ctx.io.signal?.aborted) onAbort();
     try {
       server.server.onclose = () => finish('client disconnected');
       await server.connect(transport);

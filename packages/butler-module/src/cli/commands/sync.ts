@@ -67,6 +67,7 @@ export async function syncCommand(
     const display = progressDisplay(ctx.io.stderr, label);
     const stop = () => void runtime.stop();
     ctx.io.signal?.addEventListener('abort', stop, { once: true });
+    if (ctx.io.signal?.aborted) stop();
     try {
       const result = await runtime.syncNow({
         mode: flags.full ? 'full' : 'auto',
