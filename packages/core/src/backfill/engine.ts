@@ -247,16 +247,7 @@ export class ContactBackfillEngine {
         writes.clearedFailures.push(p.desired.externalId);
         continue;
       }
-      if (
-        r.link &&
-        !r.link.deleted &&
-        r.link.etag !== null &&
-        r.link.etag === p.desired.etag &&
-        r.link.localContactId
-      ) {
-        summary.skipped += 1; // unchanged: no write at all
-        continue;
-      }
+      // Unchanged contacts (same etag as a live link) never reach here: applyBatchIn skips them.
       if (link && link.localContactId === null) {
         // A person deleted the CRM contact: keep it deleted, remember the source still has it.
         summary.skipped += 1;
