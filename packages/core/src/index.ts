@@ -46,6 +46,7 @@ export {
 } from './provider/provider-error.js';
 export { type ProviderFactory, ProviderRegistry } from './provider/registry.js';
 export { runSyncCycle } from './sync/sync-cycle.js';
+export { holderIsDeadHere, type LeaseIdentity, leaseOwnerId, localLeaseIdentity } from './sync/lease-owner.js';
 export {
   ContactsSyncStateStore,
   type SyncState,

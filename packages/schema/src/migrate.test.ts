@@ -15,6 +15,7 @@ const BUTLER_TABLES = [
   'contact_labels',
   'contacts_source_links',
   'contacts_sync_failures',
+  'contacts_sync_seen',
   'contacts_sync_state',
   'important_dates',
   'labels',
@@ -28,7 +29,7 @@ for (const driver of testDrivers()) {
         const first = await migrate(t.db);
         expect(first).toEqual({
           butlerSchema: 'relationship',
-          applied: ['shared/0000_init', 'butler/0000_init'],
+          applied: ['shared/0000_init', 'butler/0000_init', 'butler/0001_full_sync_seen'],
         });
         const second = await migrate(t.db);
         expect(second.applied).toEqual([]);
@@ -50,7 +51,7 @@ for (const driver of testDrivers()) {
       try {
         await migrate(t.db, { butlerSchema: 'alpha' });
         const beta = await migrate(t.db, { butlerSchema: 'beta' });
-        expect(beta.applied).toEqual(['butler/0000_init']);
+        expect(beta.applied).toEqual(['butler/0000_init', 'butler/0001_full_sync_seen']);
         expect((await migrate(t.db, { butlerSchema: 'alpha' })).applied).toEqual([]);
         for (const schema of ['alpha', 'beta']) {
           const rows = await queryRows<{ table_name: string }>(t.db, tablesIn(schema));
@@ -69,6 +70,23 @@ for (const driver of testDrivers()) {
           sql`select (select count(*) from alpha.addresses) + (select count(*) from beta.addresses) as n`,
         );
         expect(Number(left[0]?.n)).toBe(0);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('brings a schema made by an older release up to date with only the newer migrations', async () => {
+      const t = await createTestDatabase(driver, { migrate: false });
+      try {
+        await migrate(t.db);
+        // The state an install from before 0001 is in: 0000 applied, 0001 not.
+        await t.db.execute(sql.raw('drop table relationship.contacts_sync_seen'));
+        await t.db.execute(
+          sql.raw("delete from shared.contacts_schema_migrations where tag = '0001_full_sync_seen'"),
+        );
+        expect((await migrate(t.db)).applied).toEqual(['butler/0001_full_sync_seen']);
+        const rows = await queryRows<{ table_name: string }>(t.db, tablesIn('relationship'));
+        expect(rows.map((r) => r.table_name)).toEqual(BUTLER_TABLES);
       } finally {
         await t.close();
       }
@@ -104,7 +122,7 @@ for (const driver of testDrivers()) {
           t.db,
           sql`select scope from shared.contacts_schema_migrations order by scope`,
         );
-        expect(ours.map((r) => r.scope)).toEqual(['relationship', 'shared']);
+        expect(ours.map((r) => r.scope)).toEqual(['relationship', 'relationship', 'shared']);
       } finally {
         await t.close();
       }

@@ -30,7 +30,7 @@ export interface MigrateOptions {
  * @example
  * ```ts
  * const result: MigrateResult = await migrate(db);
- * // first run: { butlerSchema: 'relationship', applied: ['shared/0000_init', 'butler/0000_init'] }
+ * // first run: { butlerSchema: 'relationship', applied: ['shared/0000_init', 'butler/0000_init', 'butler/0001_full_sync_seen'] }
  * if (result.applied.length === 0) console.log('schema is up to date');
  * ```
  */
@@ -93,7 +93,7 @@ async function loadMigrations(set: Migration['set'], butlerSchema: string): Prom
  * import { drizzle } from 'drizzle-orm/pglite';
  * import { migrate } from '@contacts/schema';
  * const db = drizzle(new PGlite());
- * await migrate(db, { butlerSchema: 'relationship' }); // { applied: ['shared/0000_init', 'butler/0000_init'] }
+ * await migrate(db, { butlerSchema: 'relationship' }); // { applied: ['shared/0000_init', 'butler/0000_init', 'butler/0001_full_sync_seen'] }
  * ```
  */
 export async function migrate(db: ContactsDatabase, options: MigrateOptions = {}): Promise<MigrateResult> {

@@ -224,6 +224,69 @@ describeDatabase('runSyncCycle', (t) => {
     expect((await state()).contactCount).toBe(4);
   });
 
+  it('tombstones unseen links when a full sync that crashed midway is resumed and completes', async () => {
+    let crash = false;
+    const { book, provider } = setup(9, {
+      onPage: (call) => {
+        if (crash && call.page === 2) throw new ProviderError('TEMPORARY', 'killed');
+      },
+    });
+    await run(provider);
+    book.remove('people/08');
+    crash = true;
+    await expect(run(provider, { mode: 'full' })).rejects.toMatchObject({ code: 'TEMPORARY' });
+    expect((await state()).checkpoint).toMatchObject({ mode: 'full', seenRecorded: true });
+    crash = false;
+    // Resumed at page 2: page 1 was seen before the crash, and its ids were kept with its commit.
+    const result = await run(provider);
+    expect(result).toMatchObject({ resumed: true, mode: 'full', completed: true, tombstonedUnseen: 1 });
+    expect((await links()).filter((l) => l.endsWith('(deleted)'))).toEqual(['people/08 (deleted)']);
+    const [left] = await queryRows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from ${sql.identifier(t.butlerSchema)}.contacts_sync_seen`,
+    );
+    expect(left?.n).toBe(0);
+  });
+
+  it('commits the unseen-link sweep with the last page: when that page rolls back, so does the sweep', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const clock = { now: () => new Date(now) };
+    let stealOnPage3 = false;
+    let pageTwoCommitted!: () => void;
+    const committed = new Promise<void>((resolve) => {
+      pageTwoCommitted = resolve;
+    });
+    const other = new ContactsSyncStateStore({ db: t.db, butlerSchema: t.butlerSchema, clock });
+    const { book, provider } = setup(9, {
+      onPage: async (call) => {
+        if (!stealOnPage3 || call.page !== 3) return;
+        // The last page was prefetched: once page 2 has committed, the lease is lost.
+        await committed;
+        now += 11 * 60_000;
+        await other.acquireLease('memory', 'default', 'someone-else', 10 * 60_000);
+      },
+    });
+    await run(provider, { clock });
+    const cursorBefore = (await state()).syncCursor;
+    book.remove('people/05');
+    stealOnPage3 = true;
+    const error = await run(provider, {
+      clock,
+      mode: 'full',
+      onProgress: (p) => p.page === 2 && pageTwoCommitted(),
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SYNC_IN_PROGRESS' });
+    // Not marked complete, and nothing tombstoned: the sweep was in the page that rolled back.
+    expect(await links()).not.toContain('people/05 (deleted)');
+    expect((await state()).syncCursor).toBe(cursorBefore);
+    expect((await state()).checkpoint).toMatchObject({ mode: 'full', seenRecorded: true });
+    await other.releaseLease('memory', 'default', 'someone-else');
+    stealOnPage3 = false;
+    const result = await run(provider, { clock });
+    expect(result).toMatchObject({ resumed: true, completed: true, tombstonedUnseen: 1 });
+    expect(await links()).toContain('people/05 (deleted)');
+  });
+
   it('stops after the current page when aborted, and the next cycle resumes', async () => {
     const { provider } = setup(9);
     const controller = new AbortController();
@@ -305,6 +368,37 @@ describeDatabase('runSyncCycle', (t) => {
     expect(await t.db.select().from(contacts)).toHaveLength(3);
     const atNow = new ContactsSyncStateStore({ db: t.db, butlerSchema: t.butlerSchema, clock });
     expect(await atNow.leaseHolder('memory', 'default')).toBe('someone-else');
+  });
+
+  it('takes over at once the lease of a process of this machine that died mid-sync, and only that', async () => {
+    const { provider } = setup(4);
+    const alive = new Set([100, 200]);
+    const me = { machine: 'box-1', pid: 100, isAlive: (pid: number) => alive.has(pid) };
+    const holder = new ContactsSyncStateStore({ db: t.db, butlerSchema: t.butlerSchema });
+    const hold = (owner: string) => holder.acquireLease('memory', 'default', owner, 10 * 60_000);
+    const release = (owner: string) => holder.releaseLease('memory', 'default', owner);
+
+    // A live process of this machine, a process of another machine, a host's own owner string:
+    // all wait for the TTL.
+    for (const owner of ['box-1#200#abc', 'box-2#300#abc', 'my-host-worker']) {
+      expect(await hold(owner)).toBe(true);
+      await expect(run(provider, { leaseIdentity: me })).rejects.toMatchObject({ code: 'SYNC_IN_PROGRESS' });
+      await release(owner);
+    }
+    // A process of this machine that is gone (kill -9): taken over, and the sync runs.
+    expect(await hold('box-1#300#abc')).toBe(true);
+    const logger = {
+      debug() {},
+      info() {},
+      error() {},
+      warnings: [] as string[],
+      warn(m: string) {
+        this.warnings.push(m);
+      },
+    };
+    expect(await run(provider, { leaseIdentity: me, logger })).toMatchObject({ completed: true });
+    expect(logger.warnings).toContain('contacts_sync_lease_taken_over');
+    expect(await store().leaseHolder('memory', 'default')).toBeNull();
   });
 
   it('stores last_error through the redact option, so a quoted secret never reaches the database', async () => {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { type ContactsDatabase, queryRows } from '@contacts/schema';
 import { sql } from 'drizzle-orm';
 import { ContactBackfillEngine } from '../backfill/engine.js';
-import { toJsonText } from '../backfill/json-rows.js';
 import { addSummaries, emptySummary } from '../backfill/summary.js';
 import { CoreError } from '../errors.js';
 import { ContactBatch, type ParsedContactBatch } from '../model/contact-batch.js';
@@ -11,7 +10,9 @@ import type { ContactsProvider } from '../provider/contacts-provider.js';
 import { ProviderError, toProviderError } from '../provider/provider-error.js';
 import { systemClock } from '../util/clock.js';
 import { errorMessage } from '../util/error-message.js';
-import { silentLogger } from '../util/logger.js';
+import { type Logger, silentLogger } from '../util/logger.js';
+import { clearFullSyncSeen, recordFullSyncSeen, tombstoneUnseen } from './full-sync-seen.js';
+import { holderIsDeadHere, type LeaseIdentity, leaseOwnerId, localLeaseIdentity } from './lease-owner.js';
 import { ContactsSyncStateStore } from './sync-state-store.js';
 import type { SyncCycleOptions, SyncCycleResult } from './sync-types.js';
 
@@ -22,6 +23,11 @@ interface Checkpoint {
   cursor: string | null;
   /** The provider's own checkpoint for the page, kept for its diagnostics. */
   provider?: Record<string, unknown> | null;
+  /**
+   * A full sync whose every committed page recorded what it saw (`contacts_sync_seen`) since its
+   * first page: resumed, it can still tombstone the links it never saw.
+   */
+  seenRecorded?: boolean;
 }
 
 /** A page fetch that has settled: its batch, or what it failed with. */
@@ -31,9 +37,14 @@ const RETRY_FAILURES_LIMIT = 1000;
 
 function readCheckpoint(value: Record<string, unknown> | null): Checkpoint | null {
   if (!value) return null;
-  const { mode, pageToken, cursor } = value;
+  const { mode, pageToken, cursor, seenRecorded } = value;
   if ((mode !== 'full' && mode !== 'incremental') || typeof pageToken !== 'string') return null;
-  return { mode, pageToken, cursor: typeof cursor === 'string' ? cursor : null };
+  return {
+    mode,
+    pageToken,
+    cursor: typeof cursor === 'string' ? cursor : null,
+    seenRecorded: seenRecorded === true,
+  };
 }
 
 async function fetchPage(
@@ -80,12 +91,13 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const providerName = provider.name();
-  const owner = options.lockOwner ?? randomUUID();
+  const identity = options.leaseIdentity ?? localLeaseIdentity();
+  const owner = options.lockOwner ?? leaseOwnerId(identity, randomUUID());
   const ttl = options.lockTtlMs ?? 10 * 60_000;
   const store = new ContactsSyncStateStore({ db, butlerSchema, clock });
   const started = clock.now().getTime();
 
-  if (!(await store.acquireLease(providerName, accountId, owner, ttl))) {
+  if (!(await acquireOrTakeOver(store, providerName, accountId, owner, ttl, identity, logger))) {
     throw new CoreError(
       'SYNC_IN_PROGRESS',
       `A sync of ${providerName} (${accountId}) is already running elsewhere; try again when it has finished.`,
@@ -100,8 +112,12 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
     let cursor = checkpoint?.cursor ?? state.syncCursor;
     let pageToken = checkpoint?.pageToken ?? null;
     const resumed = checkpoint !== null;
-    // Whether this cycle's full sync began at its first page, and so saw every live contact.
-    let fullFromStart = !resumed && mode === 'full';
+    // Whether this full sync can prove what it saw when it completes: it begins at its first page
+    // here, or it resumes one whose committed pages recorded what they saw.
+    let knowsWhatItSaw = mode === 'full' && (!resumed || checkpoint?.seenRecorded === true);
+    // The next page is the first of a full sync: what an abandoned one recorded is forgotten.
+    let fullStartsOver = !resumed && mode === 'full';
+    const seenScope = { butlerSchema, provider: providerName, accountId };
     let cursorExpired = false;
     let summary = emptySummary();
     let pages = 0;
@@ -147,7 +163,8 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
             cursor = null;
             pageToken = null;
             checkpoint = null;
-            fullFromStart = true;
+            knowsWhatItSaw = true;
+            fullStartsOver = true;
             continue;
           }
           if (checkpoint && pageToken === checkpoint.pageToken && err.code === 'PERMANENT') {
@@ -155,7 +172,8 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
             logger.warn('contacts_sync_checkpoint_discarded', { provider: providerName, error: err.message });
             checkpoint = null;
             pageToken = null;
-            fullFromStart = mode === 'full';
+            knowsWhatItSaw = mode === 'full';
+            fullStartsOver = mode === 'full';
             continue;
           }
           throw err;
@@ -168,9 +186,25 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
         if (!last) prefetched = fetchSettled(batch.next_page_token!);
         const now = clock.now();
         const pageSummary = await db.transaction(async (tx) => {
-          // `seen` serves the unseen-link check after a full sync and keeps this cycle's own
-          // failures out of the retry at its end.
-          const result = await engine.applyBatchIn(tx, batch.contacts, { seen });
+          // `seen` keeps this cycle's own failures out of the retry at its end; a full sync
+          // also records it per page, for the unseen-link check when it completes.
+          const pageSeen = new Set<string>();
+          const result = await engine.applyBatchIn(tx, batch.contacts, { seen: pageSeen });
+          for (const id of pageSeen) seen.add(id);
+          if (mode === 'full') {
+            if (fullStartsOver) await clearFullSyncSeen(tx, seenScope);
+            await recordFullSyncSeen(tx, seenScope, pageSeen);
+            if (last && knowsWhatItSaw) {
+              tombstonedUnseen = await tombstoneUnseen(tx, seenScope, now);
+              result.deleted += tombstonedUnseen;
+            } else if (last) {
+              logger.info('contacts_sync_unseen_check_skipped', {
+                provider: providerName,
+                reason: 'resumed a full sync that did not record what it saw',
+              });
+              await clearFullSyncSeen(tx, seenScope);
+            }
+          }
           const txStore = store.withDb(tx);
           if (last) {
             await txStore.save(providerName, accountId, {
@@ -188,6 +222,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
               pageToken: batch.next_page_token!,
               cursor,
               provider: batch.checkpoint ?? null,
+              ...(mode === 'full' ? { seenRecorded: knowsWhatItSaw } : {}),
             };
             await txStore.save(providerName, accountId, { checkpoint: { ...next } });
           }
@@ -202,6 +237,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
           return result;
         });
         pages += 1;
+        fullStartsOver = false;
         summary = addSummaries(summary, pageSummary);
         options.onProgress?.({ mode, page: pages, summary });
         logger.debug('contacts_sync_page', { provider: providerName, page: pages, ...pageSummary });
@@ -210,24 +246,6 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
           break;
         }
         pageToken = batch.next_page_token!;
-      }
-      if (completed && mode === 'full') {
-        if (!fullFromStart) {
-          logger.info('contacts_sync_unseen_check_skipped', {
-            provider: providerName,
-            reason: 'resumed full sync',
-          });
-        } else {
-          tombstonedUnseen = await tombstoneUnseen(
-            db,
-            butlerSchema,
-            providerName,
-            accountId,
-            seen,
-            clock.now(),
-          );
-          summary.deleted += tombstonedUnseen;
-        }
       }
       if (completed)
         summary = addSummaries(
@@ -268,46 +286,29 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
 }
 
 /**
- * A completed full sync saw every live contact: links it did not see were deleted at the source,
- * and so were the failed contacts it did not see (retrying their old payload would bring back
- * a person the source deleted).
+ * Takes the account's lease; when another holds it, takes it over only from a process of this
+ * machine that no longer runs (killed mid-sync: its lease would otherwise block for the TTL).
  */
-async function tombstoneUnseen(
-  db: ContactsDatabase,
-  butlerSchema: string,
+async function acquireOrTakeOver(
+  store: ContactsSyncStateStore,
   provider: string,
   accountId: string,
-  seen: Set<string>,
-  now: Date,
-): Promise<number> {
-  const s = sql.identifier(butlerSchema);
-  const at = now.toISOString();
-  const where = `${provider} (${accountId})`;
-  const rows = await queryRows<{ n: number }>(
-    db,
-    sql`with seen as materialized (
-        select x.id from jsonb_array_elements_text(${toJsonText([...seen])}::text::jsonb) as x(id)),
-      gone as (
-        update ${s}.contacts_source_links l set deleted_at = ${at}::timestamptz
-        where l.provider = ${provider} and l.account_id = ${accountId} and l.deleted_at is null
-          and l.external_contact_id not in (select id from seen)
-        returning l.external_contact_id, l.local_contact_id),
-      dropped as (
-        delete from ${s}.contacts_sync_failures f
-        where f.provider = ${provider} and f.account_id = ${accountId}
-          and f.external_contact_id not in (select id from seen)
-        returning 1),
-      logged as (
-        insert into ${s}.activity_feed (contact_id, type, description, details, created_at)
-        select g.local_contact_id, 'contact_sync_deleted_source',
-          c.name || ${` was deleted in ${where}; the contact is kept here.`},
-          jsonb_build_object('provider', ${provider}::text, 'account_id', ${accountId}::text, 'external_id', g.external_contact_id, 'reason', 'not seen by a full sync'),
-          ${at}::timestamptz
-        from gone g join shared.contacts c on c.id = g.local_contact_id
-        returning 1)
-      select (select count(*) from gone)::int as n`,
-  );
-  return Number(rows[0]?.n ?? 0);
+  owner: string,
+  ttl: number,
+  identity: LeaseIdentity,
+  logger: Logger,
+): Promise<boolean> {
+  if (await store.acquireLease(provider, accountId, owner, ttl)) return true;
+  const holder = await store.leaseHolder(provider, accountId);
+  if (!holder || !holderIsDeadHere(holder, identity)) return false;
+  const taken = await store.takeOverLease(provider, accountId, holder, owner, ttl);
+  if (taken)
+    logger.warn('contacts_sync_lease_taken_over', {
+      provider,
+      account_id: accountId,
+      reason: 'holder process is gone',
+    });
+  return taken;
 }
 
 /** Applies again the contacts that failed in earlier cycles and were not seen in this one. */

@@ -158,6 +158,27 @@ export class ContactsSyncStateStore {
     return taken.length === 1;
   }
 
+  /**
+   * Takes the lease from `holder`, only if `holder` still has it (a compare-and-set: of two
+   * processes judging the same dead holder, one wins).
+   */
+  async takeOverLease(
+    provider: string,
+    accountId: string,
+    holder: string,
+    owner: string,
+    ttlMs: number,
+  ): Promise<boolean> {
+    const t = this.#tables.contactsSyncState;
+    const expires = new Date(this.#clock.now().getTime() + ttlMs);
+    const taken = await this.#db
+      .update(t)
+      .set({ lockOwner: owner, lockExpiresAt: expires })
+      .where(and(eq(t.provider, provider), eq(t.accountId, accountId), eq(t.lockOwner, holder)))
+      .returning({ owner: t.lockOwner });
+    return taken.length === 1;
+  }
+
   /** Gives the lease back, if `owner` holds it. */
   async releaseLease(provider: string, accountId: string, owner: string): Promise<void> {
     const t = this.#tables.contactsSyncState;

@@ -3,6 +3,7 @@ import type { BackfillSummary } from '../backfill/summary.js';
 import type { ContactsProvider } from '../provider/contacts-provider.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import type { LeaseIdentity } from './lease-owner.js';
 
 /** `auto` runs incremental when a cursor exists and full otherwise. */
 export type SyncMode = 'auto' | 'incremental' | 'full';
@@ -26,8 +27,13 @@ export interface SyncCycleOptions {
   /** Stops after the page in flight has committed; the checkpoint lets the next cycle resume. */
   signal?: AbortSignal;
   onProgress?: (progress: SyncProgress) => void;
-  /** Who holds the account's sync lease (default: a random id per cycle). */
+  /**
+   * Who holds the account's sync lease (default: this machine and pid plus a random id per
+   * cycle, which lets a later cycle on this machine take over the lease of a process that died).
+   */
   lockOwner?: string;
+  /** This process, for judging a lease holder dead (default {@link localLeaseIdentity}). */
+  leaseIdentity?: LeaseIdentity;
   /** How long the lease lasts without renewal (default 10 minutes); renewed with every page. */
   lockTtlMs?: number;
   /**

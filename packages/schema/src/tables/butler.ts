@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigserial,
   boolean,
   check,
   index,
@@ -173,6 +174,21 @@ export function butlerTables(butlerSchema: string) {
     ],
   );
 
+  // The external ids each committed page of an unfinished FULL sync saw, one row per page. A full
+  // sync resumed after a crash reads them to know what its earlier pages saw, so it can still
+  // tombstone the links it never saw; the row set is emptied when the full sync completes.
+  const contactsSyncSeen = schema.table(
+    'contacts_sync_seen',
+    {
+      id: bigserial('id', { mode: 'number' }).primaryKey(),
+      provider: text('provider').notNull(),
+      accountId: text('account_id').notNull(),
+      externalIds: text('external_ids').array().notNull(),
+      createdAt: createdAt(),
+    },
+    (t) => [index('contacts_sync_seen_account_idx').on(t.provider, t.accountId)],
+  );
+
   const butlerSecrets = schema.table('butler_secrets', {
     secretKey: text('secret_key').primaryKey(),
     secretValue: text('secret_value').notNull(),
@@ -194,6 +210,7 @@ export function butlerTables(butlerSchema: string) {
     contactsSourceLinks,
     contactsSyncState,
     contactsSyncFailures,
+    contactsSyncSeen,
     butlerSecrets,
   };
 }

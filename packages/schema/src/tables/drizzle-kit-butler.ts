@@ -15,5 +15,6 @@ export const {
   contactsSourceLinks,
   contactsSyncState,
   contactsSyncFailures,
+  contactsSyncSeen,
   butlerSecrets,
 } = butlerTables(BUTLER_SCHEMA_PLACEHOLDER);
