@@ -1,4 +1,10 @@
-import { type Clock, ContactsSyncStateStore } from '@contacts/core';
+import {
+  type Clock,
+  ContactsSyncStateStore,
+  holderIsDeadHere,
+  type LeaseIdentity,
+  localLeaseIdentity,
+} from '@contacts/core';
 import type { ContactsDatabase } from '@contacts/schema';
 import { currentRuntimeError } from '../runtime/runtime-types.js';
 import type { ContactsSyncRuntime } from '../runtime/sync-runtime.js';
@@ -47,6 +53,8 @@ export interface ReadSyncStatusOptions {
   /** This process's runtime, when one runs: adds in-flight and not-yet-stored failures. */
   runtime?: ContactsSyncRuntime | null;
   clock: Clock;
+  /** This process, for telling that a lease holder died (default: the real one). */
+  leaseIdentity?: LeaseIdentity;
 }
 
 /** An ISO 8601 string, or null. */
@@ -74,7 +82,11 @@ export async function readSyncStatus(options: ReadSyncStatusOptions): Promise<Sy
     provider,
     account_id: accountId,
     sync_enabled: options.syncEnabled,
-    running: Boolean(live?.running) || holder !== null,
+    // A lease left by a process of this machine that was killed is no sync running: the next
+    // cycle takes it over at once.
+    running:
+      Boolean(live?.running) ||
+      (holder !== null && !holderIsDeadHere(holder, options.leaseIdentity ?? localLeaseIdentity())),
     cursor_present: state.syncCursor !== null,
     cursor_age_seconds:
       state.syncCursor && state.cursorIssuedAt

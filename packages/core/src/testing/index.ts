@@ -4,6 +4,7 @@ export {
   collectPages,
   describeProviderConformance,
 } from './conformance.js';
+export { type ContactView, crmProjection, readContacts } from './crm-snapshot.js';
 export {
   MemoryAddressBook,
   MemoryContactsProvider,

@@ -1,0 +1,114 @@
+/**
+ * Test support: the `contacts` command as a real child process, and a way to SIGKILL it at a
+ * chosen moment of its sync. Not part of the package.
+ */
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** The package directory: the command's working directory in tests. */
+export const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const CLI_SOURCE = fileURLToPath(new URL('../cli/bin.ts', import.meta.url));
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/**
+ * How to start `contacts <args>` from source as ONE process: what `bin/contacts.mjs` runs in a
+ * checkout, without that launcher in between (a kill of the launcher would leave the command
+ * running as an orphan).
+ *
+ * @example
+ * ```ts
+ * const { command, args } = cliCommand(['sync', '--full']);
+ * spawn(command, args);
+ * ```
+ */
+export function cliCommand(args: string[]): { command: string; args: string[] } {
+  return {
+    command: process.execPath,
+    args: ['--conditions=@contacts/source', '--import', TSX, CLI_SOURCE, ...args],
+  };
+}
+
+/**
+ * When to kill: once the command's log has shown `event` `count` times (`--verbose` logs
+ * `contacts_sync_started` when the cycle begins and `contacts_sync_page` after each commit),
+ * wait `delayMs` (0: at once, between pages), run `beforeKill` (to observe the moment), then
+ * SIGKILL.
+ */
+export interface KillPlan {
+  event: 'contacts_sync_started' | 'contacts_sync_page';
+  count: number;
+  delayMs: number;
+  beforeKill?: () => Promise<void>;
+}
+
+/** How a run ended. `killed` is set only when the plan's SIGKILL ended it. */
+export interface CliRun {
+  code: number | null;
+  killed: boolean;
+  /** Page commits the command logged before it ended. */
+  pagesLogged: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `contacts <args>` to its end, or until the plan kills it.
+ *
+ * @example
+ * ```ts
+ * const run = await runCliProcess(['sync', '--verbose', '--data-dir', dir], {
+ *   event: 'contacts_sync_page', count: 2, delayMs: 120,
+ * });
+ * run.killed; // true unless the sync finished first
+ * ```
+ */
+export function runCliProcess(
+  args: string[],
+  plan: KillPlan | null,
+  env: Record<string, string> = {},
+): Promise<CliRun> {
+  const { command, args: argv } = cliCommand(args);
+  const child = spawn(command, argv, {
+    cwd: PACKAGE_DIR,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let pending = '';
+  let seen = 0;
+  let pagesLogged = 0;
+  let killing = false;
+  let exited = false;
+  const kill = async (p: KillPlan) => {
+    killing = true;
+    if (p.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, p.delayMs));
+    if (exited) return;
+    await p.beforeKill?.();
+    child.kill('SIGKILL');
+  };
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    stderr += text;
+    pending += text;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      const event = line.split(' ')[2];
+      if (event === 'contacts_sync_page') pagesLogged += 1;
+      if (plan && !killing && event === plan.event && ++seen >= plan.count) void kill(plan);
+    }
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    // 'close', not 'exit': every byte of its output has been read by then.
+    child.on('close', (code, signal) => {
+      exited = true;
+      resolve({ code, killed: signal === 'SIGKILL', pagesLogged, stdout, stderr });
+    });
+  });
+}
