@@ -42,6 +42,7 @@ export const ENV = {
   databaseUrl: 'CONTACTS_DATABASE_URL',
   googleRootUrl: 'CONTACTS_GOOGLE_ROOT_URL',
   googleTokenUrl: 'CONTACTS_GOOGLE_TOKEN_URL',
+  syncLeaseTtlSeconds: 'CONTACTS_SYNC_LEASE_TTL_SECONDS',
 } as const;
 
 const nonEmpty = (value: string | undefined): string | undefined =>
@@ -51,24 +52,99 @@ const nonEmpty = (value: string | undefined): string | undefined =>
 export function resolveGlobals(flags: GlobalFlags, io: CliIo): GlobalOptions {
   const cwd = io.cwd ?? process.cwd();
   const path = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
-  const url = nonEmpty(flags.databaseUrl) ?? nonEmpty(io.env[ENV.databaseUrl]);
   let butlerSchema: string;
   try {
     butlerSchema = assertButlerSchemaName(flags.butlerSchema ?? DEFAULT_BUTLER_SCHEMA);
   } catch (error) {
-    if (error instanceof SchemaError) throw new ContactsModuleError('USAGE', error.message, { cause: error });
+    if (error instanceof SchemaError)
+      throw new ContactsModuleError('USAGE', `--butler-schema: ${error.message}`, { cause: error });
     throw error;
+  }
+  // Every value is checked here, before a database is opened or a directory made: a usage error
+  // leaves nothing behind.
+  const url = checkedUrl(flags.databaseUrl, '--database-url', io.env[ENV.databaseUrl], ENV.databaseUrl, [
+    'postgres:',
+    'postgresql:',
+  ]);
+  const urlOf = (flag: string, value: string | undefined, env: string) =>
+    checkedUrl(value, flag, io.env[env], env, ['http:', 'https:']);
+  if (flags.dataDir !== undefined && !flags.dataDir.trim()) {
+    throw new ContactsModuleError('USAGE', '--data-dir must name a directory, not an empty string.');
   }
   return {
     database: url
       ? { kind: 'postgres', url }
       : { kind: 'pglite', dataDir: path(flags.dataDir ?? '.contacts') },
     butlerSchema,
-    configPath: flags.config ? path(flags.config) : null,
-    googleRootUrl: nonEmpty(flags.googleRootUrl) ?? nonEmpty(io.env[ENV.googleRootUrl]),
-    googleTokenUrl: nonEmpty(flags.googleTokenUrl) ?? nonEmpty(io.env[ENV.googleTokenUrl]),
+    configPath: flags.config !== undefined ? path(checkedConfigPath(flags.config)) : null,
+    googleRootUrl: urlOf('--google-root-url', flags.googleRootUrl, ENV.googleRootUrl),
+    googleTokenUrl: urlOf('--google-token-url', flags.googleTokenUrl, ENV.googleTokenUrl),
     verbose: Boolean(flags.verbose),
   };
+}
+
+function checkedConfigPath(value: string): string {
+  if (!value.trim()) throw new ContactsModuleError('USAGE', '--config must name a butler.toml file, not an empty string.');
+  return value;
+}
+
+/**
+ * The flag's value, else the environment variable's, checked to be a URL of one of `protocols`.
+ * A bad one is a usage error naming the flag or variable; a database URL is never echoed (it may
+ * hold a password).
+ */
+function checkedUrl(
+  flagValue: string | undefined,
+  flag: string,
+  envValue: string | undefined,
+  env: string,
+  protocols: readonly string[],
+): string | undefined {
+  const fromFlag = flagValue !== undefined;
+  if (fromFlag && !flagValue.trim()) {
+    throw new ContactsModuleError('USAGE', `${flag} must be a URL, not an empty string.`);
+  }
+  const value = nonEmpty(flagValue) ?? nonEmpty(envValue);
+  if (value === undefined) return undefined;
+  const source = fromFlag ? flag : `$${env}`;
+  const expected = protocols.map((p) => `${p}//`).join(' or ');
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(value);
+  } catch {
+    // Reported below.
+  }
+  if (!parsed || !protocols.includes(parsed.protocol)) {
+    const shown = protocols.includes('postgres:') ? '' : ` (got ${JSON.stringify(value.slice(0, 80))})`;
+    throw new ContactsModuleError('USAGE', `${source} must be a ${expected} URL${shown}.`);
+  }
+  return value;
+}
+
+/** Bounds of {@link ENV}.syncLeaseTtlSeconds: at least a second, at most a day. */
+const LEASE_TTL_SECONDS = { min: 1, max: 86_400 } as const;
+
+/**
+ * The sync lease's lifetime from `CONTACTS_SYNC_LEASE_TTL_SECONDS`, in ms; undefined when unset
+ * (the core's default, 10 minutes, applies). The lease is renewed with every committed page; it
+ * only bounds how long a process that died mid-sync (kill -9, a lost host) keeps every other
+ * process of that butler from syncing the account. It must stay well above the longest page
+ * (fetch, a source's retry-after wait, write): a lease that lapses mid-page lets another process
+ * take over, and the slow one then stops without committing that page.
+ *
+ * @throws ContactsModuleError `USAGE` when it is not a whole number of seconds in 1..86400.
+ */
+export function syncLeaseTtlMs(io: CliIo): number | undefined {
+  const raw = nonEmpty(io.env[ENV.syncLeaseTtlSeconds]);
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  if (!/^\d+$/.test(raw) || seconds < LEASE_TTL_SECONDS.min || seconds > LEASE_TTL_SECONDS.max) {
+    throw new ContactsModuleError(
+      'USAGE',
+      `${ENV.syncLeaseTtlSeconds} must be a whole number of seconds from ${LEASE_TTL_SECONDS.min} to ${LEASE_TTL_SECONDS.max}; got "${raw}".`,
+    );
+  }
+  return seconds * 1000;
 }
 
 /** A database URL without its password, for messages. */

@@ -4,13 +4,13 @@
  * runs out; when the holder was a process of this machine and that process is gone, the next
  * cycle may take the lease over at once instead of waiting.
  */
-import { readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /**
  * The machine and process a cycle runs in. `machine` names the process namespace: the host name
- * plus, on Linux, the pid namespace, so two containers that share a host name never judge each
- * other's pids.
+ * plus, on Linux, the kernel's boot id and the pid namespace, so two hosts or containers that
+ * share a host name never judge each other's pids.
  *
  * @example
  * ```ts
@@ -25,9 +25,9 @@ export interface LeaseIdentity {
   isAlive(pid: number): boolean;
 }
 
-function pidNamespace(): string {
+function readOr(read: () => string): string {
   try {
-    return readlinkSync('/proc/self/ns/pid');
+    return read().trim();
   } catch {
     return '';
   }
@@ -52,8 +52,14 @@ function processIsAlive(pid: number): boolean {
  * ```
  */
 export function localLeaseIdentity(): LeaseIdentity {
-  const ns = pidNamespace();
-  return { machine: ns ? `${hostname()}/${ns}` : hostname(), pid: process.pid, isAlive: processIsAlive };
+  // The pid namespace tells containers of one kernel apart; the boot id tells kernels apart (the
+  // root namespace has the same inode number everywhere, and cloned VMs share host names).
+  const parts = [
+    hostname(),
+    readOr(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8')),
+    readOr(() => readlinkSync('/proc/self/ns/pid')),
+  ];
+  return { machine: parts.filter(Boolean).join('/'), pid: process.pid, isAlive: processIsAlive };
 }
 
 const SEPARATOR = '#';

@@ -227,8 +227,10 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
             await txStore.save(providerName, accountId, { checkpoint: { ...next } });
           }
           // Renewed with every page; lost (expired, and taken by another process) means this
-          // cycle must stop before its page commits, or two cycles would write one account.
-          if (!(await txStore.acquireLease(providerName, accountId, owner, ttl))) {
+          // cycle must stop before its page commits, or two cycles would write one account. Only
+          // renewed, never re-taken: once free again, the lease was released by a cycle that ran
+          // after this one lost it, and this one's pages and seen ids are stale.
+          if (!(await txStore.renewLease(providerName, accountId, owner, ttl))) {
             throw new CoreError(
               'SYNC_IN_PROGRESS',
               `The sync lease of ${providerName} (${accountId}) expired and another sync took it; this one stopped without committing its page.`,
@@ -254,7 +256,9 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
         );
     } catch (error) {
       const message = (options.redact ?? ((text: string) => text))(errorMessage(error));
-      await store.save(providerName, accountId, { lastError: message.slice(0, 2000) });
+      // A cycle that lost its lease no longer speaks for the account: the holder's outcome stands.
+      const leaseLost = error instanceof CoreError && error.code === 'SYNC_IN_PROGRESS';
+      if (!leaseLost) await store.save(providerName, accountId, { lastError: message.slice(0, 2000) });
       logger.error('contacts_sync_failed', { provider: providerName, account_id: accountId, error: message });
       throw error;
     }

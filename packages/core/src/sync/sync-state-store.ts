@@ -179,6 +179,22 @@ export class ContactsSyncStateStore {
     return taken.length === 1;
   }
 
+  /**
+   * Extends the lease `owner` holds by `ttlMs`. False when `owner` no longer holds it: taken over
+   * by another cycle, which may since have released it. Unlike {@link acquireLease}, it never takes
+   * a free lease: a cycle that lost its lease must not resume writing after another one ran.
+   */
+  async renewLease(provider: string, accountId: string, owner: string, ttlMs: number): Promise<boolean> {
+    const t = this.#tables.contactsSyncState;
+    const expires = new Date(this.#clock.now().getTime() + ttlMs);
+    const renewed = await this.#db
+      .update(t)
+      .set({ lockExpiresAt: expires })
+      .where(and(eq(t.provider, provider), eq(t.accountId, accountId), eq(t.lockOwner, owner)))
+      .returning({ owner: t.lockOwner });
+    return renewed.length === 1;
+  }
+
   /** Gives the lease back, if `owner` holds it. */
   async releaseLease(provider: string, accountId: string, owner: string): Promise<void> {
     const t = this.#tables.contactsSyncState;

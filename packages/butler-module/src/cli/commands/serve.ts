@@ -7,6 +7,7 @@ import { ContactsModule } from '../../module/contacts-module.js';
 import { CONTACTS_TOOL_NAMES } from '../../tools/index.js';
 import { type CommandContext, withDatabase } from '../command-context.js';
 import { loadCliConfig } from '../load-config.js';
+import { syncLeaseTtlMs } from '../options.js';
 
 /**
  * `contacts serve`: the module as an MCP server on stdio, with the sync runtime running. Stdout
@@ -22,6 +23,7 @@ export async function serveCommand(ctx: CommandContext): Promise<number> {
       'USAGE',
       '`contacts serve` needs a standard input to read MCP messages from.',
     );
+  const lockTtlMs = syncLeaseTtlMs(ctx.io);
   const logger = ctx.logger('info');
   return withDatabase(ctx, { migrateFirst: true }, async (db) => {
     const module = new ContactsModule();
@@ -33,6 +35,7 @@ export async function serveCommand(ctx: CommandContext): Promise<number> {
       logger,
       googleRootUrl,
       googleTokenUrl,
+      runtime: { lockTtlMs },
     });
     const server = new McpServer({ name: 'contacts', version: packageJson.version });
     module.registerTools(server);
