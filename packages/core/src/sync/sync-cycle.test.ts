@@ -287,6 +287,31 @@ describeDatabase('runSyncCycle', (t) => {
     expect(await links()).toContain('people/05 (deleted)');
   });
 
+  it('starts a listing over once when a page token dies mid-cycle, and reports a second refusal', async () => {
+    let refusals = 0;
+    const { book, provider } = setup(9, {
+      onPage: (call) => {
+        if (call.page === 3 && refusals > 0) {
+          refusals -= 1;
+          throw new ProviderError('PERMANENT', 'the page token is no longer accepted (400)');
+        }
+      },
+    });
+    refusals = 1;
+    const first = await run(provider);
+    expect(first).toMatchObject({ completed: true, mode: 'full', pages: 5 });
+    expect(provider.calls.map((c) => c.page)).toEqual([1, 2, 3, 1, 2, 3]);
+    expect(first.summary).toMatchObject({ fetched: 15, created: 9, skipped: 6, failed: 0 });
+    expect((await state()).lastError).toBeNull();
+
+    // Refused again after the restart: an error for the runtime's backoff, not a loop.
+    book.expireCursors();
+    provider.calls.length = 0;
+    refusals = 2;
+    await expect(run(provider, { mode: 'full' })).rejects.toMatchObject({ code: 'PERMANENT' });
+    expect(provider.calls.map((c) => c.page)).toEqual([1, 2, 3, 1, 2, 3]);
+  });
+
   it('stops after the current page when aborted, and the next cycle resumes', async () => {
     const { provider } = setup(9);
     const controller = new AbortController();

@@ -119,6 +119,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
     let fullStartsOver = !resumed && mode === 'full';
     const seenScope = { butlerSchema, provider: providerName, accountId };
     let cursorExpired = false;
+    let listingRestarted = false;
     let summary = emptySummary();
     let pages = 0;
     let completed = false;
@@ -167,9 +168,18 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
             fullStartsOver = true;
             continue;
           }
-          if (checkpoint && pageToken === checkpoint.pageToken && err.code === 'PERMANENT') {
-            // The page token a crashed cycle left is no longer accepted: start this mode over.
-            logger.warn('contacts_sync_checkpoint_discarded', { provider: providerName, error: err.message });
+          if (pageToken !== null && err.code === 'PERMANENT' && !listingRestarted) {
+            // A page token is no longer accepted (the one a crashed cycle left, or one that died
+            // mid-listing): start this listing over, once per cycle. Pages already applied come
+            // again unchanged and cost no writes; a second refusal is reported, not looped on.
+            listingRestarted = true;
+            logger.warn(
+              checkpoint ? 'contacts_sync_checkpoint_discarded' : 'contacts_sync_listing_restarted',
+              {
+                provider: providerName,
+                error: err.message,
+              },
+            );
             checkpoint = null;
             pageToken = null;
             knowsWhatItSaw = mode === 'full';
