@@ -1,4 +1,4 @@
-import { CanonicalContact } from '@contacts/core';
+import { CanonicalContact, parseCanonicalContact } from '@contacts/core';
 import type { people_v1 } from '@googleapis/people';
 import { describe, expect, it } from 'vitest';
 import { normalizePerson } from './normalize-person.js';
@@ -334,7 +334,7 @@ describe('normalizePerson', () => {
     });
   });
 
-  it('never throws on a malformed person: wrong types read as absent', () => {
+  it('never throws on a malformed person, and reports what it could not read instead of reading it as absent', () => {
     const odd = {
       resourceName: 42,
       names: 'Ada',
@@ -345,10 +345,104 @@ describe('normalizePerson', () => {
     const contact = normalizePerson(odd, { source: 'connections' });
     expect(contact.external_id).toBe('');
     expect(contact.emails).toEqual([{ value: 'ok@example.org', type: null, primary: false }]);
-    expect(contact.phones).toEqual([]);
-    expect(contact.birthdays).toEqual([]);
-    // The engine rejects it on its own (empty external_id); the rest of the page still applies.
-    expect(CanonicalContact.safeParse(contact).success).toBe(false);
+    // Read as absent, these would have removed what the source contributed before: reported instead.
+    expect(contact.source_problems).toEqual([
+      'resourceName is the number 42, not text',
+      'names is the text "Ada", not a list',
+      'emailAddresses[1] is the number 7, not an object',
+      'phoneNumbers is an object, not a list',
+      'birthdays[0].date.month is 13; a month is 1 to 12',
+    ]);
+    expect(() => parseCanonicalContact(contact)).toThrow(
+      'Contact (without external_id) is invalid: resourceName is the number 42, not text; names is the text',
+    );
+    const nameless = normalizePerson({ names: [{ givenName: 'Ann' }] }, { source: 'connections' });
+    expect(nameless.source_problems).toEqual(['resourceName is missing, so the person cannot be identified']);
+  });
+
+  it('reports a date the calendar does not have, and keeps partial and leap-day dates', () => {
+    const dated = (birthdays: unknown[], events: unknown[] = []) =>
+      normalizePerson({ resourceName: 'people/d', birthdays, events } as people_v1.Schema$Person, {
+        source: 'connections',
+      }).source_problems;
+    expect(dated([{ date: { month: 2, day: 30 } }])).toEqual([
+      'birthdays[0].date is February 30, which is not a calendar date',
+    ]);
+    expect(dated([], [{ date: { year: 2023, month: 2, day: 29 }, type: 'anniversary' }])).toEqual([
+      'events[0].date is February 29, 2023, which is not a calendar date',
+    ]);
+    expect(dated([{ date: { day: 3 } }])).toEqual(['birthdays[0].date has a day (3) but no month']);
+    expect(dated([{ date: { month: 6, day: 32 } }])).toEqual([
+      'birthdays[0].date.day is 32; a day is 1 to 31',
+    ]);
+    expect(dated([{ date: { month: '6', day: 1 } }])).toEqual([
+      'birthdays[0].date.month is the text "6", not a whole number',
+    ]);
+    // Valid: a leap day with no year or a leap year, year 0 (unknown), a year and month only.
+    expect(
+      dated([
+        { date: { month: 2, day: 29 } },
+        { date: { year: 2000, month: 2, day: 29 } },
+        { date: { year: 0, month: 2, day: 29 } },
+        { date: { year: 1990, month: 5 } },
+      ]),
+    ).toBeUndefined();
+  });
+
+  it('reads odd but readable values without a problem: nulls, empty strings, fields it does not read', () => {
+    const contact = normalizePerson(
+      {
+        resourceName: 'people/o',
+        etag: '',
+        names: [{ givenName: 'Ödd 🎉', familyName: '', middleName: null }],
+        emailAddresses: [null, { value: '' }, { value: 'o@example.org', type: null }],
+        phoneNumbers: [{ value: 'call reception' }, { value: '+44' }],
+        biographies: 42,
+        genders: 'x',
+        'x-unknown': { nested: [1, 'two'] },
+      } as unknown as people_v1.Schema$Person,
+      { source: 'connections' },
+    );
+    expect(contact.source_problems).toBeUndefined();
+    expect(contact).toMatchObject({ etag: null, first_name: 'Ödd 🎉', last_name: null });
+    expect(contact.phones?.map((p) => [p.value, p.e164])).toEqual([
+      ['call reception', null],
+      ['+44', null],
+    ]);
+  });
+
+  it('reports a person that is not an object, and keeps what came as raw', () => {
+    for (const [value, problem] of [
+      [null, 'the person is null, not an object'],
+      [7, 'the person is the number 7, not an object'],
+      [['people/c1'], 'the person is a list, not an object'],
+    ] as const) {
+      const contact = normalizePerson(value as unknown as people_v1.Schema$Person, { source: 'connections' });
+      expect(contact.source_problems).toEqual([problem]);
+      expect(contact.raw).toEqual({ payload: value });
+    }
+  });
+
+  it('reads a tombstone by its id, etag and flag only, and reports a flag that is not true or false', () => {
+    const tombstone = normalizePerson(
+      { resourceName: 'people/t', etag: 'e', metadata: { deleted: true }, names: 'ignored' } as never,
+      { source: 'connections' },
+    );
+    expect(tombstone).toEqual({ external_id: 'people/t', etag: 'e', deleted: true });
+    const unsure = normalizePerson({ resourceName: 'people/t', metadata: { deleted: 'true' } } as never, {
+      source: 'connections',
+    });
+    // Not a tombstone, and not applied as a live contact either.
+    expect(unsure.deleted).toBe(false);
+    expect(unsure.source_problems).toEqual(['metadata.deleted is the text "true", not true or false']);
+  });
+
+  it('shows a long value in a problem by its beginning only', () => {
+    const [problem] =
+      normalizePerson({ resourceName: 'people/l', names: 'y'.repeat(100_000) } as never, {
+        source: 'connections',
+      }).source_problems ?? [];
+    expect(problem).toBe(`names is the text "${'y'.repeat(40)}…", not a list`);
   });
 
   it('keeps the person payload itself as raw', () => {

@@ -13,6 +13,7 @@ import type { people_v1 } from '@googleapis/people';
 import { addressCountryCode } from './country-code.js';
 import type { GoogleStream } from './google-fields.js';
 import { normalizeBirthdays, normalizeEvents } from './normalize-dates.js';
+import { personProblems } from './normalize-problems.js';
 import { isPrimary, primaryFirst, record, records, text } from './read-json.js';
 
 /**
@@ -136,8 +137,12 @@ function readMemberships(memberships: unknown): string[] {
  * resource names as `previous_external_ids`, and the payload itself as `raw`. A tombstone
  * (`metadata.deleted`) becomes `{ external_id, etag, deleted: true }`.
  *
- * Total: a malformed person gives a contact the engine rejects on its own (for example an empty
- * `external_id`), never an exception that would fail the page.
+ * Total: never an exception that would fail the page. A person that cannot be read faithfully (no
+ * `resourceName`, a field of the wrong JSON type, a date the calendar does not have) is still
+ * normalized, and carries its problems as `source_problems`, one sentence each in Google's field
+ * names: the engine records it as a failure with them instead of applying it, so a value read as
+ * absent never removes from the CRM what the source contributed before. Odd but readable values
+ * (empty strings, unparseable phones, any Unicode) are no problem.
  *
  * @example
  * ```ts
@@ -156,7 +161,10 @@ export function normalizePerson(
   const metadata = record(payload.metadata);
   const externalId = text(payload.resourceName) ?? '';
   const etag = text(payload.etag);
-  if (metadata?.deleted === true) return { external_id: externalId, etag, deleted: true };
+  const problems = personProblems(person);
+  // Only when there are some: a contact without the key is what every other provider sends.
+  const reported = problems.length > 0 ? { source_problems: problems } : {};
+  if (metadata?.deleted === true) return { external_id: externalId, etag, deleted: true, ...reported };
 
   const name = primaryFirst(payload.names)[0];
   const nickname = primaryFirst(payload.nicknames).find((entry) => text(entry.value) !== null);
@@ -187,9 +195,11 @@ export function normalizePerson(
     photos: readPhotos(payload.photos),
     group_memberships: options.source === 'otherContacts' ? [] : readMemberships(payload.memberships),
     deleted: false,
-    raw: payload,
+    // A person that is not an object is kept too, wrapped: the failure it becomes shows what came.
+    raw: record(person) ?? { payload: person ?? null },
     previous_external_ids: [
       ...new Set(previous.map(text).filter((id): id is string => id !== null && id !== externalId)),
     ],
+    ...reported,
   };
 }

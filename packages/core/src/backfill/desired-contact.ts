@@ -78,16 +78,33 @@ export interface DesiredContact {
   nicknameKey: string | null;
 }
 
+/** The shape of an E.164 number: `+`, a country code that does not start with 0, 7 to 15 digits. */
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** Half of a surrogate pair with no other half: a broken emoji (a string cut by UTF-16 length). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /**
- * Postgres text cannot hold NUL, and the writer strips it: strip it here first, so the keys kept in
- * memory and in provenance equal the rows stored (else a value would look new, or another's).
+ * Text as Postgres can store it: without NUL (text cannot hold it) and with a lone surrogate as
+ * U+FFFD (it is not UTF-8, and jsonb refuses its escape). The writer does the same to every JSON
+ * parameter; doing it here first keeps the keys in memory and in provenance equal to the rows
+ * stored (else a value would look new, or another's).
+ *
+ * @example
+ * ```ts
+ * storableText('Ada\u0000 \uD83D'); // 'Ada \uFFFD'
+ * ```
  */
-function withoutNul<T>(value: T): T {
-  if (typeof value === 'string')
-    return (value.includes('\u0000') ? value.replaceAll('\u0000', '') : value) as T;
-  if (Array.isArray(value)) return value.map(withoutNul) as T;
+export function storableText(value: string): string {
+  const withoutNul = value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+  return withoutNul.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+function storable<T>(value: T): T {
+  if (typeof value === 'string') return storableText(value) as T;
+  if (Array.isArray(value)) return value.map(storable) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNul(v)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, storable(v)])) as T;
   }
   return value;
 }
@@ -165,7 +182,7 @@ export function toDesiredContact(
   contact: CanonicalContact,
   groups: ReadonlyMap<string, { name: string; system: boolean }>,
 ): DesiredContact {
-  const c = withoutNul({ ...contact, raw: null });
+  const c = storable({ ...contact, raw: null });
   const org = primaryFirst(c.organizations)[0];
   const photo = primaryFirst(c.photos.filter((p) => !p.is_default))[0];
   const country =
@@ -251,9 +268,9 @@ export function toDesiredContact(
     ]),
     labels,
     emailKeys: info.filter((i) => i.type === 'email').map((i) => i.normalized),
-    phoneKeys: info
-      .filter((i) => i.type === 'phone' && i.normalized.startsWith('+'))
-      .map((i) => i.normalized),
+    // Only a real E.164 number identifies a person: the digits of junk typed with a `+` ("+44",
+    // "+1 (555) CALL-NOW") are shared by strangers and would merge them.
+    phoneKeys: info.filter((i) => i.type === 'phone' && E164.test(i.normalized)).map((i) => i.normalized),
     nameKey: realName(c)?.toLowerCase() ?? null,
     nicknameKey: realName(c) ? null : (clean(c.nickname)?.toLowerCase() ?? null),
   };

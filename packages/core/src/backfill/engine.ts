@@ -9,8 +9,8 @@ import { type Clock, systemClock } from '../util/clock.js';
 import { errorMessage } from '../util/error-message.js';
 import { type Logger, silentLogger } from '../util/logger.js';
 import { activity } from './activity.js';
-import { type DesiredContact, toDesiredContact } from './desired-contact.js';
-import { canonicalJson } from './json-rows.js';
+import { type DesiredContact, storableText, toDesiredContact } from './desired-contact.js';
+import { canonicalJson, storableJson } from './json-rows.js';
 import { cloneState, loadContactStates } from './load-state.js';
 import { applySourceContact, type ContactState } from './provenance.js';
 import { ContactBackfillResolver, type ExistingLink } from './resolver.js';
@@ -119,31 +119,34 @@ export class ContactBackfillEngine {
     // The last occurrence of an id in a page wins, as it would across pages.
     const byId = new Map<string, Parsed>();
     contacts.forEach((input, index) => {
-      const id = (input as { external_id?: unknown } | null)?.external_id;
+      const given = (input as { external_id?: unknown } | null)?.external_id;
+      // Ids as the database stores them (no NUL, no half emoji): `people/c1` and `people/c1\0`
+      // are one link, so one id of the page, and `seen` holds what the links hold.
+      const id = typeof given === 'string' ? storableText(given) : undefined;
       // The last occurrence of an id wins over earlier ones, valid or not.
-      if (typeof id === 'string') {
+      if (id !== undefined) {
         const earlier = failures.findIndex((f) => f.external_contact_id === id);
         if (earlier >= 0) failures.splice(earlier, 1);
       }
       try {
         const contact = parseCanonicalContact(input);
-        options.seen?.add(contact.external_id);
-        byId.delete(contact.external_id);
-        byId.set(contact.external_id, {
-          index,
-          input,
-          contact,
-          desired: toDesiredContact(contact, this.#groups),
-        });
+        const desired = toDesiredContact(contact, this.#groups);
+        options.seen?.add(desired.externalId);
+        byId.delete(desired.externalId);
+        byId.set(desired.externalId, { index, input, contact, desired });
       } catch (error) {
         // Still seen: a contact that arrives malformed was not deleted at the source. Its failure
         // key (`invalid:<hash>` when it has no id) is seen too, so the cycle's retry skips it.
-        if (typeof id === 'string' && id !== '') {
+        if (id !== undefined && id !== '') {
           options.seen?.add(id);
           byId.delete(id);
         }
         const failure = this.#failure(input, error);
         options.seen?.add(failure.external_contact_id);
+        // Equal payloads without a usable id share their hash key: one row, as for an id given
+        // twice. One insert touching a row twice is refused by Postgres, and the page with it.
+        const same = failures.findIndex((f) => f.external_contact_id === failure.external_contact_id);
+        if (same >= 0) failures.splice(same, 1);
         failures.push(failure);
       }
     });
@@ -363,10 +366,14 @@ export class ContactBackfillEngine {
   }
 
   #failure(input: unknown, error: unknown): FailureWrite {
-    const id = describeContact(input);
+    const id = (input as { external_id?: unknown } | null)?.external_id;
+    // Keyed by its id when it has a usable one; else (none, not text, or too long to be a key) by
+    // a hash of the payload. A 100 KB id as the key would make the failure row itself refused,
+    // and with it the whole page.
+    const usable = typeof id === 'string' && id !== '' && id.length <= MAX_ID_LENGTH;
     return {
-      external_contact_id: id === '(without external_id)' ? `invalid:${hashOf(input)}` : id,
-      error: failureMessage(id, error).slice(0, 2000),
+      external_contact_id: usable ? storableText(id) : `invalid:${hashOf(input)}`,
+      error: cutText(failureMessage(describeContact(input), error), 2000),
       raw: input ?? null,
     };
   }
@@ -407,6 +414,16 @@ function emptyWrites(): PageWrites {
   };
 }
 
+/** The longest external id the model accepts (and a failure row can be keyed by). */
+const MAX_ID_LENGTH = 1024;
+
+/** `text` cut to at most `max` UTF-16 units, never between the two halves of a character. */
+function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
 /** A sentence a person can read in the failure table and the status; never a page of SQL. */
 function failureMessage(id: string, error: unknown): string {
   if (error instanceof CoreError) return error.message; // validation: already names contact and field
@@ -414,12 +431,14 @@ function failureMessage(id: string, error: unknown): string {
 }
 
 /**
- * A stable id for a payload without an external id. Keys are sorted first: the payload comes back
- * from jsonb (which reorders keys) when the failure is retried, and must hash the same.
+ * A stable id for a payload without a usable external id. It must hash the same when it comes
+ * back from jsonb for a retry: keys are sorted first (jsonb reorders them), and it is hashed as
+ * jsonb stores it (without NUL, a lone surrogate as U+FFFD), else each retry of such a payload
+ * would add a failure row instead of counting an attempt.
  */
 function hashOf(input: unknown): string {
   return createHash('sha256')
-    .update(canonicalJson(input ?? null))
+    .update(storableJson(canonicalJson(input ?? null)))
     .digest('hex')
     .slice(0, 16);
 }

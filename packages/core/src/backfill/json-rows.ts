@@ -15,11 +15,33 @@ export function jsonRows(rows: readonly object[], columns: string): SQL {
   return sql`jsonb_to_recordset(${toJsonText(rows)}::text::jsonb) as r(${sql.raw(columns)})`;
 }
 
-/** JSON text Postgres accepts: jsonb refuses the NUL character, which sources do send. */
+/**
+ * JSON text Postgres accepts: jsonb refuses the NUL character and lone UTF-16 surrogates (half
+ * an emoji), both of which sources do send. NUL is dropped, a lone surrogate becomes U+FFFD, as
+ * `storableText` does to the values the engine compares.
+ */
 export function toJsonText(value: unknown): string {
-  const text = JSON.stringify(value);
-  // An escaped NUL is `\u0000` preceded by an even number of backslashes.
-  return text.includes('\\u0000') ? text.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1') : text;
+  return storableJson(JSON.stringify(value));
+}
+
+/**
+ * JSON text (from `JSON.stringify`) as jsonb will store it: escaped NULs dropped, escaped lone
+ * surrogates as the U+FFFD character (not its escape: JSON.stringify writes that character as
+ * itself, and so must this, for a payload read back from jsonb to hash the same). Also what a
+ * payload is hashed by.
+ *
+ * @example
+ * ```ts
+ * storableJson(JSON.stringify({ a: 'x\u0000y\uD83D' })); // '{"a":"xy\uFFFD"}'
+ * ```
+ */
+export function storableJson(text: string): string {
+  if (!text.includes('\\u')) return text;
+  // An escape is one preceded by an even number of backslashes. JSON.stringify writes a
+  // well-formed surrogate pair as the character itself, so every `\ud800`-`\udfff` escape is lone.
+  return text
+    .replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1')
+    .replace(/(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g, '$1\uFFFD');
 }
 
 /**

@@ -92,6 +92,76 @@ describe('CanonicalContact', () => {
   });
 });
 
+describe('CanonicalContact against hostile values', () => {
+  it('refuses a day the month does not have, and accepts a leap day without a year', () => {
+    expect(parseError({ external_id: 'people/c9', birthdays: [{ month: 2, day: 30 }] }).message).toBe(
+      'Contact people/c9 is invalid: birthdays.0: February 30 is not a calendar date',
+    );
+    expect(
+      parseError({ external_id: 'people/c9', anniversaries: [{ year: 2023, month: 2, day: 29 }] }).message,
+    ).toContain('anniversaries.0: February 29, 2023 is not a calendar date');
+    expect(parseError({ external_id: 'people/c9', birthdays: [{ month: 4, day: 31 }] }).message).toContain(
+      'April 31',
+    );
+    for (const date of [
+      { month: 2, day: 29 },
+      { year: 2000, month: 2, day: 29 },
+      { month: 12, day: 31 },
+    ]) {
+      expect(() => parseCanonicalContact({ external_id: 'people/c9', birthdays: [date] })).not.toThrow();
+    }
+  });
+
+  it('refuses a value over 10,000 characters, naming the field and the size', () => {
+    const error = parseError({
+      external_id: 'people/c10',
+      emails: [{ value: `${'x'.repeat(20_000)}@example.org` }],
+    });
+    expect(error.message).toBe(
+      'Contact people/c10 is invalid: emails.0.value: too long: 20,012 characters (at most 10,000)',
+    );
+    expect(() =>
+      parseCanonicalContact({ external_id: 'people/c10', first_name: 'x'.repeat(2_000) }),
+    ).not.toThrow();
+  });
+
+  it("reports the provider's problems alone, in its own words", () => {
+    const error = parseError({
+      external_id: '',
+      source_problems: [
+        'resourceName is missing, so the person cannot be identified',
+        'names is the number 1, not a list',
+      ],
+    });
+    expect(error.message).toBe(
+      'Contact (without external_id) is invalid: resourceName is missing, so the person cannot be identified; names is the number 1, not a list',
+    );
+    // Also refused by the schema itself, for code that parses without parseCanonicalContact.
+    expect(CanonicalContact.safeParse({ external_id: 'people/c1', source_problems: ['x'] }).success).toBe(
+      false,
+    );
+    expect(CanonicalContact.parse({ external_id: 'people/c1', source_problems: [] }).external_id).toBe(
+      'people/c1',
+    );
+  });
+
+  it('refuses an id that is empty once its NUL characters are dropped', () => {
+    expect(parseError({ external_id: '\u0000\u0000' }).message).toContain(
+      'external_id: holds nothing but NUL characters',
+    );
+  });
+
+  it('names a contact with a huge id by its beginning and length, cut between characters', () => {
+    const id = `people/${'😀'.repeat(5000)}`;
+    const shown = describeContact({ external_id: id });
+    expect(shown).toMatch(/^people\/(😀)+… \(10,007 characters\)$/u);
+    expect(shown.length).toBeLessThan(120);
+    expect(parseError({ external_id: id }).message).toContain(
+      'external_id: too long: 10,007 characters (at most 1,024)',
+    );
+  });
+});
+
 describe('CanonicalGroup and ContactBatch', () => {
   it('defaults a group to a live user group', () => {
     expect(CanonicalGroup.parse({ external_id: 'contactGroups/1', name: 'Family' })).toEqual({

@@ -1,7 +1,47 @@
 import { z } from 'zod';
 
-const text = z.string();
-const optionalText = z.string().nullish();
+/**
+ * The longest text value a contact may carry, in UTF-16 code units. Far above any real name,
+ * address or URL (the generator's "long values" case is 2,000), far below a 100 KB blob, which
+ * would otherwise reach the database's btree indexes (names, contact_info values, labels) and be
+ * accepted or refused depending on how well it compresses. Refused here, the outcome is the same
+ * for every value and the reason names the field.
+ */
+export const MAX_TEXT_LENGTH = 10_000;
+
+const tooLong = (max: number) => (issue: { input?: unknown }) =>
+  `too long: ${typeof issue.input === 'string' ? issue.input.length.toLocaleString('en-US') : 'more than the limit'} characters (at most ${max.toLocaleString('en-US')})`;
+const text = z.string().max(MAX_TEXT_LENGTH, { error: tooLong(MAX_TEXT_LENGTH) });
+const optionalText = text.nullish();
+/** An id the source gives (a link's key): bounded tighter, since it is a primary-key column. */
+const idText = z
+  .string()
+  .min(1)
+  .max(1024, { error: tooLong(1024) })
+  // Postgres text cannot hold NUL, so it is dropped on the way in: an id of NULs alone is empty.
+  .refine((id) => id.replaceAll('\u0000', '') !== '', { error: 'holds nothing but NUL characters' });
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** Days in `month` (1-12) of `year`; February has 29 when the year is unknown (a leap-day birthday). */
+function daysInMonth(month: number, year: number | null | undefined): number {
+  if (month === 2)
+    return year == null || (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
 
 /**
  * An email address of a contact. `primary` marks the one the source calls primary.
@@ -92,7 +132,24 @@ export const ContactDate = z
   })
   .refine((d) => (d.month != null && d.day != null) || (d.text != null && d.text !== ''), {
     message: 'a date needs a month and a day, or a text',
-  });
+  })
+  // Each part in range is not enough: February 30 or April 31 would become a yearly reminder
+  // that never fires.
+  .refine(
+    (d) =>
+      d.month == null ||
+      d.day == null ||
+      d.month < 1 ||
+      d.month > 12 ||
+      d.day <= daysInMonth(d.month, d.year),
+    {
+      error: (issue) => {
+        const d = issue.input as { year?: number | null; month: number; day: number };
+        const when = `${MONTHS[d.month - 1]} ${d.day}${d.year == null ? '' : `, ${d.year}`}`;
+        return `${when} is not a calendar date`;
+      },
+    },
+  );
 export type ContactDate = z.infer<typeof ContactDate>;
 
 /**
@@ -147,7 +204,7 @@ export type ContactPhoto = z.infer<typeof ContactPhoto>;
  * ```
  */
 export const CanonicalContact = z.object({
-  external_id: text.min(1).max(1024),
+  external_id: idText,
   etag: optionalText,
   display_name: optionalText,
   first_name: optionalText,
@@ -166,7 +223,17 @@ export const CanonicalContact = z.object({
   group_memberships: z.array(text.min(1)).default([]),
   deleted: z.boolean().default(false),
   raw: z.record(z.string(), z.unknown()).nullish(),
-  previous_external_ids: z.array(text.min(1)).default([]),
+  previous_external_ids: z.array(idText).default([]),
+  /**
+   * Why the provider could not read its payload faithfully, one sentence each (a field of the
+   * wrong type, an impossible date). Reading such a field as absent would make the engine remove
+   * what the source contributed before, so a contact with problems is never applied: it becomes a
+   * failure with these sentences, and is applied once the source corrects it.
+   */
+  source_problems: z
+    .array(z.string())
+    .max(0, { error: 'the provider found problems in this payload' })
+    .optional(),
 });
 export type CanonicalContact = z.infer<typeof CanonicalContact>;
 /**

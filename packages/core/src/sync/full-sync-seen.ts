@@ -7,6 +7,7 @@
 import type { ContactsDatabase } from '@contacts/schema';
 import { queryRows } from '@contacts/schema';
 import { sql } from 'drizzle-orm';
+import { toJsonText } from '../backfill/json-rows.js';
 
 /** Which account's seen ids, in which butler schema. */
 export interface SeenScope {
@@ -30,11 +31,12 @@ export async function recordFullSyncSeen(
   ids: Iterable<string>,
 ): Promise<void> {
   const s = sql.identifier(scope.butlerSchema);
-  // A json array, not a text[] literal: ids may hold commas, quotes and braces.
+  // A json array, not a text[] literal: ids may hold commas, quotes and braces; toJsonText
+  // writes them as jsonb stores them (no NUL, no lone surrogate).
   await tx.execute(
     sql`insert into ${s}.contacts_sync_seen (provider, account_id, external_ids)
       select ${scope.provider}, ${scope.accountId}, coalesce(array_agg(x.id), '{}')
-      from jsonb_array_elements_text(${JSON.stringify([...ids])}::text::jsonb) as x(id)`,
+      from jsonb_array_elements_text(${toJsonText([...ids])}::text::jsonb) as x(id)`,
   );
 }
 

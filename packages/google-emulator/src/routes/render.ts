@@ -44,6 +44,10 @@ export function renderPerson(
   out: Buffer[],
 ): void {
   const person = record.person;
+  if (record.raw !== undefined) {
+    renderRaw(record, out);
+    return;
+  }
   out.push(
     cached(
       record,
@@ -69,6 +73,21 @@ export function renderPerson(
       out.push(cached(record, field, () => `,"${field}":${JSON.stringify(value)}`));
   }
   out.push(CLOSE);
+}
+
+/**
+ * A raw person: its JSON as given, whatever the field mask; deleted, a tombstone under the
+ * `resourceName` it claimed (else the record's own) with the record's current etag.
+ */
+function renderRaw(record: PersonRecord, out: Buffer[]): void {
+  if (!record.deleted) {
+    out.push(cached(record, 'raw', () => JSON.stringify(record.raw)));
+    return;
+  }
+  const claimed = (record.raw as { resourceName?: unknown } | null)?.resourceName;
+  const resourceName = typeof claimed === 'string' && claimed !== '' ? claimed : record.person.resourceName;
+  const tombstone = { resourceName, etag: record.person.etag, metadata: { deleted: true } };
+  out.push(cached(record, 'tombstone', () => JSON.stringify(tombstone)));
 }
 
 /** Members of a JSON object as text, leaving out absent ones (proto3 JSON omits defaults). */

@@ -25,8 +25,36 @@ export interface PersonRecord {
   person: Person;
   previousResourceNames: string[];
   deleted: boolean;
+  /**
+   * Set for a raw person: the JSON served for it as given, whatever it holds (its own
+   * `resourceName` and `etag` or none, wrong types, duplicates of another person's id). `person`
+   * is then an empty shell under the record's own resource name, which admin calls address it by
+   * and whose etag changes with every version (tombstones carry it).
+   */
+  raw?: unknown;
   /** Serialized field lists, filled as pages are rendered; dropped when `person` changes. */
   json?: Map<string, Buffer>;
+}
+
+/**
+ * A deep copy of `value` as JSON (the raw person a record serves), or an `INVALID_INPUT` error
+ * for what JSON cannot hold (undefined, a function, a BigInt, a cycle).
+ */
+function jsonCopy(value: unknown): unknown {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new EmulatorError('INVALID_INPUT', 'A raw person must be a JSON value.', { cause: error });
+  }
+  if (text === undefined) throw new EmulatorError('INVALID_INPUT', 'A raw person must be a JSON value.');
+  return JSON.parse(text);
+}
+
+/** The `resourceName` a raw person claims, when it is text. */
+function claimedName(raw: unknown): string | undefined {
+  const name = (raw as { resourceName?: unknown } | null)?.resourceName;
+  return typeof name === 'string' && name !== '' ? name : undefined;
 }
 
 /** A full listing in one sort order, with the helpers page tokens need. */
@@ -115,8 +143,52 @@ export class PersonCollection {
     return record;
   }
 
+  /**
+   * Adds a raw person: `json` is served as given (a deep copy), in listings and sync responses,
+   * whatever the field mask. It is addressed by a new resource name of its own, and also by the
+   * `resourceName` it claims when that names no other record.
+   */
+  addRaw(json: unknown): PersonRecord {
+    const raw = jsonCopy(json);
+    const id = this.newId();
+    const seq = this.seq.next();
+    const record: PersonRecord = {
+      id,
+      createSeq: seq,
+      changeSeq: seq,
+      version: 1,
+      person: this.build(id, resourceNameFor(this.sourceType, id), 1, {}),
+      previousResourceNames: [],
+      deleted: false,
+      raw,
+    };
+    this.index(record);
+    this.alias(record, raw);
+    return record;
+  }
+
+  /**
+   * Replaces what a person serves by `json`, as given: a raw person's correction, or a normal
+   * person turned raw. A change like any other: new version, new shell etag, a change-log entry,
+   * so the next sync-token response carries it.
+   */
+  replaceRaw(resourceName: string, json: unknown): PersonRecord {
+    const raw = jsonCopy(json);
+    const record = this.live(resourceName);
+    record.raw = raw;
+    this.change(record, record.person.resourceName, {});
+    this.alias(record, raw);
+    return record;
+  }
+
   update(resourceName: string, input: PersonInput): PersonRecord {
     const record = this.live(resourceName);
+    if (record.raw !== undefined) {
+      throw new EmulatorError(
+        'INVALID_INPUT',
+        `${resourceName} is a raw person: replace its JSON (replaceRawPerson) instead of patching it.`,
+      );
+    }
     const fields = normalizePersonInput(input, { type: this.sourceType, id: record.id });
     this.checkInput(fields);
     return this.change(record, record.person.resourceName, { ...personFields(record.person), ...fields });
@@ -130,6 +202,12 @@ export class PersonCollection {
 
   rename(resourceName: string, newResourceName?: string): PersonRecord {
     const record = this.live(resourceName);
+    if (record.raw !== undefined) {
+      throw new EmulatorError(
+        'INVALID_INPUT',
+        `${resourceName} is a raw person: it serves the resourceName its JSON holds; replace the JSON to rename it.`,
+      );
+    }
     const next = newResourceName ?? this.newRenameTarget();
     const pattern = this.kind === 'contact' ? /^people\/[A-Za-z0-9_-]+$/ : /^otherContacts\/[A-Za-z0-9_-]+$/;
     if (!pattern.test(next) || next === 'people/me') {
@@ -244,11 +322,18 @@ export class PersonCollection {
     this.changes.append(record);
   }
 
+  /** Makes a raw person findable by the resource name it claims, unless another record has it. */
+  private alias(record: PersonRecord, raw: unknown): void {
+    const claimed = claimedName(raw);
+    if (claimed !== undefined && !this.byName.has(claimed)) this.byName.set(claimed, record);
+  }
+
   private newId(): string {
     for (;;) {
       // 16 hex digits below 2^63, like Google's contact ids, so `people/c<decimal>` stays positive.
       const id = `${this.rng.int(1, 7).toString(16)}${this.rng.hex(15)}`;
-      if (!this.byId.has(id)) return id;
+      // Not the id of a record, nor the name a raw person claimed.
+      if (!this.byId.has(id) && !this.byName.has(resourceNameFor(this.sourceType, id))) return id;
     }
   }
 
