@@ -48,30 +48,78 @@ describe('ContactsConfig', () => {
   });
 
   it.each([
-    [{ provider: 'google', colour: 'red' }, /colour/],
-    [{ provider: 'google', sync: { interval: 5 } }, /sync.*interval/],
-  ])('refuses an unknown key, naming it: %j', (input, pattern) => {
-    expect(configError(input).message).toMatch(pattern);
+    [{ provider: 'google', colour: 'red' }, 'modules.contacts.colour is not a known key'],
+    [{ provider: 'google', sync: { interval: 5 } }, 'modules.contacts.sync.interval is not a known key'],
+  ])('refuses an unknown key, naming it and the keys its table takes: %j', (input, start) => {
+    const message = configError(input).message;
+    expect(message).toContain(start);
+    expect(message).toMatch(/takes .*(provider|interval_minutes)/);
   });
 
   it.each([
-    [{ provider: 'google', sync: { interval_minutes: 0 } }, 'sync.interval_minutes'],
-    [{ provider: 'google', sync: { interval_minutes: 1.5 } }, 'sync.interval_minutes'],
-    [{ provider: 'google', sync: { interval_minutes: 24 * 60 + 1 } }, 'sync.interval_minutes'],
-    [{ provider: 'google', sync: { full_sync_interval_days: 0 } }, 'sync.full_sync_interval_days'],
-    [{ provider: 'google', sync: { full_sync_interval_days: 31 } }, 'sync.full_sync_interval_days'],
-    [{ provider: 'google', sync: { enabled: 'yes' } }, 'sync.enabled'],
-    [{ provider: 'google', include_other_contacts: 'no' }, 'include_other_contacts'],
-    [{ provider: 'google', account_id: '   ' }, 'account_id'],
-    [{ provider: '   ' }, 'provider'],
-    [{}, 'provider'],
-  ])('refuses a bad value, naming the key: %j', (input, key) => {
-    const message = configError(input).message;
-    expect(message).toContain('[modules.contacts]');
-    expect(message).toContain(`${key}:`);
+    [{ provider: 'google', sync: { interval_minutes: 0 } }, 'sync.interval_minutes', 'from 1 to 1440', '0'],
+    [{ provider: 'google', sync: { interval_minutes: 1.5 } }, 'sync.interval_minutes', 'whole number', '1.5'],
+    [
+      { provider: 'google', sync: { interval_minutes: 24 * 60 + 1 } },
+      'sync.interval_minutes',
+      'to 1440',
+      '1441',
+    ],
+    [
+      { provider: 'google', sync: { interval_minutes: Number.NaN } },
+      'sync.interval_minutes',
+      'minutes',
+      'nan',
+    ],
+    [{ provider: 'google', sync: { interval_minutes: '15' } }, 'sync.interval_minutes', 'minutes', '"15"'],
+    [
+      { provider: 'google', sync: { full_sync_interval_days: 0 } },
+      'sync.full_sync_interval_days',
+      'days',
+      '0',
+    ],
+    [
+      { provider: 'google', sync: { full_sync_interval_days: 31 } },
+      'sync.full_sync_interval_days',
+      'to 30',
+      '31',
+    ],
+    [{ provider: 'google', sync: { enabled: 'yes' } }, 'sync.enabled', 'true or false', '"yes"'],
+    [{ provider: 'google', sync: 5 }, 'sync', 'must be a table', '5'],
+    [{ provider: 'google', include_other_contacts: 'no' }, 'include_other_contacts', 'true or false', '"no"'],
+    [{ provider: 'google', account_id: '   ' }, 'account_id', 'must not be empty', '"   "'],
+    [
+      { provider: 'google', account_id: 'a'.repeat(201) },
+      'account_id',
+      'at most 200',
+      `"${'a'.repeat(40)}…" (201 characters)`,
+    ],
+    [{ provider: '   ' }, 'provider', 'must not be empty', '"   "'],
+    [{ provider: 5 }, 'provider', 'as a string', '5'],
+    [{}, 'provider', 'is required', null],
+  ])(
+    'refuses a bad value, naming the key path, what it expects and what it got: %j',
+    (input, key, expects, got) => {
+      const message = configError(input).message;
+      expect(message).toMatch(/^Invalid \[modules\.contacts\] config: /);
+      expect(message).toContain(`modules.contacts.${key} `);
+      expect(message).toContain(expects);
+      if (got === null) expect(message).not.toContain('(got');
+      else expect(message).toContain(`got ${got}`);
+    },
+  );
+
+  it('names every bad key at once', () => {
+    const message = configError({
+      provider: 'google',
+      sync: { interval_minutes: 0, full_sync_interval_days: 0 },
+    }).message;
+    expect(message).toContain('modules.contacts.sync.interval_minutes');
+    expect(message).toContain('modules.contacts.sync.full_sync_interval_days');
   });
 
-  it('treats a missing table as empty (and so names the missing provider)', () => {
-    expect(configError(undefined).message).toContain('provider:');
+  it('treats a missing table as empty (and so names the missing provider), and refuses a non-table', () => {
+    expect(configError(undefined).message).toContain('modules.contacts.provider is required');
+    expect(configError('google').message).toContain('modules.contacts must be a table');
   });
 });

@@ -1,9 +1,20 @@
 import { z } from 'zod';
 import { CoreError } from './errors.js';
-import { formatIssues } from './model/parse-contact.js';
+
+/** Where the table lives in butler.toml: every key path in an error starts here. */
+export const CONTACTS_CONFIG_KEY = 'modules.contacts';
+
+// Each rule's message says what is expected, so the error a person reads names the key (added
+// by formatConfigIssues) and the fix; zod's defaults ("expected number, received string") do not.
+const bool = z.boolean({ error: 'must be true or false' });
+const wholeNumber = (unit: string, min: number, max: number) => {
+  const message = `must be a whole number of ${unit} from ${min} to ${max}`;
+  return z.number({ error: message }).int(message).min(min, message).max(max, message);
+};
 
 /**
- * The `sync` table of `[modules.contacts]`.
+ * The `sync` table of `[modules.contacts]`. Unknown keys are refused: a misspelt
+ * `interval_minute` would otherwise leave the default in force without a word.
  *
  * @example
  * ```ts
@@ -11,24 +22,20 @@ import { formatIssues } from './model/parse-contact.js';
  * // { enabled: true, run_on_startup: true, interval_minutes: 30, full_sync_interval_days: 6 }
  * ```
  */
-export const ContactsSyncConfig = z
-  .object({
-    enabled: z.boolean().default(true),
-    run_on_startup: z.boolean().default(true),
-    interval_minutes: z
-      .number()
-      .int()
-      .min(1)
-      .max(24 * 60)
-      .default(15),
+export const ContactsSyncConfig = z.strictObject(
+  {
+    enabled: bool.default(true),
+    run_on_startup: bool.default(true),
+    interval_minutes: wholeNumber('minutes', 1, 24 * 60).default(15),
     // Google's sync tokens die 7 days after the full sync that issued them: 6 keeps one alive.
-    full_sync_interval_days: z.number().int().min(1).max(30).default(6),
-  })
-  .strict();
+    full_sync_interval_days: wholeNumber('days', 1, 30).default(6),
+  },
+  { error: 'must be a table ([modules.contacts.sync])' },
+);
 
 /**
  * The `[modules.contacts]` table of `butler.toml`. The provider name is trimmed and lower-cased;
- * unknown keys and out-of-range values are refused.
+ * unknown keys, wrong types and out-of-range values are refused, each named by its key path.
  *
  * @example
  * ```ts
@@ -37,17 +44,28 @@ export const ContactsSyncConfig = z
  * //   sync: { enabled: true, run_on_startup: true, interval_minutes: 15, full_sync_interval_days: 6 } }
  * ```
  */
-export const ContactsConfig = z
-  .object({
+export const ContactsConfig = z.strictObject(
+  {
     provider: z
-      .string()
+      .string({
+        error: (issue) =>
+          issue.input === undefined
+            ? 'is required: name the provider to sync, e.g. provider = "google"'
+            : 'must be the name of a provider as a string, e.g. "google"',
+      })
       .transform((s) => s.trim().toLowerCase())
-      .pipe(z.string().min(1, 'the provider must not be empty')),
-    account_id: z.string().trim().min(1).max(200).default('default'),
-    include_other_contacts: z.boolean().default(false),
+      .pipe(z.string().min(1, 'must not be empty: name the provider to sync, e.g. "google"')),
+    account_id: z
+      .string({ error: 'must be a string naming the account, e.g. "default"' })
+      .trim()
+      .min(1, 'must not be empty (leave it out for "default")')
+      .max(200, 'must be at most 200 characters')
+      .default('default'),
+    include_other_contacts: bool.default(false),
     sync: ContactsSyncConfig.default(() => ContactsSyncConfig.parse({})),
-  })
-  .strict();
+  },
+  { error: 'must be a table ([modules.contacts])' },
+);
 export type ContactsConfig = z.infer<typeof ContactsConfig>;
 /**
  * The `[modules.contacts]` table as written in `butler.toml`: only `provider` is required.
@@ -60,9 +78,80 @@ export type ContactsConfig = z.infer<typeof ContactsConfig>;
  */
 export type ContactsConfigInput = z.input<typeof ContactsConfig>;
 
+/** The keys each table takes, for "unknown key" messages. */
+const KNOWN_KEYS: Record<string, readonly string[]> = {
+  '': Object.keys(ContactsConfig.shape),
+  sync: Object.keys(ContactsSyncConfig.shape),
+};
+
+const SHOWN_LENGTH = 40;
+
 /**
- * Parses `[modules.contacts]`, throwing one error that names every bad key, e.g.
- * `Invalid [modules.contacts] config: sync.interval_minutes: Too small: expected number to be >=1`.
+ * A config value as a person wrote it in TOML, short: strings quoted (long ones cut, with their
+ * length), `nan` and `inf` as TOML spells them, tables and arrays by kind.
+ */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    const shown = JSON.stringify(value.length > SHOWN_LENGTH ? `${value.slice(0, SHOWN_LENGTH)}…` : value);
+    return value.length > SHOWN_LENGTH ? `${shown} (${value.length} characters)` : shown;
+  }
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return 'nan';
+    if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+    return String(value);
+  }
+  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Date) return 'a date';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'a table';
+  return typeof value;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+/**
+ * One sentence per problem, each naming its full key path (`modules.contacts.sync.interval_minutes`),
+ * what is expected and what was given.
+ *
+ * @example
+ * ```ts
+ * const result = ContactsConfig.safeParse({ provider: 'google', sync: { interval_minutes: 0 } });
+ * if (!result.success) formatConfigIssues(result.error, input);
+ * // ['modules.contacts.sync.interval_minutes must be a whole number of minutes from 1 to 1440 (got 0)']
+ * ```
+ */
+export function formatConfigIssues(error: z.ZodError, input: unknown): string[] {
+  const sentences: string[] = [];
+  for (const issue of error.issues) {
+    const path = [CONTACTS_CONFIG_KEY, ...issue.path.map(String)].join('.');
+    if (issue.code === 'unrecognized_keys') {
+      const known = KNOWN_KEYS[issue.path.map(String).join('.')] ?? [];
+      for (const key of issue.keys) {
+        sentences.push(
+          `${path}.${key} is not a known key (${path} takes ${known.join(', ')}): remove it or fix its spelling`,
+        );
+      }
+      continue;
+    }
+    const given = valueAt(input, issue.path);
+    sentences.push(`${path} ${issue.message}${given === undefined ? '' : ` (got ${describeValue(given)})`}`);
+  }
+  return sentences;
+}
+
+/**
+ * Parses `[modules.contacts]`, throwing one error that names every bad key by its path, what it
+ * expects and what it got, e.g. `Invalid [modules.contacts] config:
+ * modules.contacts.sync.interval_minutes must be a whole number of minutes from 1 to 1440 (got 0).`
+ * A missing table counts as empty (and so lacks the required provider).
  *
  * @throws CoreError `INVALID_CONFIG`
  * @example
@@ -71,9 +160,12 @@ export type ContactsConfigInput = z.input<typeof ContactsConfig>;
  * ```
  */
 export function parseContactsConfig(input: unknown): ContactsConfig {
-  const result = ContactsConfig.safeParse(input ?? {});
+  const table = input ?? {};
+  const result = ContactsConfig.safeParse(table);
   if (result.success) return result.data;
-  throw new CoreError('INVALID_CONFIG', `Invalid [modules.contacts] config: ${formatIssues(result.error)}`, {
-    cause: result.error,
-  });
+  throw new CoreError(
+    'INVALID_CONFIG',
+    `Invalid [${CONTACTS_CONFIG_KEY}] config: ${formatConfigIssues(result.error, table).join('; ')}.`,
+    { cause: result.error },
+  );
 }

@@ -45,8 +45,13 @@ export {
   toProviderError,
 } from './provider/provider-error.js';
 export { type ProviderFactory, ProviderRegistry } from './provider/registry.js';
+export {
+  holderIsDeadHere,
+  type LeaseIdentity,
+  leaseOwnerId,
+  localLeaseIdentity,
+} from './sync/lease-owner.js';
 export { runSyncCycle } from './sync/sync-cycle.js';
-export { holderIsDeadHere, type LeaseIdentity, leaseOwnerId, localLeaseIdentity } from './sync/lease-owner.js';
 export {
   ContactsSyncStateStore,
   type SyncState,

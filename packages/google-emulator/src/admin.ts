@@ -17,6 +17,8 @@ import type { ContactGroup, Person, PersonInput } from './types.js';
  * const ada = admin.addPerson({ names: [{ givenName: 'Ada', familyName: 'Lovelace' }] });
  * admin.updatePerson(ada.resourceName, { emailAddresses: [{ value: 'ada@example.com' }] });
  * admin.renamePerson(ada.resourceName); // new resourceName; sync responses carry previousResourceNames
+ * const bad = admin.addRawPerson({ resourceName: 'people/c42', etag: 'e1', names: 'not a list' }); // served as is
+ * admin.replaceRawPerson(bad.resourceName, { resourceName: 'people/c42', etag: 'e2', names: [{ givenName: 'Fixed' }] });
  * admin.advanceClock(7 * 24 * 3600 * 1000); // sync tokens issued before now are expired
  * admin.injectFault({ kind: 'rateLimit', endpoint: 'connections', retryAfterSeconds: 30 });
  * ```
@@ -39,6 +41,21 @@ export interface EmulatorAdmin {
   deletePerson(resourceName: string): Person;
   /** Gives a contact a new resource name (default: a linked-profile style `people/1…`). */
   renamePerson(resourceName: string, newResourceName?: string): Person;
+  /**
+   * Adds a contact served exactly as `json` (a deep copy): any JSON value, however malformed
+   * (missing or wrongly typed fields, impossible dates, NUL bytes, another contact's id), with no
+   * field mask, derived value or primary flag applied. It takes part in listings, page tokens,
+   * sync tokens and the change log like any contact; its etag is whatever `json` says. Returns
+   * the resource name to address it by in admin calls (its own `people/c…`; the `resourceName`
+   * it claims finds it too, when no other contact has that name) and the JSON.
+   */
+  addRawPerson(json: unknown): RawPerson;
+  /**
+   * Replaces what a contact serves by `json`, as given (a raw person's correction, or a normal
+   * contact made raw): a change, so the next sync-token response carries it. Deleting works as
+   * for any contact; patching and renaming a raw person are refused (INVALID_INPUT).
+   */
+  replaceRawPerson(resourceName: string, json: unknown): RawPerson;
 
   otherContacts(options?: { includeDeleted?: boolean }): Person[];
   addOtherContact(input?: PersonInput): Person;
@@ -56,6 +73,11 @@ export interface EmulatorAdmin {
   credentials(): EmulatorCredentials;
   /** Mints an access token without a round trip to `/token`. */
   issueAccessToken(): AccessTokenGrant;
+  /**
+   * Every access token issued so far (`/token` and {@link issueAccessToken}; the most recent
+   * 10,000), expired and revoked ones too: what a test searches logs and errors for.
+   */
+  issuedAccessTokens(): string[];
   /** `/token` answers invalid_grant from now on; access tokens it minted die too unless kept. */
   revokeRefreshToken(options?: { keepAccessTokens?: boolean }): void;
   /** Makes `refreshToken` (or a new deterministic one) the valid refresh token; returns it. */
@@ -75,8 +97,22 @@ export interface EmulatorAdmin {
   resetRequests(): void;
 }
 
-/** A record as the admin API shows it: in full, with `previousResourceNames` and `deleted` when set. */
+/**
+ * A contact added by {@link EmulatorAdmin.addRawPerson}: the resource name admin calls address
+ * it by, and the JSON it serves.
+ */
+export interface RawPerson {
+  resourceName: string;
+  person: unknown;
+}
+
+/**
+ * A record as the admin API shows it: in full, with `previousResourceNames` and `deleted` when
+ * set. A raw person shows as the JSON it serves (typed as a Person, which it need not be).
+ */
 function view(record: PersonRecord): Person {
+  // A copy: a caller editing it must not change what is served without a change-log entry.
+  if (record.raw !== undefined && !record.deleted) return structuredClone(record.raw) as Person;
   const person = record.person;
   if (record.previousResourceNames.length === 0 && !record.deleted) return person;
   const metadata = { ...person.metadata };
@@ -85,6 +121,10 @@ function view(record: PersonRecord): Person {
   if (record.deleted)
     return { resourceName: person.resourceName, etag: person.etag, metadata: { ...metadata, deleted: true } };
   return { ...person, metadata };
+}
+
+function rawView(record: PersonRecord): RawPerson {
+  return { resourceName: record.person.resourceName, person: structuredClone(record.raw) };
 }
 
 function list(collection: PersonCollection, includeDeleted = false): Person[] {
@@ -126,6 +166,8 @@ export function createAdmin(parts: {
     updatePerson: (resourceName, patch) => view(store.people.update(resourceName, patch)),
     deletePerson: (resourceName) => view(store.people.remove(resourceName)),
     renamePerson: (resourceName, newResourceName) => view(store.people.rename(resourceName, newResourceName)),
+    addRawPerson: (json) => rawView(store.people.addRaw(json)),
+    replaceRawPerson: (resourceName, json) => rawView(store.people.replaceRaw(resourceName, json)),
 
     otherContacts: (options) => list(store.otherContacts, options?.includeDeleted),
     addOtherContact: (input = {}) => view(store.otherContacts.add(input)),
@@ -141,6 +183,7 @@ export function createAdmin(parts: {
 
     credentials: () => auth.credentials,
     issueAccessToken: () => auth.issueAccessToken(),
+    issuedAccessTokens: () => auth.issuedAccessTokens(),
     revokeRefreshToken: (options) => auth.revokeRefreshToken(options),
     rotateRefreshToken: (refreshToken) => auth.rotateRefreshToken(refreshToken),
     revokeAccessTokens: () => auth.revokeAccessTokens(),

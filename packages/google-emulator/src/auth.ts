@@ -70,6 +70,8 @@ interface IssuedToken {
   scopes: readonly string[];
 }
 
+const MINTED_LIMIT = 10_000;
+
 const oauthError = (status: number, error: string, description: string) => ({
   status,
   body: { error, error_description: description },
@@ -79,6 +81,8 @@ const oauthError = (status: number, error: string, description: string) => ({
 export class OAuthState {
   private current: EmulatorCredentials;
   private readonly accessTokens = new Map<string, IssuedToken>();
+  /** Every access token minted, newest last (bounded): what tests search their output for. */
+  private readonly minted: string[] = [];
   private revoked = false;
   private rotations = 0;
 
@@ -139,6 +143,8 @@ export class OAuthState {
         if (issued.expiresAt <= now) this.accessTokens.delete(token);
     }
     const accessToken = `ya29.${randomBytes(48).toString('base64url')}`;
+    this.minted.push(accessToken);
+    if (this.minted.length > MINTED_LIMIT) this.minted.splice(0, this.minted.length - MINTED_LIMIT);
     const expiresAt = now + this.ttlSeconds * 1000;
     this.accessTokens.set(accessToken, {
       expiresAt,
@@ -191,6 +197,11 @@ export class OAuthState {
       refreshToken ?? `1//0e${digest(`refresh:${this.seed}:${this.rotations}`, 40)}`;
     this.revoked = false;
     return this.current.refreshToken;
+  }
+
+  /** Every access token issued so far (the most recent 10,000), expired and revoked ones too. */
+  issuedAccessTokens(): string[] {
+    return [...this.minted];
   }
 
   revokeAccessTokens(): void {

@@ -1,16 +1,31 @@
 import { EmulatorError, type GoogleErrorBody, googleErrors } from './errors.js';
 import type { EmulatorEndpoint } from './request-log.js';
 
+// Google's generic INVALID_ARGUMENT text: what a page token that stopped working gets, with no
+// hint in it that the page token is to blame (clients must not depend on one).
+const INVALID_ARGUMENT_MESSAGE = 'Request contains an invalid argument.';
+
 /**
  * A failure the emulator can be told to answer with, instead of (or, for `slow`, before) the
  * normal response:
  * - `rateLimit`: 429 RESOURCE_EXHAUSTED, ErrorInfo reason RATE_LIMIT_EXCEEDED, `Retry-After` header
- *   (`retryAfterSeconds`, default 1);
+ *   (`retryAfterSeconds`, default 1; `null` sends no header, as Google often does);
  * - `serverError`: 500 INTERNAL or 503 UNAVAILABLE (`status`, default 500) in Google's error shape;
  * - `slow`: waits `delayMs` (through the emulator's `sleep`, a real timer unless injected), then answers normally;
  * - `malformed`: HTTP 200 with a truncated, invalid JSON body;
  * - `expiredSyncToken`: the current 400 FAILED_PRECONDITION / EXPIRED_SYNC_TOKEN body;
- * - `syncTokenGone`: the older 410 GONE form.
+ * - `syncTokenGone`: the older 410 GONE form;
+ * - `echoRequest`: a server (or a proxy in front of it) that quotes the whole request back in its
+ *   error: the request line, every header (the bearer token) and the body (a token request's
+ *   client secret and refresh token, form-encoded). `status` 400 (default: an OAuth
+ *   `invalid_request` body on the token endpoint, Google's error shape elsewhere), 401 (OAuth
+ *   `invalid_client`, or UNAUTHENTICATED) or 500 (a plain text body). Real servers should not do
+ *   this; clients must keep the quoted secrets out of what they log and store, and this fault is
+ *   how tests check that;
+ * - `hang`: never answers: the request is held until the client gives up (its timeout closes the
+ *   connection) or the emulator closes; logged with status 0;
+ * - `invalidPageToken`: 400 INVALID_ARGUMENT with Google's generic message, as for a page token
+ *   that stopped working mid-listing; it only strikes requests that carry a `pageToken`.
  *
  * @example
  * ```ts
@@ -18,12 +33,15 @@ import type { EmulatorEndpoint } from './request-log.js';
  * ```
  */
 export type Fault =
-  | { kind: 'rateLimit'; retryAfterSeconds?: number }
+  | { kind: 'rateLimit'; retryAfterSeconds?: number | null }
   | { kind: 'serverError'; status?: 500 | 503 }
   | { kind: 'slow'; delayMs: number }
   | { kind: 'malformed' }
   | { kind: 'expiredSyncToken' }
-  | { kind: 'syncTokenGone' };
+  | { kind: 'syncTokenGone' }
+  | { kind: 'echoRequest'; status?: 400 | 401 | 500 }
+  | { kind: 'hang' }
+  | { kind: 'invalidPageToken' };
 
 /**
  * The kinds of {@link Fault}.
@@ -48,14 +66,15 @@ export type FaultEndpoint = Exclude<EmulatorEndpoint, 'other'> | 'any';
 /**
  * Narrows a fault to some requests of its endpoint: `fullSyncFirstPage` (a list call with
  * `requestSyncToken=true` and neither `pageToken` nor `syncToken`: where Google puts its extra
- * per-user limit) or `withSyncToken` (incremental calls).
+ * per-user limit), `withSyncToken` (incremental calls) or `withPageToken` (any page but a
+ * listing's first).
  *
  * @example
  * ```ts
  * emulator.admin.injectFault({ kind: 'expiredSyncToken', when: 'withSyncToken' });
  * ```
  */
-export type FaultWhen = 'always' | 'fullSyncFirstPage' | 'withSyncToken';
+export type FaultWhen = 'always' | 'fullSyncFirstPage' | 'withSyncToken' | 'withPageToken';
 
 /**
  * What `admin.injectFault` takes: a {@link Fault} plus which requests it hits and how many times.
@@ -64,6 +83,8 @@ export type FaultWhen = 'always' | 'fullSyncFirstPage' | 'withSyncToken';
  * ```ts
  * emulator.admin.injectFault({ kind: 'serverError', status: 503, endpoint: 'connections', times: 2 });
  * emulator.admin.injectFault({ kind: 'rateLimit', endpoint: 'connections', when: 'fullSyncFirstPage' });
+ * // The third page of the next listing (two matching requests go through first) and its retries:
+ * emulator.admin.injectFault({ kind: 'serverError', endpoint: 'connections', after: 2, times: 50 });
  * ```
  */
 export type FaultOptions = Fault & {
@@ -73,6 +94,8 @@ export type FaultOptions = Fault & {
   times?: number;
   /** Default `always`. */
   when?: FaultWhen;
+  /** How many matching requests go through untouched before the fault strikes (default 0): mid-listing faults. */
+  after?: number;
 };
 
 /**
@@ -89,6 +112,8 @@ export interface PendingFault {
   fault: Fault;
   endpoint: FaultEndpoint;
   when: FaultWhen;
+  /** Matching requests still to let through before it strikes. */
+  after: number;
   remaining: number;
 }
 
@@ -97,6 +122,7 @@ export interface FaultContext {
   endpoint: EmulatorEndpoint;
   fullSyncFirstPage: boolean;
   withSyncToken: boolean;
+  withPageToken: boolean;
 }
 
 function checkFault(options: FaultOptions): Fault {
@@ -105,11 +131,14 @@ function checkFault(options: FaultOptions): Fault {
   };
   const times = options.times ?? 1;
   if (!Number.isSafeInteger(times) || times < 1) fail('times must be a positive integer');
+  const after = options.after ?? 0;
+  if (!Number.isSafeInteger(after) || after < 0) fail('after must be a non-negative integer');
   switch (options.kind) {
     case 'rateLimit': {
+      if (options.retryAfterSeconds === null) return { kind: 'rateLimit', retryAfterSeconds: null };
       const seconds = options.retryAfterSeconds ?? 1;
       if (!Number.isSafeInteger(seconds) || seconds < 0)
-        fail('retryAfterSeconds must be a non-negative integer');
+        fail('retryAfterSeconds must be a non-negative integer or null');
       return { kind: 'rateLimit', retryAfterSeconds: seconds };
     }
     case 'serverError': {
@@ -121,13 +150,32 @@ function checkFault(options: FaultOptions): Fault {
       if (!Number.isFinite(options.delayMs) || options.delayMs < 0)
         fail('delayMs must be a non-negative number');
       return { kind: 'slow', delayMs: options.delayMs };
+    case 'hang':
     case 'malformed':
     case 'expiredSyncToken':
     case 'syncTokenGone':
+    case 'invalidPageToken':
       return { kind: options.kind };
+    case 'echoRequest': {
+      const status = options.status ?? 400;
+      if (status !== 400 && status !== 401 && status !== 500) fail('status must be 400, 401 or 500');
+      return { kind: 'echoRequest', status };
+    }
     default:
       return fail('unknown kind');
   }
+}
+
+function matches(entry: PendingFault, context: FaultContext): boolean {
+  const endpoint =
+    entry.endpoint === 'any' ? context.endpoint !== 'other' : entry.endpoint === context.endpoint;
+  const when =
+    entry.when === 'always' ||
+    (entry.when === 'fullSyncFirstPage' && context.fullSyncFirstPage) ||
+    (entry.when === 'withSyncToken' && context.withSyncToken) ||
+    (entry.when === 'withPageToken' && context.withPageToken);
+  // A dead page token can only be answered to a request that sent one.
+  return endpoint && when && (entry.fault.kind !== 'invalidPageToken' || context.withPageToken);
 }
 
 /** Faults waiting for requests, matched first-in first-out. */
@@ -142,26 +190,28 @@ export class FaultQueue {
       fault,
       endpoint: options.endpoint ?? 'any',
       when: options.when ?? 'always',
+      after: options.after ?? 0,
       remaining: options.times ?? 1,
     };
     this.pending.push(entry);
     return { ...entry };
   }
 
-  /** Consumes one use of the first fault matching the request, if any. */
+  /**
+   * Consumes one use of the first fault matching the request, if any. Every matching fault still
+   * waiting (`after` > 0) counts the request instead and lets it through.
+   */
   take(context: FaultContext): Fault | undefined {
-    const index = this.pending.findIndex(
-      (entry) =>
-        (entry.endpoint === 'any' ? context.endpoint !== 'other' : entry.endpoint === context.endpoint) &&
-        (entry.when === 'always' ||
-          (entry.when === 'fullSyncFirstPage' && context.fullSyncFirstPage) ||
-          (entry.when === 'withSyncToken' && context.withSyncToken)),
-    );
-    const entry = this.pending[index];
-    if (!entry) return undefined;
-    entry.remaining -= 1;
-    if (entry.remaining === 0) this.pending.splice(index, 1);
-    return entry.fault;
+    let hit: PendingFault | undefined;
+    for (const entry of this.pending) {
+      if (!matches(entry, context)) continue;
+      if (entry.after > 0) entry.after -= 1;
+      else hit ??= entry;
+    }
+    if (!hit) return undefined;
+    hit.remaining -= 1;
+    if (hit.remaining === 0) this.pending.splice(this.pending.indexOf(hit), 1);
+    return hit.fault;
   }
 
   list(): PendingFault[] {
@@ -173,8 +223,52 @@ export class FaultQueue {
   }
 }
 
-/** The HTTP answer of a fault (every kind but `slow`). */
-export function faultResponse(fault: Exclude<Fault, { kind: 'slow' }>): {
+/** The request an `echoRequest` fault quotes back. */
+export interface EchoedRequest {
+  endpoint: EmulatorEndpoint;
+  method: string;
+  /** Path and query, as the client sent them. */
+  target: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** The HTTP answer of an `echoRequest` fault: the whole request quoted in the error. */
+export function echoResponse(
+  fault: Extract<Fault, { kind: 'echoRequest' }>,
+  request: EchoedRequest,
+): { status: number; body: unknown; headers: Record<string, string> } {
+  const headerLines = Object.entries(request.headers).map(
+    ([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : (value ?? '')}`,
+  );
+  const quoted = [`${request.method} ${request.target}`, ...headerLines, '', request.body].join('\n');
+  if (fault.status === 500) {
+    return {
+      status: 500,
+      body: `Internal error while handling the request:\n${quoted}`,
+      headers: { 'content-type': 'text/plain; charset=UTF-8' },
+    };
+  }
+  const unauthenticated = fault.status === 401;
+  if (request.endpoint === 'token') {
+    const [error, why] = unauthenticated
+      ? ['invalid_client', 'Unauthorized request']
+      : ['invalid_request', 'Could not process the request'];
+    return {
+      status: fault.status ?? 400,
+      body: { error, error_description: `${why}: ${quoted}` },
+      headers: {},
+    };
+  }
+  const [status, why] = unauthenticated
+    ? ['UNAUTHENTICATED', 'Request had invalid authentication credentials']
+    : ['INVALID_ARGUMENT', 'Could not process the request'];
+  const code = fault.status ?? 400;
+  return { status: code, body: { error: { code, message: `${why}: ${quoted}`, status } }, headers: {} };
+}
+
+/** The HTTP answer of a fault (every kind but `slow`, `hang` and `echoRequest`). */
+export function faultResponse(fault: Exclude<Fault, { kind: 'slow' | 'hang' | 'echoRequest' }>): {
   status: number;
   body: GoogleErrorBody | string;
   headers: Record<string, string>;
@@ -184,7 +278,8 @@ export function faultResponse(fault: Exclude<Fault, { kind: 'slow' }>): {
       return {
         status: 429,
         body: googleErrors.rateLimited(),
-        headers: { 'retry-after': String(fault.retryAfterSeconds ?? 1) },
+        headers:
+          fault.retryAfterSeconds === null ? {} : { 'retry-after': String(fault.retryAfterSeconds ?? 1) },
       };
     case 'serverError': {
       const body = fault.status === 503 ? googleErrors.unavailable() : googleErrors.internal();
@@ -197,5 +292,7 @@ export function faultResponse(fault: Exclude<Fault, { kind: 'slow' }>): {
       return { status: 400, body: googleErrors.expiredSyncToken(), headers: {} };
     case 'syncTokenGone':
       return { status: 410, body: googleErrors.syncTokenGone(), headers: {} };
+    case 'invalidPageToken':
+      return { status: 400, body: googleErrors.invalidArgument(INVALID_ARGUMENT_MESSAGE), headers: {} };
   }
 }

@@ -25,6 +25,7 @@ export interface RequestLogEntry {
   endpoint: EmulatorEndpoint;
   path: string;
   query: string;
+  /** The HTTP status answered; 0 when none was (a `hang` fault, logged once the client gave up). */
   status: number;
   durationMs: number;
   fault?: FaultKind;

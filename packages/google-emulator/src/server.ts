@@ -5,10 +5,10 @@ import { createAdmin, type EmulatorAdmin } from './admin.js';
 import { DEFAULT_SCOPES, defaultCredentials, type EmulatorCredentials, OAuthState } from './auth.js';
 import { type Clock, OffsetClock } from './clock.js';
 import { EmulatorError, GoogleHttpError, googleErrors } from './errors.js';
-import { type FaultContext, type FaultKind, FaultQueue, faultResponse } from './faults.js';
+import { echoResponse, type FaultContext, type FaultKind, FaultQueue, faultResponse } from './faults.js';
 import { type AddressBook, generateAddressBook } from './generator/address-book.js';
 import { Prng } from './generator/prng.js';
-import { sendJson } from './http.js';
+import { readBody, sendJson } from './http.js';
 import { type EmulatorEndpoint, RequestLog } from './request-log.js';
 import { adminRoute } from './routes/admin.js';
 import { connectionsRoute } from './routes/connections.js';
@@ -86,7 +86,7 @@ export interface GoogleEmulator {
   /** The current credentials (a rotated refresh token shows here). */
   readonly credentials: EmulatorCredentials;
   readonly admin: EmulatorAdmin;
-  /** Stops listening, drops open connections and aborts pending `slow` waits. Idempotent. */
+  /** Stops listening, drops open connections and aborts pending `slow` and `hang` waits. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -130,9 +130,28 @@ function routeOf(method: string, path: string): { endpoint: EmulatorEndpoint; ke
 function faultContext(endpoint: EmulatorEndpoint, params: URLSearchParams): FaultContext {
   const has = (camel: string, snake: string) => Boolean(params.get(camel) || params.get(snake));
   const withSyncToken = has('syncToken', 'sync_token');
-  const firstPage = !has('pageToken', 'page_token');
+  const withPageToken = has('pageToken', 'page_token');
   const wantsToken = (params.get('requestSyncToken') ?? params.get('request_sync_token')) === 'true';
-  return { endpoint, withSyncToken, fullSyncFirstPage: wantsToken && firstPage && !withSyncToken };
+  return {
+    endpoint,
+    withSyncToken,
+    withPageToken,
+    fullSyncFirstPage: wantsToken && !withPageToken && !withSyncToken,
+  };
+}
+
+/** Resolves when the client gives up on the response (closes the connection) or the emulator closes. */
+function untilClosed(res: ServerResponse, shutdown: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (res.destroyed || res.closed || shutdown.aborted) return resolve();
+    const done = () => {
+      res.off('close', done);
+      shutdown.removeEventListener('abort', done);
+      resolve();
+    };
+    res.once('close', done);
+    shutdown.addEventListener('abort', done, { once: true });
+  });
 }
 
 /**
@@ -222,6 +241,22 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     try {
       const fault = faults.take(faultContext(endpoint, url.searchParams));
       faultKind = fault?.kind;
+      if (fault?.kind === 'echoRequest') {
+        const answer = echoResponse(fault, {
+          endpoint,
+          method: req.method ?? 'GET',
+          target: req.url ?? '/',
+          headers: req.headers,
+          body: await readBody(req),
+        });
+        status = answer.status;
+        return sendJson(res, answer.status, answer.body, answer.headers);
+      }
+      if (fault?.kind === 'hang') {
+        await untilClosed(res, shutdown.signal);
+        status = 0;
+        return void res.destroy();
+      }
       if (fault && fault.kind !== 'slow') {
         const answer = faultResponse(fault);
         status = answer.status;

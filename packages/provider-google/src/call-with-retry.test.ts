@@ -82,6 +82,14 @@ describe('callWithRetry (defect 5: no backoff on 429/5xx)', () => {
     });
   });
 
+  it('gives up on a 429 storm without Retry-After as RATE_LIMITED with no made-up retryAfterMs', async () => {
+    const { runtime } = fakeRuntime();
+    const storm = failing(...Array.from({ length: 6 }, () => httpError(429)));
+    const error = await callWithRetry(storm.attempt, policy, runtime, call).catch((e) => e);
+    expect(error).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: undefined });
+    expect(error.message).toMatch(/after 6 attempts/);
+  });
+
   it('gives up when the next wait would pass maxTotalMs, measured on the injected clock', async () => {
     const { runtime, waits } = fakeRuntime(0.99);
     const op = failing(...Array.from({ length: 6 }, () => httpError(503)));

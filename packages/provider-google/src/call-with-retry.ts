@@ -26,9 +26,13 @@ export interface RetryRuntime {
 export interface RetryCall {
   operation: string;
   usedSyncToken: boolean;
+  /** The call carried a page token (a 400 then most likely means Google no longer accepts it). */
+  usedPageToken?: boolean | undefined;
   signal?: AbortSignal | undefined;
   /** Removes secrets from text that came from the server. */
   redact: (text: string) => string;
+  /** The per-request timeout, named in the message when a request hits it. */
+  timeoutMs?: number | undefined;
 }
 
 function cancelled(signal: AbortSignal, operation: string): ProviderError {
@@ -57,8 +61,10 @@ async function pause(runtime: RetryRuntime, ms: number, signal: AbortSignal | un
 function sanitized(failure: GoogleFailure, redact: (text: string) => string): GoogleFailure {
   return {
     ...failure,
-    message: redact(failure.message),
-    oauthDescription: failure.oauthDescription === null ? null : redact(failure.oauthDescription),
+    // Redacted first, then shortened: a body quoted whole can be large.
+    message: redact(failure.message).slice(0, 2000),
+    oauthDescription:
+      failure.oauthDescription === null ? null : redact(failure.oauthDescription).slice(0, 2000),
   };
 }
 
@@ -67,8 +73,9 @@ function sanitized(failure: GoogleFailure, redact: (text: string) => string): Go
  * exponential backoff and full jitter (`random() * min(maxDelayMs, baseDelayMs * 2^(n-1))`),
  * never waiting less than `Retry-After`. Gives up after `maxAttempts`, when `Retry-After` asks for
  * more than `maxDelayMs`, or when the next wait would pass `maxTotalMs`: then a quota failure is
- * `RATE_LIMITED` with `retryAfterMs` (what Google asked for, else the next backoff ceiling) so the
- * engine backs off, and anything else `TEMPORARY`. Other failures are thrown at once, mapped by
+ * `RATE_LIMITED`, with `retryAfterMs` only when Google sent `Retry-After` (never a made-up wait:
+ * the runtime reports it as Google's, and backs off on its own anyway), and anything else
+ * `TEMPORARY`. Other failures are thrown at once, mapped by
  * {@link classifyFailure}. gaxios' own retries are off: they ignore `Retry-After` and give up
  * within ~2 s, far shorter than a per-minute quota window.
  *
@@ -104,8 +111,10 @@ export async function callWithRetry<T>(
       const classified = classifyFailure(failure, {
         operation,
         usedSyncToken: call.usedSyncToken,
+        usedPageToken: call.usedPageToken,
         now,
         redact: call.redact,
+        timeoutMs: call.timeoutMs,
       });
       const cause = sanitized(failure, call.redact);
       if (!classified.retryable) {
@@ -129,12 +138,12 @@ export async function callWithRetry<T>(
               ? `after ${attemptNo} attempts in ${elapsed} ms (limit ${policy.maxTotalMs} ms)`
               : null;
       if (stop !== null) {
-        const retryAfterMs =
-          classified.retryAfterMs ?? (classified.code === 'RATE_LIMITED' ? ceiling : undefined);
+        // Only what Google asked for: a wait made up here would be reported as Google's request
+        // ("google asked for no requests before ..."), and the runtime backs off on its own.
         throw new ProviderError(classified.code, `${classified.message} Gave up ${stop}.`, {
           cause,
           provider: 'google',
-          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+          ...(classified.retryAfterMs === null ? {} : { retryAfterMs: classified.retryAfterMs }),
         });
       }
       runtime.logger.warn('google request failed; retrying', {

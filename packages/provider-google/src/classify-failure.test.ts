@@ -158,6 +158,21 @@ describe('classifyFailure', () => {
     });
   });
 
+  it('says a request timed out, and after how long, instead of "could not reach Google (AbortError)"', () => {
+    // What gaxios throws when its `timeout` aborts the fetch: the DOMException is the cause.
+    for (const name of ['AbortError', 'TimeoutError']) {
+      const timedOut = Object.assign(new Error('The operation was aborted.'), {
+        config: {},
+        cause: new DOMException('The operation was aborted.', name),
+      });
+      const c = classify(timedOut, { timeoutMs: 300 });
+      expect(c).toMatchObject({ code: 'TEMPORARY', retryable: true });
+      expect(c.message).toBe(
+        'Google did not answer people.connections.list within 300 ms: the request timed out.',
+      );
+    }
+  });
+
   it('maps other 4xx to PERMANENT and an unknown thrown value to TEMPORARY without retrying', () => {
     expect(
       classify(
@@ -173,6 +188,25 @@ describe('classifyFailure', () => {
       code: 'TEMPORARY',
       retryable: false,
     });
+  });
+
+  it('says a 400 INVALID_ARGUMENT on a page-token call refused the page token (still PERMANENT)', () => {
+    const invalid = httpError(400, {
+      error: { code: 400, message: 'Request contains an invalid argument.', status: 'INVALID_ARGUMENT' },
+    });
+    expect(classify(invalid, { usedPageToken: true, usedSyncToken: false })).toEqual({
+      code: 'PERMANENT',
+      message:
+        'Google no longer accepts the page token of people.connections.list (HTTP 400, INVALID_ARGUMENT: Request contains an invalid argument.): the listing must start over from its first page.',
+      retryable: false,
+      retryAfterMs: null,
+    });
+    // With a sync token too (an incremental page): still the page token, not the cursor.
+    expect(classify(invalid, { usedPageToken: true }).code).toBe('PERMANENT');
+    // An expired sync token on a later page stays CURSOR_EXPIRED.
+    expect(classify(httpError(400, expiredBody), { usedPageToken: true }).code).toBe('CURSOR_EXPIRED');
+    // Without a page token, a 400 is a plain rejection.
+    expect(classify(invalid).message).toMatch(/^Google rejected people\.connections\.list with HTTP 400/);
   });
 
   it('redacts server text before it reaches a message', () => {

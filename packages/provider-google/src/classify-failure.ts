@@ -19,10 +19,19 @@ export interface FailureContext {
   operation: string;
   /** The call carried a sync token (a bare 410 then means it expired). */
   usedSyncToken: boolean;
+  /** The call carried a page token: a 400 INVALID_ARGUMENT then most likely refuses that token. */
+  usedPageToken?: boolean | undefined;
   now: Date;
   /** Removes secrets from text that came from the server. */
   redact: (text: string) => string;
+  /** The per-request timeout, for the message of a request that hit it. */
+  timeoutMs?: number | undefined;
 }
+
+// gaxios ends a request at its `timeout` through an abort signal: fetch then fails with an
+// AbortError (or TimeoutError) DOMException. The caller's own abort never gets here
+// (`callWithRetry` checks its signal first), so such an error is the request timeout.
+const TIMEOUT_CODES = new Set(['AbortError', 'TimeoutError']);
 
 const EXPIRED_SYNC_TOKEN_MESSAGE = /sync token is expired|expired sync token/i;
 const QUOTA_REASONS = new Set([
@@ -81,7 +90,10 @@ function fromTokenEndpoint(failure: GoogleFailure, context: FailureContext): Cla
  *   on a 400 is treated the same, since only a full sync replaces it;
  * - 401 is `AUTH_FAILED`; 403 is `RATE_LIMITED` for quota reasons, `AUTH_FAILED` for missing
  *   permission or scopes, else `PERMANENT`: a 403 is not always an auth failure;
- * - 429 is `RATE_LIMITED`, 408/5xx/network errors/malformed bodies `TEMPORARY`, all retryable;
+ * - 429 is `RATE_LIMITED`, 408/5xx/network errors/timeouts/malformed bodies `TEMPORARY`, all
+ *   retryable (a timeout says so, with the limit, rather than "could not reach" and a DOMException name);
+ * - a 400 INVALID_ARGUMENT on a call with a page token is `PERMANENT` and says the page token was
+ *   refused (the engine then starts the listing over, rather than retrying a dead token);
  * - other 4xx are `PERMANENT`; anything unrecognised is `TEMPORARY` (never fatal by surprise).
  *
  * @example
@@ -105,6 +117,14 @@ export function classifyFailure(failure: GoogleFailure, context: FailureContext)
     return result(
       'TEMPORARY',
       `Google answered ${context.operation} with a malformed body (${detail}).`,
+      true,
+    );
+  }
+  if (status === null && failure.networkCode !== null && TIMEOUT_CODES.has(failure.networkCode)) {
+    const within = context.timeoutMs === undefined ? '' : ` within ${context.timeoutMs} ms`;
+    return result(
+      'TEMPORARY',
+      `Google did not answer ${context.operation}${within}: the request timed out.`,
       true,
     );
   }
@@ -139,6 +159,19 @@ export function classifyFailure(failure: GoogleFailure, context: FailureContext)
     return result(
       'CURSOR_EXPIRED',
       `Google's sync token has expired (HTTP ${status}, ${detail}): the cursor must be dropped and a full sync run.`,
+      false,
+    );
+  }
+  if (
+    status === 400 &&
+    context.usedPageToken &&
+    (failure.apiStatus === null || failure.apiStatus === 'INVALID_ARGUMENT')
+  ) {
+    // Every page repeats the first page's parameters, so a 400 that only a later page gets is
+    // about its page token: expired, or issued for other parameters (an upgrade in between).
+    return result(
+      'PERMANENT',
+      `Google no longer accepts the page token of ${context.operation} (HTTP 400, ${detail}): the listing must start over from its first page.`,
       false,
     );
   }

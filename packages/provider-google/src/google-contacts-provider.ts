@@ -216,8 +216,10 @@ export class GoogleContactsProvider extends ContactsProvider {
     const { pageSize } = this.#options;
     const incremental = position.mode === 'incremental';
     // Every page of a sync repeats the first call's parameters: Google requires it with a page or sync token.
+    // A 400 on a later page refuses its page token, not the request (classify-failure.ts).
+    const used = { syncToken: incremental, pageToken: position.page !== undefined };
     if (position.stream === 'connections') {
-      return this.#call('people.connections.list', incremental, signal, async () => {
+      return this.#call('people.connections.list', used, signal, async () => {
         const res = await this.#client.api.people.connections.list(
           {
             resourceName: 'people/me',
@@ -232,7 +234,7 @@ export class GoogleContactsProvider extends ContactsProvider {
         return readListPage(res.data, 'connections');
       });
     }
-    return this.#call('otherContacts.list', incremental, signal, async () => {
+    return this.#call('otherContacts.list', used, signal, async () => {
       const res = await this.#client.api.otherContacts.list(
         {
           readMask: OTHER_CONTACTS_READ_MASK,
@@ -249,11 +251,14 @@ export class GoogleContactsProvider extends ContactsProvider {
 
   #call<T>(
     operation: string,
-    usedSyncToken: boolean,
+    used: boolean | { syncToken: boolean; pageToken: boolean },
     signal: AbortSignal | undefined,
     attempt: () => Promise<T>,
   ): Promise<T> {
-    const { retry, sleep, random, clock, logger, clientSecret, refreshToken } = this.#options;
+    const usedSyncToken = typeof used === 'boolean' ? used : used.syncToken;
+    const usedPageToken = typeof used === 'boolean' ? false : used.pageToken;
+    const { retry, sleep, random, clock, logger, clientSecret, refreshToken, requestTimeoutMs } =
+      this.#options;
     // An access token revoked on its own (a 401) gets one refresh and one more try per call: no
     // reason to stop syncing, and a revoked refresh token then shows as invalid_grant.
     let refreshed = false;
@@ -274,7 +279,9 @@ export class GoogleContactsProvider extends ContactsProvider {
       {
         operation,
         usedSyncToken,
+        usedPageToken,
         signal,
+        timeoutMs: requestTimeoutMs,
         redact: (text) =>
           redact(text, [clientSecret, refreshToken, this.#client.auth.credentials.access_token]),
       },

@@ -12,7 +12,7 @@ export interface GoogleFailure {
   apiStatus: string | null;
   /** `ErrorInfo` reasons of `error.details[]`, then legacy `error.errors[].reason`. */
   reasons: string[];
-  /** Google's `error.message`, or the error's own message. Not redacted yet. */
+  /** Google's `error.message`, a text body whole, or the error's own message. Not redacted (nor shortened) yet. */
   message: string;
   /** An OAuth token endpoint error code (`invalid_grant`), with its description. */
   oauthError: string | null;
@@ -89,7 +89,9 @@ export function readGoogleFailure(error: unknown): GoogleFailure {
     reasons,
     message:
       text(apiError?.message) ??
-      (typeof data === 'string' && status !== null ? data.slice(0, 200) : ownMessage),
+      // Whole: cut before redaction, a secret could be cut in two and no longer recognised
+      // (messages are shortened after redaction).
+      (typeof data === 'string' && status !== null ? data : ownMessage),
     oauthError,
     oauthDescription: text(body?.error_description),
     retryAfter: header(response?.headers, 'retry-after'),

@@ -3,4 +3,5 @@ export { type GoogleStream, OTHER_CONTACTS_READ_MASK, PERSON_FIELDS } from './go
 export { normalizeGroup } from './normalize-group.js';
 export { type NormalizePersonOptions, normalizePerson } from './normalize-person.js';
 export type { GoogleProviderOptions } from './options.js';
+export { redact as redactGoogleSecrets, secretPattern } from './redact.js';
 export { decodeSyncCursor, encodeSyncCursor, type GoogleSyncTokens } from './sync-cursor.js';

@@ -22,7 +22,9 @@ export interface PeopleClient {
  * `tokenUrl`, with every gaxios retry switched off. gaxios retries 3 times within ~2 s and
  * ignores `Retry-After`, both for API calls and for token refreshes (google-auth-library turns
  * them on per request); `callWithRetry` does quota-aware retries instead, so the interceptor
- * below strips the per-request retry config of every request this client sends.
+ * below strips the per-request retry config of every request this client sends, and sends every
+ * request without a proxy agent through Node's `fetch` rather than gaxios' default node-fetch,
+ * which can throw an uncaught exception when a request's timeout has already passed.
  *
  * @example
  * ```ts
@@ -44,6 +46,13 @@ export function createPeopleClient(options: PeopleClientOptions): PeopleClient {
     resolved: async (config) => {
       config.retry = false;
       config.retryConfig = { retry: 0 };
+      // gaxios uses node-fetch on Node unless told otherwise, and node-fetch 3 meets a signal
+      // that is already aborted (gaxios' `timeout` is an abort signal, armed before the request
+      // starts) by destroying a POST's body stream with no 'error' listener on it: an uncaught
+      // exception that takes the host process down (a token refresh whose timeout passed while
+      // the event loop was busy). Node's own fetch rejects instead. It knows no `agent`, so a
+      // request gaxios gave a proxy (or client certificate) agent keeps node-fetch.
+      if (!config.agent) config.fetchImplementation = globalThis.fetch;
       return config;
     },
   });

@@ -1,15 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { type ContactsConfig, CoreError, parseContactsConfig } from '@contacts/core';
-import { parse } from 'smol-toml';
+import { parse, TomlError } from 'smol-toml';
 import { ContactsModuleError } from '../errors.js';
-import { isSupportedProvider, SUPPORTED_PROVIDERS } from '../module/supported-providers.js';
+import { isSupportedProvider, unsupportedProviderError } from '../module/supported-providers.js';
 
 /** The config used without `--config`: Google, with every default. */
 export const DEFAULT_CLI_CONFIG = { provider: 'google' } as const;
 
+/** What a value is, in TOML words, for "must be a table" messages. */
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Date) return 'a date';
+  if (typeof value === 'object' && value !== null) return 'a table';
+  return `a ${typeof value}`;
+}
+
 /**
  * Reads `[modules.contacts]` from a butler.toml (the defaults without one), validated and
- * normalised as the module does it.
+ * normalised as the module does it. Every error names the file given with `--config` and, for a
+ * bad value, its key path (`modules.contacts.sync.interval_minutes`), what it expects and what it
+ * got.
  *
  * @throws ContactsModuleError `INVALID_CONFIG` (missing file, bad TOML, no table, bad values) or
  *   `UNSUPPORTED_PROVIDER`.
@@ -25,40 +35,63 @@ export async function loadCliConfig(path: string | null): Promise<ContactsConfig
     try {
       text = await readFile(path, 'utf8');
     } catch (cause) {
-      throw new ContactsModuleError(
-        'INVALID_CONFIG',
-        `Cannot read the config file ${path}: ${(cause as Error).message}`,
-        {
-          cause,
-        },
-      );
+      const code = (cause as { code?: unknown }).code;
+      const why =
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : code === 'EACCES'
+              ? 'permission denied'
+              : (cause as Error).message;
+      throw new ContactsModuleError('INVALID_CONFIG', `Cannot read the --config file ${path}: ${why}.`, {
+        cause,
+      });
     }
     let toml: Record<string, unknown>;
     try {
       toml = parse(text);
     } catch (cause) {
-      const first = String((cause as Error).message).split('\n')[0];
-      throw new ContactsModuleError('INVALID_CONFIG', `${path} is not valid TOML: ${first}`, { cause });
+      const first = String((cause as Error).message)
+        .split('\n')[0]
+        ?.replace(/^Invalid TOML document: /, '');
+      const where = cause instanceof TomlError ? ` at line ${cause.line}, column ${cause.column}` : '';
+      throw new ContactsModuleError(
+        'INVALID_CONFIG',
+        `The --config file ${path} is not valid TOML${where}: ${first}.`,
+        { cause },
+      );
     }
-    const modules = toml.modules as Record<string, unknown> | undefined;
-    table = modules?.contacts;
-    if (!table || typeof table !== 'object') {
-      throw new ContactsModuleError('INVALID_CONFIG', `${path} has no [modules.contacts] table.`);
+    const modules = toml.modules;
+    if (
+      modules !== undefined &&
+      (typeof modules !== 'object' || modules === null || Array.isArray(modules))
+    ) {
+      throw new ContactsModuleError(
+        'INVALID_CONFIG',
+        `In the --config file ${path}, modules must be a table (got ${kindOf(modules)}).`,
+      );
+    }
+    table = (modules as Record<string, unknown> | undefined)?.contacts;
+    if (table === undefined) {
+      throw new ContactsModuleError(
+        'INVALID_CONFIG',
+        `The --config file ${path} has no [modules.contacts] table: add one with at least provider = "google".`,
+      );
     }
   }
+  const where = path ? ` (in the --config file ${path})` : '';
   let config: ContactsConfig;
   try {
     config = parseContactsConfig(table);
   } catch (error) {
-    if (error instanceof CoreError)
-      throw new ContactsModuleError('INVALID_CONFIG', error.message, { cause: error });
+    if (error instanceof CoreError) {
+      throw new ContactsModuleError('INVALID_CONFIG', `${error.message.replace(/\.$/, '')}${where}.`, {
+        cause: error,
+      });
+    }
     throw error;
   }
-  if (!isSupportedProvider(config.provider)) {
-    throw new ContactsModuleError(
-      'UNSUPPORTED_PROVIDER',
-      `Unsupported contacts provider "${config.provider}" in [modules.contacts]. Supported providers: ${SUPPORTED_PROVIDERS.join(', ')}.`,
-    );
-  }
+  if (!isSupportedProvider(config.provider)) throw unsupportedProviderError(config.provider, where);
   return config;
 }

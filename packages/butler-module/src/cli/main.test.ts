@@ -27,7 +27,7 @@ describe('contacts command line', () => {
     expect(missing.stderr).toMatch(/missing required argument 'key'/);
     const schema = await runCli(['status', '--butler-schema', 'Bad-Name']);
     expect(schema.code).toBe(2);
-    expect(schema.stderr).toMatch(/^contacts: Invalid butler schema name "Bad-Name"/);
+    expect(schema.stderr).toMatch(/^contacts: --butler-schema: Invalid butler schema name "Bad-Name"/);
   });
 });
 
@@ -133,12 +133,12 @@ describeDatabase('contacts command on a database', (t) => {
     const expectations: [string, RegExp][] = [
       [
         'carddav.toml',
-        /^contacts: Unsupported contacts provider "carddav" in \[modules.contacts\]\. Supported providers: google\.\n$/,
+        /^contacts: Unsupported contacts provider "carddav" in modules\.contacts\.provider \(in the --config file .*carddav\.toml\); supported providers: google\.\n$/,
       ],
       ['broken.toml', /broken\.toml is not valid TOML/],
       ['other.toml', /has no \[modules\.contacts\] table/],
       ['bad.toml', /sync\.interval_minutes/],
-      ['missing.toml', /Cannot read the config file .*missing\.toml/],
+      ['missing.toml', /Cannot read the --config file .*missing\.toml: no such file/],
     ];
     for (const [name, message] of expectations) {
       const result = await cli(['status', '--config', name]);

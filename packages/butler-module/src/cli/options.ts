@@ -84,7 +84,8 @@ export function resolveGlobals(flags: GlobalFlags, io: CliIo): GlobalOptions {
 }
 
 function checkedConfigPath(value: string): string {
-  if (!value.trim()) throw new ContactsModuleError('USAGE', '--config must name a butler.toml file, not an empty string.');
+  if (!value.trim())
+    throw new ContactsModuleError('USAGE', '--config must name a butler.toml file, not an empty string.');
   return value;
 }
 

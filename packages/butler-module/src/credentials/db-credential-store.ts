@@ -28,6 +28,32 @@ export interface DbCredentialStoreOptions {
 const KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,199}$/;
 
 /**
+ * Checks a secret's key (and its value, when given) as {@link DbCredentialStore.set} does,
+ * without a database: the command line refuses a bad one before it opens (or creates) any.
+ *
+ * @throws ContactsModuleError `INVALID_SECRET` (the key is not echoed: it may be a value typed in
+ *   the wrong place).
+ * @example
+ * ```ts
+ * checkSecret('GOOGLE_REFRESH_TOKEN', token);
+ * ```
+ */
+export function checkSecret(key: string, value?: string): void {
+  if (!KEY.test(key)) {
+    throw new ContactsModuleError(
+      'INVALID_SECRET',
+      'A secret key is 1 to 200 letters, digits, `_`, `.` or `-`, starting with a letter or `_` (e.g. GOOGLE_REFRESH_TOKEN).',
+    );
+  }
+  if (value !== undefined && value.length === 0) {
+    throw new ContactsModuleError(
+      'INVALID_SECRET',
+      `The value for ${key} is empty; give the secret's value.`,
+    );
+  }
+}
+
+/**
  * The credential store on the butler's `butler_secrets` table: what the dashboard OAuth flow and
  * `contacts secrets set` write and the module reads. Values leave only through {@link get};
  * {@link list} never returns them. A secret past its `expires_at` counts as missing.
@@ -70,18 +96,7 @@ export class DbCredentialStore implements CredentialStore {
    *   `cause`: drizzle's and postgres.js's errors carry the statement's parameters, the secret).
    */
   async set(key: string, value: string, options: SetSecretOptions = {}): Promise<void> {
-    if (!KEY.test(key)) {
-      throw new ContactsModuleError(
-        'INVALID_SECRET',
-        'A secret key is 1 to 200 letters, digits, `_`, `.` or `-`, starting with a letter or `_` (e.g. GOOGLE_REFRESH_TOKEN).',
-      );
-    }
-    if (value.length === 0) {
-      throw new ContactsModuleError(
-        'INVALID_SECRET',
-        `The value for ${key} is empty; give the secret's value.`,
-      );
-    }
+    checkSecret(key, value);
     const t = this.#table;
     const now = this.#clock.now();
     const changes = {

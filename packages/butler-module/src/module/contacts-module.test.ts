@@ -59,7 +59,7 @@ describeDatabase('ContactsModule', (t) => {
       const error = await startupError(h);
       expect(error).toMatchObject({ name: 'ContactsModuleError', code: 'UNSUPPORTED_PROVIDER' });
       expect(error.message).toBe(
-        `Unsupported contacts provider "${provider}" in [modules.contacts]. Supported providers: google.`,
+        `Unsupported contacts provider "${provider}" in modules.contacts.provider; supported providers: google.`,
       );
       expect(h.module.runtime).toBeNull();
     }

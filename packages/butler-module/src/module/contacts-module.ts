@@ -28,7 +28,7 @@ import { registerContactsTools } from '../tools/index.js';
 import type { ContactsToolEnvironment } from '../tools/tool-context.js';
 import { CredentialStoreProviderSource } from './credential-provider-source.js';
 import { type ContactsProviderFactory, defaultProviderFactory } from './provider-factory.js';
-import { isSupportedProvider, SUPPORTED_PROVIDERS } from './supported-providers.js';
+import { isSupportedProvider, SUPPORTED_PROVIDERS, unsupportedProviderError } from './supported-providers.js';
 
 /**
  * What a host hands to {@link ContactsModule.onStartup}. Only `config` and `db` are required;
@@ -168,12 +168,7 @@ export class ContactsModule {
   async #start(options: ContactsStartupOptions): Promise<ContactsToolEnvironment> {
     const butlerSchema = checkSchema(options.butlerSchema ?? DEFAULT_BUTLER_SCHEMA);
     const config = checkConfig(options.config);
-    if (!isSupportedProvider(config.provider)) {
-      throw new ContactsModuleError(
-        'UNSUPPORTED_PROVIDER',
-        `Unsupported contacts provider "${config.provider}" in [modules.contacts]. Supported providers: ${SUPPORTED_PROVIDERS.join(', ')}.`,
-      );
-    }
+    if (!isSupportedProvider(config.provider)) throw unsupportedProviderError(config.provider);
     const redactor = new SecretRedactor();
     const logger = redactingLogger(options.logger ?? silentLogger, redactor);
     const clock = options.clock ?? systemClock;

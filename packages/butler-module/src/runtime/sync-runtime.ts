@@ -14,6 +14,7 @@ import {
   systemClock,
 } from '@contacts/core';
 import { ContactsModuleError } from '../errors.js';
+import { redactError, SecretRedactor } from '../redact.js';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import type {
   ContactsSyncRuntimeOptions,
@@ -87,6 +88,8 @@ export class ContactsSyncRuntime {
   readonly #random: () => number;
   readonly #store: ContactsSyncStateStore;
   readonly #abort = new AbortController();
+  /** Applied to every failure before it is kept, logged or thrown to a caller. */
+  readonly #redact: (text: string) => string;
 
   #started = false;
   #stopping: Promise<void> | null = null;
@@ -118,6 +121,9 @@ export class ContactsSyncRuntime {
     this.#timers = options.timers ?? systemTimers;
     this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.#random = options.random ?? Math.random;
+    // Without the host's redactor, token-shaped values (`ya29.…`, `Bearer …`) are still blanked.
+    const shapesOnly = new SecretRedactor();
+    this.#redact = options.redact ?? ((text) => shapesOnly.redact(text));
     this.#store = new ContactsSyncStateStore({
       db: options.db,
       butlerSchema: options.butlerSchema,
@@ -270,7 +276,7 @@ export class ContactsSyncRuntime {
         // Cycles never reject; only a broken credential store or state query lands here.
         this.#logger.error('contacts_runtime_tick_failed', {
           ...this.#ids(),
-          error: errorInfo(error, this.#clock.now()).message,
+          error: this.#redact(errorInfo(error, this.#clock.now()).message),
         });
         this.#schedule(this.#backoffFor(++this.#failures));
       })
@@ -366,7 +372,7 @@ export class ContactsSyncRuntime {
         logger: this.#logger,
         signal: this.#abort.signal,
         lockTtlMs: this.#options.lockTtlMs,
-        redact: this.#options.redact,
+        redact: this.#redact,
         onProgress: (progress) => {
           for (const listener of cycle.listeners) {
             try {
@@ -379,7 +385,9 @@ export class ContactsSyncRuntime {
       });
       outcome = { ok: true, result };
     } catch (error) {
-      outcome = { ok: false, error };
+      // A provider or library error may quote its request (a bearer token, a form body with the
+      // client secret): scrubbed here, it reaches neither the status, the logs nor the caller.
+      outcome = { ok: false, error: redactError(error, this.#redact) };
     }
     this.#record(outcome, before);
     return outcome;

@@ -3,10 +3,39 @@ import { SUPPORTED_PROVIDERS } from '../module/supported-providers.js';
 
 export const providerInput = z
   .enum(SUPPORTED_PROVIDERS, {
-    error: 'Unsupported provider: this butler syncs "google" only; omit provider or pass "google".',
+    error: (issue) =>
+      `provider must be "google", the only provider this butler syncs (or left out for the configured one)${issue.input === undefined ? '' : `, not ${shown(issue.input)}`}`,
   })
   .optional()
   .describe('The source provider. Only "google" is supported; omit it to use the configured provider.');
+
+/** An argument's value in an error, short (a client may send anything, of any size). */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/**
+ * A tool's input: these arguments and no others. An unknown argument is refused, naming it and
+ * the ones the tool takes: a misspelt `mdoe: "full"` must not run an incremental sync in silence.
+ *
+ * @example
+ * ```ts
+ * const input = toolInput('contacts_sync_status', { provider: providerInput });
+ * ```
+ */
+export function toolInput<Shape extends z.ZodRawShape>(tool: string, shape: Shape) {
+  const names = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        const plural = issue.keys.length > 1 ? 's' : '';
+        return `Unknown argument${plural} ${issue.keys.map((k) => `"${k}"`).join(', ')}: ${tool} takes ${names.join(' and ')} only (all optional).`;
+      }
+      return `The arguments of ${tool} must be an object with ${names.join(' and ')} (all optional).`;
+    },
+  });
+}
 
 export const isoTimestamp = z
   .string()

@@ -2,11 +2,11 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { listSources } from '../status/source-list.js';
 import { requireEnvironment } from './require-environment.js';
-import { isoTimestamp, providerInput } from './schemas.js';
+import { isoTimestamp, providerInput, toolInput } from './schemas.js';
 import { type ContactsToolContext, statusOptions } from './tool-context.js';
 import { toolResult } from './tool-result.js';
 
-export const sourceListInput = z.object({ provider: providerInput });
+export const sourceListInput = toolInput('contacts_source_list', { provider: providerInput });
 
 export const sourceListOutput = z.object({
   sources: z.array(

@@ -2,17 +2,23 @@ import { errorMessage } from '@contacts/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { requireRuntime } from './require-environment.js';
-import { providerInput } from './schemas.js';
+import { providerInput, toolInput } from './schemas.js';
 import type { ContactsToolContext } from './tool-context.js';
 import { toolError, toolResult } from './tool-result.js';
 
-export const sourceReconcileInput = z.object({
+export const sourceReconcileInput = toolInput('contacts_source_reconcile', {
   provider: providerInput,
+  // A UUID like shared.contacts.id: anything else cannot name a CRM contact, so it is refused
+  // here rather than echoed into the note as if it could.
   contact_id: z
-    .string()
-    .min(1)
+    .guid({
+      error: (issue) =>
+        `contact_id must be a CRM contact id, a UUID such as c0ffee00-0000-4000-8000-000000000001${issue.input === undefined ? '' : `, not ${JSON.stringify(issue.input)?.slice(0, 60)}`}`,
+    })
     .optional()
-    .describe('A CRM contact id. Per-contact scoping is not supported yet: the whole account is synced.'),
+    .describe(
+      'A CRM contact id (a UUID). Per-contact scoping is not supported yet: the whole account is synced.',
+    ),
 });
 
 export const sourceReconcileOutput = z.object({

@@ -3,14 +3,17 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { describeSyncError } from './describe-error.js';
 import { requireRuntime } from './require-environment.js';
-import { providerInput, summarySchema } from './schemas.js';
+import { providerInput, summarySchema, toolInput } from './schemas.js';
 import type { ContactsToolContext } from './tool-context.js';
 import { toolError, toolResult } from './tool-result.js';
 
-export const syncNowInput = z.object({
+export const syncNowInput = toolInput('contacts_sync_now', {
   provider: providerInput,
   mode: z
-    .enum(['incremental', 'full'])
+    .enum(['incremental', 'full'], {
+      error: (issue) =>
+        `mode must be "incremental" or "full" (or left out for incremental)${issue.input === undefined ? '' : `, not ${JSON.stringify(issue.input)?.slice(0, 60)}`}`,
+    })
     .optional()
     .describe(
       '"incremental" (default) fetches the changes since the last sync, or everything when there was none; "full" re-reads the whole address book and marks contacts deleted at the source.',

@@ -2,11 +2,11 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { readSyncStatus } from '../status/sync-status.js';
 import { requireEnvironment } from './require-environment.js';
-import { isoTimestamp, providerInput } from './schemas.js';
+import { isoTimestamp, providerInput, toolInput } from './schemas.js';
 import { type ContactsToolContext, statusOptions } from './tool-context.js';
 import { toolResult } from './tool-result.js';
 
-export const syncStatusInput = z.object({ provider: providerInput });
+export const syncStatusInput = toolInput('contacts_sync_status', { provider: providerInput });
 
 export const syncStatusOutput = z.object({
   provider: z.string(),

@@ -219,7 +219,7 @@ describeDatabase('contacts MCP tools over a real client', (t) => {
     ]) {
       const result = await h.call(name, { provider: 'carddav' });
       expect(result.isError).toBe(true);
-      expect(resultText(result)).toMatch(/syncs "google" only/);
+      expect(resultText(result)).toMatch(/provider must be "google", the only provider this butler syncs/);
     }
   });
 

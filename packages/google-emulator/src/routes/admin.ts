@@ -18,12 +18,13 @@ const personInput = z.strictObject(
 const common = {
   endpoint: z.enum(['connections', 'otherContacts', 'contactGroups', 'token', 'any']).optional(),
   times: z.number().int().positive().optional(),
-  when: z.enum(['always', 'fullSyncFirstPage', 'withSyncToken']).optional(),
+  when: z.enum(['always', 'fullSyncFirstPage', 'withSyncToken', 'withPageToken']).optional(),
+  after: z.number().int().nonnegative().optional(),
 };
 const faultInput = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('rateLimit'),
-    retryAfterSeconds: z.number().int().nonnegative().optional(),
+    retryAfterSeconds: z.number().int().nonnegative().nullable().optional(),
     ...common,
   }),
   z.strictObject({
@@ -35,6 +36,13 @@ const faultInput = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('malformed'), ...common }),
   z.strictObject({ kind: z.literal('expiredSyncToken'), ...common }),
   z.strictObject({ kind: z.literal('syncTokenGone'), ...common }),
+  z.strictObject({ kind: z.literal('hang'), ...common }),
+  z.strictObject({ kind: z.literal('invalidPageToken'), ...common }),
+  z.strictObject({
+    kind: z.literal('echoRequest'),
+    status: z.union([z.literal(400), z.literal(401), z.literal(500)]).optional(),
+    ...common,
+  }),
 ]);
 const renameInput = z.strictObject({ resourceName: z.string().optional() });
 const groupInput = z.strictObject({ name: z.string().min(1) });
@@ -69,6 +77,17 @@ async function json<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
   return result.data;
 }
 
+/** A raw person's body: any JSON value, kept as given (no schema: malformed is the point). */
+async function rawJson(req: IncomingMessage): Promise<unknown> {
+  const text = await readBody(req);
+  if (!text.trim()) throw new EmulatorError('INVALID_INPUT', 'A raw person needs a JSON body.');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new EmulatorError('INVALID_INPUT', 'The request body is not valid JSON.', { cause: error });
+  }
+}
+
 const clockView = (now: number) => ({ now, iso: new Date(now).toISOString() });
 
 /** The routes under `/__admin/` (JSON, no auth). `GET /__admin` lists them. */
@@ -77,6 +96,8 @@ const ROUTES = [
   'POST /__admin/people {names:[...],...}',
   'GET|PATCH|DELETE /__admin/people/{id}',
   'POST /__admin/people/{id}/rename {resourceName?}',
+  'POST /__admin/people/raw {any JSON, served as given}',
+  'PUT /__admin/people/{id}/raw {any JSON, served as given}',
   'GET|POST /__admin/otherContacts',
   'GET|PATCH|DELETE /__admin/otherContacts/{id}',
   'GET|POST /__admin/contactGroups {name}',
@@ -85,6 +106,7 @@ const ROUTES = [
   'POST /__admin/clock/advance {ms}',
   'GET /__admin/credentials',
   'POST /__admin/oauth/access-token',
+  'GET /__admin/oauth/access-tokens',
   'POST /__admin/oauth/revoke {keepAccessTokens?}',
   'POST /__admin/oauth/rotate {refreshToken?}',
   'POST /__admin/oauth/revoke-access-tokens',
@@ -103,6 +125,16 @@ export function adminRoute(admin: EmulatorAdmin): (req: IncomingMessage, url: UR
     const path = url.pathname.replace(/\/+$/, '');
     const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
     if (path === '/__admin' && method === 'GET') return ok({ routes: ROUTES });
+
+    // Before the generic people routes, which would read `raw` as an id.
+    const raw = /^\/__admin\/people(?:\/([^/]+))?\/raw$/.exec(path);
+    if (raw) {
+      const id = raw[1];
+      if (!id && method === 'POST') return ok(admin.addRawPerson(await rawJson(req)), 201);
+      if (id && method === 'PUT')
+        return ok(admin.replaceRawPerson(`people/${decodeURIComponent(id)}`, await rawJson(req)));
+      return undefined;
+    }
 
     const people = /^\/__admin\/(people|otherContacts)(?:\/([^/]+))?(\/rename)?$/.exec(path);
     if (people) {
@@ -166,6 +198,8 @@ export function adminRoute(admin: EmulatorAdmin): (req: IncomingMessage, url: UR
         return ok(admin.credentials());
       case 'POST /__admin/oauth/access-token':
         return ok(admin.issueAccessToken());
+      case 'GET /__admin/oauth/access-tokens':
+        return ok({ accessTokens: admin.issuedAccessTokens() });
       case 'POST /__admin/oauth/revoke':
         admin.revokeRefreshToken(await json(req, revokeInput));
         return ok({});

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { DbCredentialStore } from '../../credentials/db-credential-store.js';
+import { checkSecret, DbCredentialStore } from '../../credentials/db-credential-store.js';
 import { GOOGLE_CREDENTIAL_KEYS } from '../../credentials/google-credentials.js';
 import { ContactsModuleError } from '../../errors.js';
 import { type CommandContext, withDatabase } from '../command-context.js';
@@ -31,6 +31,18 @@ export async function secretsSetCommand(
   value: string | undefined,
   flags: SecretsSetFlags,
 ): Promise<number> {
+  // Every flag is checked before stdin is read or a database opened (or created).
+  checkSecret(key);
+  let expiresAt: Date | undefined;
+  if (flags.expiresAt !== undefined) {
+    expiresAt = new Date(flags.expiresAt);
+    if (Number.isNaN(expiresAt.getTime())) {
+      throw new ContactsModuleError(
+        'USAGE',
+        `--expires-at must be an ISO 8601 date, e.g. 2026-12-31T00:00:00Z.`,
+      );
+    }
+  }
   let secret = value;
   if (secret === undefined) {
     const stdin = ctx.io.stdin;
@@ -42,16 +54,7 @@ export async function secretsSetCommand(
     }
     secret = await readAll(stdin);
   }
-  let expiresAt: Date | undefined;
-  if (flags.expiresAt) {
-    expiresAt = new Date(flags.expiresAt);
-    if (Number.isNaN(expiresAt.getTime())) {
-      throw new ContactsModuleError(
-        'USAGE',
-        `--expires-at must be an ISO 8601 date, e.g. 2026-12-31T00:00:00Z.`,
-      );
-    }
-  }
+  checkSecret(key, secret);
   const category = flags.category ?? (key.startsWith('GOOGLE_') ? 'google' : undefined);
   await withDatabase(ctx, { migrateFirst: true }, async (db) => {
     const store = new DbCredentialStore({ db, butlerSchema: ctx.globals.butlerSchema });
