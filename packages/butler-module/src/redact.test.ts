@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { ProviderError } from '@contacts/core';
 import { describe, expect, it } from 'vitest';
 import { redactError, redactingLogger, SecretRedactor } from './redact.js';
@@ -73,6 +74,24 @@ describe('redactError', () => {
     expect(cause.extra.get('secret')).toBe('[redacted]');
     // The original is left as it was: it may still be in use elsewhere.
     expect(error.message).toContain(SECRET);
+  });
+
+  it('redacts URLs, queries and bytes by their text, and leaves copies that can still be printed', () => {
+    const error = Object.assign(new Error('request failed'), {
+      config: {
+        url: new URL(`https://oauth2.example/token?refresh_token=${encodeURIComponent(SECRET)}`),
+        params: new URLSearchParams({ client_secret: SECRET }),
+        body: new TextEncoder().encode(`client_secret=${SECRET}`),
+        clean: new URL('https://people.example/v1/people/me/connections'),
+      },
+    });
+    const out = redactError(error, clean) as typeof error;
+    expect(out).not.toBe(error);
+    const printed = `${inspect(out, { depth: 10 })}${JSON.stringify(out.config)}`;
+    expect(printed).not.toContain('s3cr3t');
+    expect(String(out.config.url)).toContain('refresh_token=[redacted]');
+    // Nothing secret in it: kept as it was.
+    expect(out.config.clean).toBe(error.config.clean);
   });
 
   it('survives cycles', () => {

@@ -112,9 +112,24 @@ export function redactError<T>(error: T, redact: (text: string) => string): T {
       for (const item of value) copy.add(scrub(item, depth + 1));
       return copy;
     }
+    // A URL (an HTTP client's request URL), its query, bytes (a body): their text lives in
+    // internal slots too, and a property copy of them throws when read. Their redacted text
+    // stands in for them when it differs.
+    const text = opaqueText(value);
+    if (text !== undefined) {
+      const clean = redact(text);
+      if (clean === text) return value;
+      state.changed = true;
+      return clean;
+    }
+    const proto = Object.getPrototypeOf(value) as object | null;
+    if (Reflect.ownKeys(value).length === 0 && proto !== null && proto !== Object.prototype) {
+      // Another host object (a Request, a Blob): no readable data, and a copy would be broken.
+      return value;
+    }
     // Errors keep their prototype (instanceof, getters such as `retryable`); other objects too,
     // so a cause's class still reads right in a debugger.
-    const copy = Object.create(Object.getPrototypeOf(value) as object | null) as Record<PropertyKey, unknown>;
+    const copy = Object.create(proto) as Record<PropertyKey, unknown>;
     copies.set(value, copy);
     for (const key of Reflect.ownKeys(value)) {
       const descriptor = Object.getOwnPropertyDescriptor(value, key);
@@ -126,6 +141,15 @@ export function redactError<T>(error: T, redact: (text: string) => string): T {
   };
   const scrubbed = scrub(error, 0);
   return (state.changed ? scrubbed : error) as T;
+}
+
+/** The text of objects that keep it in internal slots; undefined for other objects. */
+function opaqueText(value: object): string | undefined {
+  if (value instanceof URL || value instanceof URLSearchParams) return value.toString();
+  if (ArrayBuffer.isView(value))
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+  if (value instanceof ArrayBuffer) return Buffer.from(value).toString('utf8');
+  return undefined;
 }
 
 /**

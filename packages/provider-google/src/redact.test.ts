@@ -10,7 +10,7 @@ const REFRESH = '1//0eRefr3sh/T0ken+K7c9=d2e4';
 describe('redact', () => {
   it('removes the given secrets and anything shaped like a Google token', () => {
     const text =
-      'secret GOCSPX-abc123 refresh 1//0gAbCdEfGhIjKlMn access ya29.a0AfH6SM-xyz Authorization: Bearer abc.def';
+      'secret GOCSPX-abc123 refresh 1//0gAbCdEfGhIjKlMnOpQrStUv access ya29.a0AfH6SM-xyz Authorization: Bearer abc.def-ghi.jkl-mno';
     const out = redact(text, ['GOCSPX-abc123']);
     expect(out).not.toMatch(/GOCSPX|0gAbCd|ya29|abc\.def/);
     expect(out).toContain('Bearer [redacted]');
@@ -18,6 +18,19 @@ describe('redact', () => {
 
   it('leaves ordinary text alone and ignores absent or tiny secrets', () => {
     expect(redact('Sync token is expired.', [null, undefined, 'a'])).toBe('Sync token is expired.');
+    for (const text of [
+      'Ring Bearer Jones',
+      'the bearer of news',
+      'due 1//2024-05-01T10:00',
+      'ya29 is a word',
+    ]) {
+      expect(redact(text, [])).toBe(text);
+    }
+  });
+
+  it('removes a secret whose slashes a JSON writer escaped', () => {
+    const escaped = JSON.stringify({ refresh_token: REFRESH }).replaceAll('/', '\\/');
+    expect(redact(escaped, [REFRESH])).toBe('{"refresh_token":"[redacted]"}');
   });
 
   it.each([
@@ -50,7 +63,7 @@ describe('redact', () => {
   });
 
   it('removes a percent-encoded refresh token by its shape, even when not among the known secrets', () => {
-    expect(redact(`refresh_token=${encodeURIComponent('1//0eAbCdEfGhIjKlMnOp')}&x=1`, [])).toBe(
+    expect(redact(`refresh_token=${encodeURIComponent('1//0eAbCdEfGhIjKlMnOpQrStUv')}&x=1`, [])).toBe(
       'refresh_token=[redacted]&x=1',
     );
   });

@@ -1,10 +1,12 @@
 // Google writes access tokens as `ya29.<base64url>` and refresh tokens as `1//<base64url>` (also
 // seen percent-encoded, `1%2F%2F...`, when a server quotes a form body back).
+// Real ones run to 100 characters and more: the lengths asked for keep ordinary text
+// ("1//2024-05-01T10:00", "Ring Bearer Jones") out.
 const TOKEN_SHAPES = [
   /\bya29\.[\w.~-]+/g,
-  /\b1\/\/[\w.-]{10,}/g,
-  /\b1%2F%2F[\w.%-]{10,}/gi,
-  /\b(Bearer)\s+[\w.~+/-]+=*/gi,
+  /\b1\/\/[\w.-]{20,}/g,
+  /\b1%2F%2F[\w.%-]{20,}/gi,
+  /\b(Bearer)\s+[\w.~+/-]{16,}=*/gi,
 ];
 
 /** Values shorter than this are never redacted: they would blank out ordinary words. */
@@ -53,7 +55,9 @@ const patternCache = new Map<string, RegExp>();
 export function secretPattern(secret: string): RegExp {
   let pattern = patternCache.get(secret);
   if (!pattern) {
-    const plain = new Set([secret, JSON.stringify(secret).slice(1, -1), ...base64Pieces(secret)]);
+    const json = JSON.stringify(secret).slice(1, -1);
+    // `\/` too: some JSON writers (PHP, proxies) escape every slash.
+    const plain = new Set([secret, json, json.replaceAll('/', '\\/'), ...base64Pieces(secret)]);
     const encoded = new Set([
       encodeURIComponent(secret),
       encodeURIComponent(encodeURIComponent(secret)),

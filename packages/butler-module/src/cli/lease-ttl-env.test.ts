@@ -23,8 +23,8 @@ describe('CONTACTS_SYNC_LEASE_TTL_SECONDS', () => {
     );
   });
 
-  it('makes `contacts serve` exit 2 before it opens any database', async () => {
-    const result = await runCli(['serve', '--data-dir', '/nonexistent/never-created'], {
+  it.each(['serve', 'sync'])('makes `contacts %s` exit 2 before it opens any database', async (command) => {
+    const result = await runCli([command, '--data-dir', '/nonexistent/never-created'], {
       env: { [ENV.syncLeaseTtlSeconds]: 'soon' },
       stdin: '',
     });

@@ -109,13 +109,16 @@ function checkedUrl(
   if (value === undefined) return undefined;
   const source = fromFlag ? flag : `$${env}`;
   const expected = protocols.map((p) => `${p}//`).join(' or ');
-  let parsed: URL | null = null;
+  let protocol: string | null = null;
   try {
-    parsed = new URL(value);
+    protocol = new URL(value).protocol;
   } catch {
-    // Reported below.
+    // A multi-host database URL (`postgres://h1:5432,h2:5432/db`, which postgres.js takes) is no
+    // WHATWG URL: its scheme is what can be checked here.
+    protocol = /^([a-z][a-z0-9+.-]*:)\/\//i.exec(value)?.[1]?.toLowerCase() ?? null;
+    if (protocol && !protocols.includes('postgres:')) protocol = null;
   }
-  if (!parsed || !protocols.includes(parsed.protocol)) {
+  if (!protocol || !protocols.includes(protocol)) {
     const shown = protocols.includes('postgres:') ? '' : ` (got ${JSON.stringify(value.slice(0, 80))})`;
     throw new ContactsModuleError('USAGE', `${source} must be a ${expected} URL${shown}.`);
   }

@@ -132,6 +132,9 @@ export class ContactBackfillEngine {
         const contact = parseCanonicalContact(input);
         const desired = toDesiredContact(contact, this.#groups);
         options.seen?.add(desired.externalId);
+        // A renamed contact's old link is seen through it too, should this contact fail to
+        // write: else a full sync would tombstone a person who is still at the source.
+        for (const previous of contact.previous_external_ids) options.seen?.add(storableText(previous));
         byId.delete(desired.externalId);
         byId.set(desired.externalId, { index, input, contact, desired });
       } catch (error) {
@@ -140,6 +143,10 @@ export class ContactBackfillEngine {
         if (id !== undefined && id !== '') {
           options.seen?.add(id);
           byId.delete(id);
+        }
+        const previous = (input as { previous_external_ids?: unknown } | null)?.previous_external_ids;
+        if (Array.isArray(previous)) {
+          for (const p of previous) if (typeof p === 'string') options.seen?.add(storableText(p));
         }
         const failure = this.#failure(input, error);
         options.seen?.add(failure.external_contact_id);

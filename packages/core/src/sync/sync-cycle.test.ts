@@ -12,7 +12,7 @@ import {
   MemoryContactsProvider,
   type MemoryContactsProviderOptions,
 } from '../testing/memory-provider.js';
-import { runSyncCycle } from './sync-cycle.js';
+import { RESUMED_SWEEP_WINDOW_MS, runSyncCycle } from './sync-cycle.js';
 import { ContactsSyncStateStore } from './sync-state-store.js';
 import type { SyncCycleOptions } from './sync-types.js';
 
@@ -248,6 +248,51 @@ describeDatabase('runSyncCycle', (t) => {
     expect(left?.n).toBe(0);
   });
 
+  it('leaves the unseen-link check to the next full sync when a full sync resumes long after its crash', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const clock = { now: () => new Date(now) };
+    let crash = false;
+    const { book, provider } = setup(9, {
+      onPage: (call) => {
+        if (crash && call.page === 2) throw new ProviderError('TEMPORARY', 'killed');
+      },
+    });
+    await run(provider, { clock });
+    book.remove('people/08');
+    crash = true;
+    await expect(run(provider, { clock, mode: 'full' })).rejects.toMatchObject({ code: 'TEMPORARY' });
+    crash = false;
+    // Hours later the listing may have shifted under the saved page token: no tombstones.
+    now += RESUMED_SWEEP_WINDOW_MS + 1;
+    expect(await run(provider, { clock })).toMatchObject({
+      resumed: true,
+      completed: true,
+      tombstonedUnseen: 0,
+    });
+    expect(await links()).not.toContain('people/08 (deleted)');
+    // The next full sync from its first page does it.
+    expect(await run(provider, { clock, mode: 'full' })).toMatchObject({ tombstonedUnseen: 1 });
+    expect(await links()).toContain('people/08 (deleted)');
+  });
+
+  it('does not tombstone the old link of a renamed contact whose new payload fails', async () => {
+    const { book, provider } = setup(4);
+    await run(provider);
+    const old = book.contacts.get('people/03')!;
+    book.contacts.delete('people/03');
+    book.putRaw('people/99', {
+      ...old,
+      external_id: 'people/99',
+      previous_external_ids: ['people/03'],
+      birthdays: [{ month: 13, day: 1 }],
+      etag: 'v99',
+    });
+    const result = await run(provider, { mode: 'full' });
+    expect(result).toMatchObject({ completed: true, tombstonedUnseen: 0 });
+    expect(await links()).toEqual(['people/01', 'people/02', 'people/03', 'people/04']);
+    expect((await failures()).map((f) => f.id)).toEqual(['people/99']);
+  });
+
   it('commits the unseen-link sweep with the last page: when that page rolls back, so does the sweep', async () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
     const clock = { now: () => new Date(now) };
@@ -262,8 +307,8 @@ describeDatabase('runSyncCycle', (t) => {
         if (!stealOnPage3 || call.page !== 3) return;
         // The last page was prefetched: once page 2 has committed, the lease is lost.
         await committed;
-        now += 11 * 60_000;
-        await other.acquireLease('memory', 'default', 'someone-else', 10 * 60_000);
+        now += 2 * 60_000;
+        await other.acquireLease('memory', 'default', 'someone-else', 60_000);
       },
     });
     await run(provider, { clock });
@@ -272,6 +317,7 @@ describeDatabase('runSyncCycle', (t) => {
     stealOnPage3 = true;
     const error = await run(provider, {
       clock,
+      lockTtlMs: 60_000,
       mode: 'full',
       onProgress: (p) => p.page === 2 && pageTwoCommitted(),
     }).catch((e: unknown) => e);

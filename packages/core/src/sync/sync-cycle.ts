@@ -28,6 +28,8 @@ interface Checkpoint {
    * first page: resumed, it can still tombstone the links it never saw.
    */
   seenRecorded?: boolean;
+  /** When the page was committed (ISO 8601): how long ago a resumed full sync last listed. */
+  savedAt?: string;
 }
 
 /** A page fetch that has settled: its batch, or what it failed with. */
@@ -35,15 +37,24 @@ type Fetched = { batch: ParsedContactBatch } | { error: unknown };
 
 const RETRY_FAILURES_LIMIT = 1000;
 
+/**
+ * A full sync resumed later than this after its last committed page does not tombstone what it
+ * never saw: a listing whose page tokens are positions skips the contacts that moved across the
+ * resume point meanwhile (a deletion before it shifts the rest), and deleting wrongly is worse
+ * than deleting late. The next full sync from its first page does it.
+ */
+export const RESUMED_SWEEP_WINDOW_MS = 10 * 60_000;
+
 function readCheckpoint(value: Record<string, unknown> | null): Checkpoint | null {
   if (!value) return null;
-  const { mode, pageToken, cursor, seenRecorded } = value;
+  const { mode, pageToken, cursor, seenRecorded, savedAt } = value;
   if ((mode !== 'full' && mode !== 'incremental') || typeof pageToken !== 'string') return null;
   return {
     mode,
     pageToken,
     cursor: typeof cursor === 'string' ? cursor : null,
     seenRecorded: seenRecorded === true,
+    ...(typeof savedAt === 'string' ? { savedAt } : {}),
   };
 }
 
@@ -114,7 +125,10 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
     const resumed = checkpoint !== null;
     // Whether this full sync can prove what it saw when it completes: it begins at its first page
     // here, or it resumes one whose committed pages recorded what they saw.
-    let knowsWhatItSaw = mode === 'full' && (!resumed || checkpoint?.seenRecorded === true);
+    const resumedSoon =
+      checkpoint?.savedAt !== undefined &&
+      clock.now().getTime() - Date.parse(checkpoint.savedAt) <= RESUMED_SWEEP_WINDOW_MS;
+    let knowsWhatItSaw = mode === 'full' && (!resumed || (checkpoint?.seenRecorded === true && resumedSoon));
     // The next page is the first of a full sync: what an abandoned one recorded is forgotten.
     let fullStartsOver = !resumed && mode === 'full';
     const seenScope = { butlerSchema, provider: providerName, accountId };
@@ -210,7 +224,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
             } else if (last) {
               logger.info('contacts_sync_unseen_check_skipped', {
                 provider: providerName,
-                reason: 'resumed a full sync that did not record what it saw',
+                reason: 'resumed a full sync too late, or one that did not record what it saw',
               });
               await clearFullSyncSeen(tx, seenScope);
             }
@@ -232,7 +246,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
               pageToken: batch.next_page_token!,
               cursor,
               provider: batch.checkpoint ?? null,
-              ...(mode === 'full' ? { seenRecorded: knowsWhatItSaw } : {}),
+              ...(mode === 'full' ? { seenRecorded: knowsWhatItSaw, savedAt: now.toISOString() } : {}),
             };
             await txStore.save(providerName, accountId, { checkpoint: { ...next } });
           }

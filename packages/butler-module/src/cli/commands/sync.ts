@@ -6,6 +6,7 @@ import { fixedProviderSource } from '../../runtime/provider-source.js';
 import { ContactsSyncRuntime } from '../../runtime/sync-runtime.js';
 import { type CommandContext, withDatabase } from '../command-context.js';
 import { loadCliConfig } from '../load-config.js';
+import { syncLeaseTtlMs } from '../options.js';
 import { progressDisplay } from '../progress.js';
 
 // A one-shot sync neither retries nor waits: these lines describe a schedule that does not exist
@@ -36,6 +37,7 @@ export async function syncCommand(
 ): Promise<number> {
   const { butlerSchema, googleRootUrl, googleTokenUrl, configPath } = ctx.globals;
   const config = await loadCliConfig(configPath);
+  const lockTtlMs = syncLeaseTtlMs(ctx.io);
   const logger = ctx.globals.verbose ? ctx.logger('debug') : withoutRetryNoise(ctx.logger('warn'));
   return withDatabase(ctx, { migrateFirst: true }, async (db) => {
     // The module's own path from the credential store to a provider: every value read is redacted.
@@ -55,6 +57,7 @@ export async function syncCommand(
       config,
       providers: fixedProviderSource(provider),
       logger,
+      lockTtlMs,
       // The credentials read above are in the redactor: never stored in last_error either.
       redact: (text: string) => ctx.redactor.redact(text),
     });
