@@ -59,6 +59,7 @@ export {
   type SyncStateStoreOptions,
 } from './sync/sync-state-store.js';
 export type { SyncCycleOptions, SyncCycleResult, SyncMode, SyncProgress } from './sync/sync-types.js';
+export { daysInMonth, formatCalendarDate } from './util/calendar.js';
 export { type Clock, systemClock } from './util/clock.js';
 export { errorMessage } from './util/error-message.js';
 export { type LogFields, type Logger, silentLogger } from './util/logger.js';

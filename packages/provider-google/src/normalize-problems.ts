@@ -1,3 +1,5 @@
+import { daysInMonth, formatCalendarDate } from '@contacts/core';
+
 // What `normalizePerson` reads of a Google `Person`, with the JSON type each value must have. The
 // readers of read-json.ts are total (a value of the wrong type reads as absent); this check says
 // which values were read as absent although present, so that such a person is reported instead
@@ -62,21 +64,6 @@ const PERSON = object({
 /** Only what a tombstone is read for: whether it is one, and its id and etag. */
 const TOMBSTONE = object({ resourceName: 'text', etag: 'text', metadata: object({ deleted: 'boolean' }) });
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
@@ -129,13 +116,6 @@ function check(rule: Rule, value: unknown, path: string, out: string[]): void {
   }
 }
 
-/** Days in `month` of `year`; February has 29 when the year is unknown (a leap-day birthday). */
-function daysInMonth(month: number, year: number | null): number {
-  if (month === 2)
-    return year === null || (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
-
 /**
  * What is wrong with a Google `Date` that has the right types: a part out of range, a day the
  * month does not have, or a day without a month. Year 0 or absent means unknown; a date with a
@@ -161,7 +141,7 @@ function dateProblem(date: unknown, path: string): string | null {
   if (!day) return null;
   const knownYear = year ? year : null;
   if (day > daysInMonth(month, knownYear)) {
-    return `${path} is ${MONTHS[month - 1]} ${day}${knownYear === null ? '' : `, ${knownYear}`}, which is not a calendar date`;
+    return `${path} is ${formatCalendarDate(month, day, knownYear)}, which is not a calendar date`;
   }
   return null;
 }

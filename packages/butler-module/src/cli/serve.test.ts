@@ -11,6 +11,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DbCredentialStore } from '../credentials/db-credential-store.js';
 import { runCli } from '../test-support/cli-harness.js';
+import { emulatorCredentials, seedCredentials } from '../test-support/module-harness.js';
 import { LOCK_FILE } from './data-dir-lock.js';
 import { openDatabase } from './open-database.js';
 
@@ -27,9 +28,7 @@ describe('contacts serve, as a child process over stdio', () => {
     try {
       await migrate(db);
       const store = new DbCredentialStore({ db });
-      await store.set('GOOGLE_OAUTH_CLIENT_ID', emulator.credentials.clientId);
-      await store.set('GOOGLE_OAUTH_CLIENT_SECRET', emulator.credentials.clientSecret);
-      await store.set('GOOGLE_REFRESH_TOKEN', emulator.credentials.refreshToken);
+      await seedCredentials(store, emulatorCredentials(emulator));
     } finally {
       await close();
     }

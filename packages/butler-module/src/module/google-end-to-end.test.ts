@@ -1,13 +1,8 @@
 import { type GoogleEmulator, startGoogleEmulator } from '@contacts/google-emulator';
 import { describeDatabase } from '@contacts/schema/testing';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { DbCredentialStore } from '../credentials/db-credential-store.js';
-import { CaptureLogger } from '../test-support/capture-logger.js';
-import { ManualClock, ManualTimers } from '../test-support/manual-timers.js';
-import { connectClient, resultText } from '../test-support/module-harness.js';
-import { ContactsModule } from './contacts-module.js';
+import { startGoogleModule } from '../test-support/google-module.js';
+import { resultText } from '../test-support/module-harness.js';
 
 // The real Google provider against the People API emulator, through the module and a real MCP client.
 describeDatabase('ContactsModule with the Google provider against the emulator', (t) => {
@@ -18,41 +13,15 @@ describeDatabase('ContactsModule with the Google provider against the emulator',
   afterAll(async () => {
     await emulator?.close();
   });
-  const modules: ContactsModule[] = [];
+  const closers: (() => Promise<void>)[] = [];
   afterEach(async () => {
-    await Promise.all(modules.splice(0).map((m) => m.onShutdown()));
+    await Promise.all(closers.splice(0).map((close) => close()));
   });
 
   async function start() {
-    const clock = new ManualClock(Date.now());
-    const timers = new ManualTimers(clock);
-    const logger = new CaptureLogger();
-    const store = new DbCredentialStore({ db: t.db, butlerSchema: t.butlerSchema });
-    const { clientId, clientSecret, refreshToken } = emulator.credentials;
-    await store.set('GOOGLE_OAUTH_CLIENT_ID', clientId);
-    await store.set('GOOGLE_OAUTH_CLIENT_SECRET', clientSecret);
-    await store.set('GOOGLE_REFRESH_TOKEN', refreshToken);
-    const module = new ContactsModule();
-    modules.push(module);
-    const server = new McpServer({ name: 'e2e-butler', version: '0.0.0' });
-    module.registerTools(server);
-    const client = await connectClient(server);
-    await module.onStartup({
-      config: { provider: 'google', sync: { run_on_startup: false } },
-      db: t.db,
-      butlerSchema: t.butlerSchema,
-      credentialStore: store,
-      logger,
-      clock,
-      timers,
-      googleRootUrl: emulator.url,
-      googleTokenUrl: emulator.tokenUrl,
-      runtime: { random: () => 0 },
-    });
-    timers.settle = async () => module.runtime?.whenIdle();
-    const call = async (name: string, args: Record<string, unknown> = {}) =>
-      (await client.callTool({ name, arguments: args })) as CallToolResult;
-    return { module, client, call, store, logger, timers };
+    const started = await startGoogleModule({ db: t.db, butlerSchema: t.butlerSchema, emulator });
+    closers.push(started.close);
+    return started;
   }
 
   it('syncs the address book through the tools, then changes, then recovers from a revoked token', async () => {

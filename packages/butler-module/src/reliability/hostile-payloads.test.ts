@@ -1,16 +1,11 @@
 import { type GoogleEmulator, startGoogleEmulator } from '@contacts/google-emulator';
 import { queryRows } from '@contacts/schema';
 import { type DatabaseFixture, describeDatabase } from '@contacts/schema/testing';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { DbCredentialStore } from '../credentials/db-credential-store.js';
-import { ContactsModule } from '../module/contacts-module.js';
-import { CaptureLogger } from '../test-support/capture-logger.js';
-import { ManualClock, ManualTimers } from '../test-support/manual-timers.js';
-import { connectClient, resultText } from '../test-support/module-harness.js';
+import { startGoogleModule } from '../test-support/google-module.js';
+import { resultText } from '../test-support/module-harness.js';
 
 // Issue 7, deliverable 3: hostile payloads. Property-based pages of People API persons, served
 // as given by the emulator (raw persons) over HTTP, read by the real Google provider (the real
@@ -515,33 +510,12 @@ describeDatabase(
     }
 
     async function startModule(emulator: GoogleEmulator) {
-      const clock = new ManualClock(Date.parse('2026-03-01T08:00:00Z'));
-      const timers = new ManualTimers(clock);
-      const logger = new CaptureLogger();
-      const store = new DbCredentialStore({ db: t.db, butlerSchema: t.butlerSchema, clock });
-      const { clientId, clientSecret, refreshToken } = emulator.credentials;
-      await store.set('GOOGLE_OAUTH_CLIENT_ID', clientId);
-      await store.set('GOOGLE_OAUTH_CLIENT_SECRET', clientSecret);
-      await store.set('GOOGLE_REFRESH_TOKEN', refreshToken);
-      const module = new ContactsModule();
-      const server = new McpServer({ name: 'hostile-butler', version: '0.0.0' });
-      module.registerTools(server);
-      const client = await connectClient(server);
-      await module.onStartup({
-        config: { provider: 'google', sync: { run_on_startup: false } },
+      const { module, call, logger, close } = await startGoogleModule({
         db: t.db,
         butlerSchema: t.butlerSchema,
-        credentialStore: store,
-        logger,
-        clock,
-        timers,
-        googleRootUrl: emulator.url,
-        googleTokenUrl: emulator.tokenUrl,
-        runtime: { random: () => 0 },
+        emulator,
+        now: Date.parse('2026-03-01T08:00:00Z'),
       });
-      timers.settle = async () => module.runtime?.whenIdle();
-      const call = async (name: string, args: Record<string, unknown> = {}) =>
-        (await client.callTool({ name, arguments: args })) as CallToolResult;
       /** One cycle through the tool; it must resolve, and report what it did. */
       const sync = async (mode: 'incremental' | 'full') => {
         const result = await call('contacts_sync_now', { mode });
@@ -553,10 +527,7 @@ describeDatabase(
       return {
         sync,
         status: async () => (await call('contacts_sync_status')).structuredContent as Record<string, unknown>,
-        close: async () => {
-          await module.onShutdown();
-          await client.close();
-        },
+        close,
       };
     }
 

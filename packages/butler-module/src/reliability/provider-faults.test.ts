@@ -12,7 +12,12 @@ import { DbCredentialStore } from '../credentials/db-credential-store.js';
 import { ContactsModule } from '../module/contacts-module.js';
 import { CaptureLogger } from '../test-support/capture-logger.js';
 import { ManualClock, ManualTimers } from '../test-support/manual-timers.js';
-import { connectClient, resultText } from '../test-support/module-harness.js';
+import {
+  connectClient,
+  emulatorCredentials,
+  resultText,
+  seedCredentials,
+} from '../test-support/module-harness.js';
 import { deferred } from '../test-support/page-hooks.js';
 
 // Issue 7, deliverable 4: provider faults. The real runtime (inside the module, on injected clock
@@ -97,10 +102,7 @@ describeDatabase('provider faults: runtime + Google provider + emulator over HTT
     /** Called whenever the provider has fetched a page (before the engine writes it). */
     const pageListeners = new Set<() => void>();
     const store = new DbCredentialStore({ db: t.db, butlerSchema: t.butlerSchema, clock });
-    const { clientId, clientSecret, refreshToken } = emulator.credentials;
-    await store.set('GOOGLE_OAUTH_CLIENT_ID', clientId);
-    await store.set('GOOGLE_OAUTH_CLIENT_SECRET', clientSecret);
-    await store.set('GOOGLE_REFRESH_TOKEN', refreshToken);
+    await seedCredentials(store, emulatorCredentials(emulator));
 
     const module = new ContactsModule();
     const server = new McpServer({ name: 'faults-butler', version: '0.0.0' });

@@ -9,6 +9,7 @@ import { createTestDatabase, TEST_DATABASE_URL_ENV, type TestDatabase } from '@c
 import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DbCredentialStore } from '../credentials/db-credential-store.js';
+import { emulatorCredentials, seedCredentials } from '../test-support/module-harness.js';
 import { EventSequence, RecordingProxy } from '../test-support/recording-proxy.js';
 import { ServeProcess, type ToolOutcome, waitFor } from '../test-support/serve-process.js';
 import {
@@ -47,9 +48,7 @@ const count = (outcomes: Outcome[], kind: Outcome) => outcomes.filter((o) => o =
 
 async function storeCredentials(db: ContactsDatabase, butlerSchema: string, emulator: GoogleEmulator) {
   const store = new DbCredentialStore({ db, butlerSchema });
-  await store.set('GOOGLE_OAUTH_CLIENT_ID', emulator.credentials.clientId);
-  await store.set('GOOGLE_OAUTH_CLIENT_SECRET', emulator.credentials.clientSecret);
-  await store.set('GOOGLE_REFRESH_TOKEN', emulator.credentials.refreshToken);
+  await seedCredentials(store, emulatorCredentials(emulator));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { MemoryAddressBook, MemoryContactsProvider } from '@contacts/core/testing';
+import type { EmulatorCredentials } from '@contacts/google-emulator';
 import type { ContactsDatabase } from '@contacts/schema';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -23,6 +24,18 @@ export async function seedCredentials(
   values: Partial<Record<keyof typeof FAKE_CREDENTIALS, string>> = FAKE_CREDENTIALS,
 ): Promise<void> {
   for (const [key, value] of Object.entries(values)) await store.set(key, value, { category: 'google' });
+}
+
+/** The three Google credentials of an emulated account, as {@link seedCredentials} takes them. */
+export function emulatorCredentials(emulator: {
+  credentials: EmulatorCredentials;
+}): Record<keyof typeof FAKE_CREDENTIALS, string> {
+  const { clientId, clientSecret, refreshToken } = emulator.credentials;
+  return {
+    GOOGLE_OAUTH_CLIENT_ID: clientId,
+    GOOGLE_OAUTH_CLIENT_SECRET: clientSecret,
+    GOOGLE_REFRESH_TOKEN: refreshToken,
+  };
 }
 
 /** An MCP client connected to `server` over the in-memory transport pair. */

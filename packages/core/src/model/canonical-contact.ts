@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { daysInMonth, formatCalendarDate } from '../util/calendar.js';
 
 /**
  * The longest text value a contact may carry, in UTF-16 code units. Far above any real name,
@@ -20,28 +21,6 @@ const idText = z
   .max(1024, { error: tooLong(1024) })
   // Postgres text cannot hold NUL, so it is dropped on the way in: an id of NULs alone is empty.
   .refine((id) => id.replaceAll('\u0000', '') !== '', { error: 'holds nothing but NUL characters' });
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
-/** Days in `month` (1-12) of `year`; February has 29 when the year is unknown (a leap-day birthday). */
-function daysInMonth(month: number, year: number | null | undefined): number {
-  if (month === 2)
-    return year == null || (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
 
 /**
  * An email address of a contact. `primary` marks the one the source calls primary.
@@ -145,8 +124,7 @@ export const ContactDate = z
     {
       error: (issue) => {
         const d = issue.input as { year?: number | null; month: number; day: number };
-        const when = `${MONTHS[d.month - 1]} ${d.day}${d.year == null ? '' : `, ${d.year}`}`;
-        return `${when} is not a calendar date`;
+        return `${formatCalendarDate(d.month, d.day, d.year)} is not a calendar date`;
       },
     },
   );
