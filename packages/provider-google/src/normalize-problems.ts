@@ -96,23 +96,38 @@ function fits(kind: Kind, value: unknown): boolean {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function check(rule: Rule, value: unknown, path: string, out: string[]): void {
+/** A path as Google writes it (`names[0].givenName`), joined only when a problem is reported. */
+function joinPath(path: readonly (string | number)[]): string {
+  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
+}
+
+// Runs on every field of every person: the path is a stack, turned into text only for a problem.
+function check(rule: Rule, value: unknown, path: (string | number)[], out: string[]): void {
   if (value === null || value === undefined) return;
   if (typeof rule === 'string') {
-    if (!fits(rule, value)) out.push(`${path} is ${describeValue(value)}, not ${EXPECTED[rule]}`);
+    if (!fits(rule, value)) out.push(`${joinPath(path)} is ${describeValue(value)}, not ${EXPECTED[rule]}`);
     return;
   }
   if ('list' in rule) {
-    if (!Array.isArray(value)) out.push(`${path} is ${describeValue(value)}, not ${EXPECTED.list}`);
-    else for (const [index, entry] of value.entries()) check(rule.list, entry, `${path}[${index}]`, out);
+    if (!Array.isArray(value)) {
+      out.push(`${joinPath(path)} is ${describeValue(value)}, not ${EXPECTED.list}`);
+      return;
+    }
+    for (let index = 0; index < value.length; index += 1) {
+      path.push(index);
+      check(rule.list, value[index], path, out);
+      path.pop();
+    }
     return;
   }
   if (!isObject(value)) {
-    out.push(`${path} is ${describeValue(value)}, not ${EXPECTED.object}`);
+    out.push(`${joinPath(path)} is ${describeValue(value)}, not ${EXPECTED.object}`);
     return;
   }
-  for (const [key, inner] of Object.entries(rule.object)) {
-    check(inner, value[key], path ? `${path}.${key}` : key, out);
+  for (const key in rule.object) {
+    path.push(key);
+    check(rule.object[key]!, value[key], path, out);
+    path.pop();
   }
 }
 
@@ -163,7 +178,7 @@ export function personProblems(person: unknown): string[] {
   if (!isObject(person)) return [`the person is ${describeValue(person)}, not an object`];
   const out: string[] = [];
   const tombstone = isObject(person.metadata) && person.metadata.deleted === true;
-  check(tombstone ? TOMBSTONE : PERSON, person, '', out);
+  check(tombstone ? TOMBSTONE : PERSON, person, [], out);
   const id = person.resourceName;
   if (id === undefined || id === null || (typeof id === 'string' && id.trim() === '')) {
     out.unshift('resourceName is missing, so the person cannot be identified');

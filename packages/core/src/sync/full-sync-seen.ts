@@ -52,7 +52,8 @@ export async function tombstoneUnseen(tx: ContactsDatabase, scope: SeenScope, no
   const s = sql.identifier(scope.butlerSchema);
   const at = now.toISOString();
   const where = `${provider} (${accountId})`;
-  // NOT EXISTS against a materialized set: an anti-join that stays linear at any account size.
+  // NOT IN over the materialized set is a hashed subplan (one hash of the seen ids, one probe per
+  // link). NOT EXISTS against the CTE was planned as a nested loop: 73 s instead of 2 s at 25,000.
   const rows = await queryRows<{ n: number }>(
     tx,
     sql`with seen as materialized (
@@ -61,12 +62,12 @@ export async function tombstoneUnseen(tx: ContactsDatabase, scope: SeenScope, no
       gone as (
         update ${s}.contacts_source_links l set deleted_at = ${at}::timestamptz
         where l.provider = ${provider} and l.account_id = ${accountId} and l.deleted_at is null
-          and not exists (select 1 from seen where seen.id = l.external_contact_id)
+          and l.external_contact_id not in (select id from seen)
         returning l.external_contact_id, l.local_contact_id),
       dropped as (
         delete from ${s}.contacts_sync_failures f
         where f.provider = ${provider} and f.account_id = ${accountId}
-          and not exists (select 1 from seen where seen.id = f.external_contact_id)
+          and f.external_contact_id not in (select id from seen)
         returning 1),
       cleared as (
         delete from ${s}.contacts_sync_seen r where r.provider = ${provider} and r.account_id = ${accountId}
