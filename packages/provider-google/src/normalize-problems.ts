@@ -98,7 +98,9 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 /** A path as Google writes it (`names[0].givenName`), joined only when a problem is reported. */
 function joinPath(path: readonly (string | number)[]): string {
-  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
+    .join('');
 }
 
 // Runs on every field of every person: the path is a stack, turned into text only for a problem.

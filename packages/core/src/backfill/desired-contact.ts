@@ -81,8 +81,8 @@ export interface DesiredContact {
 /** The shape of an E.164 number: `+`, a country code that does not start with 0, 7 to 15 digits. */
 const E164 = /^\+[1-9]\d{6,14}$/;
 
-/** Whether a string may need {@link storableText}'s work: a NUL or a surrogate, paired or not. */
-const NEEDS_STORABLE = /[\u0000\uD800-\uDFFF]/;
+/** A surrogate, paired or not: a string without one (and without NUL) is stored as it is. */
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Half of a surrogate pair with no other half: a broken emoji (a string cut by UTF-16 length). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -100,7 +100,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 export function storableText(value: string): string {
   // Runs on every string of every contact: most hold neither NUL nor any surrogate.
-  if (!NEEDS_STORABLE.test(value)) return value;
+  if (!value.includes('\u0000') && !SURROGATE.test(value)) return value;
   const withoutNul = value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
   return withoutNul.replace(LONE_SURROGATE, '\uFFFD');
 }
