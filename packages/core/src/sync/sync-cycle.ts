@@ -86,9 +86,12 @@ async function fetchPage(
  * Runs one sync of one account: full when asked, when there is no cursor, or when the cursor
  * expired (at once, in the same cycle); incremental otherwise. Pages are applied one at a time,
  * each in one transaction together with its checkpoint, so a crash resumes after the last
- * committed page. A completed full sync tombstones the account's links it did not see. Earlier
- * failed contacts are retried at the end. One cycle per account at a time, across processes and
- * hosts (a lease in `contacts_sync_state`): a second one fails with `SYNC_IN_PROGRESS`.
+ * committed page. A completed full sync tombstones the account's links it did not see, in its last
+ * page's transaction (a resumed one too, from the ids its pages recorded, when it resumed within
+ * {@link RESUMED_SWEEP_WINDOW_MS}). A page token refused mid-listing starts the listing over, once.
+ * Earlier failed contacts are retried at the end. One cycle per account at a time, across processes
+ * and hosts (a lease in `contacts_sync_state`, taken over at once from a dead process of this
+ * machine): a second one fails with `SYNC_IN_PROGRESS`.
  *
  * @throws ProviderError from the provider (after recording it as `last_error`), CoreError `SYNC_IN_PROGRESS`.
  * @example
@@ -124,7 +127,8 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
     let pageToken = checkpoint?.pageToken ?? null;
     const resumed = checkpoint !== null;
     // Whether this full sync can prove what it saw when it completes: it begins at its first page
-    // here, or it resumes one whose committed pages recorded what they saw.
+    // here, or it resumes, within RESUMED_SWEEP_WINDOW_MS of its last page, one whose committed
+    // pages recorded what they saw.
     const resumedSoon =
       checkpoint?.savedAt !== undefined &&
       clock.now().getTime() - Date.parse(checkpoint.savedAt) <= RESUMED_SWEEP_WINDOW_MS;
