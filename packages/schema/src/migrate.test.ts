@@ -82,6 +82,9 @@ for (const driver of testDrivers()) {
         // The state an install from before 0001 is in: 0000 applied, 0001 not.
         await t.db.execute(sql.raw('drop table relationship.contacts_sync_seen'));
         await t.db.execute(
+          sql.raw('alter table relationship.contacts_sync_state drop column last_error_code'),
+        );
+        await t.db.execute(
           sql.raw("delete from shared.contacts_schema_migrations where tag = '0001_full_sync_seen'"),
         );
         expect((await migrate(t.db)).applied).toEqual(['butler/0001_full_sync_seen']);

@@ -48,7 +48,11 @@ function statusOf(state: SyncState, syncEnabled: boolean, runtime: ContactsSyncR
   if (!syncEnabled) return 'sync_disabled' as const;
   const live = runtime?.status();
   if (live?.state === 'auth_error') return 'auth_error' as const;
-  if (currentRuntimeError(live?.lastError, state.lastSuccessAt) || state.lastError) return 'error' as const;
+  if (currentRuntimeError(live?.lastError, state.lastSuccessAt)) return 'error' as const;
+  // Stored by whichever process met it: after a restart, or in another process, an auth error
+  // still reads as one.
+  if (state.lastError)
+    return state.lastErrorCode === 'AUTH_FAILED' ? ('auth_error' as const) : ('error' as const);
   return state.lastSuccessAt ? ('active' as const) : ('never_synced' as const);
 }
 

@@ -513,11 +513,14 @@ describeDatabase('runSyncCycle', (t) => {
       },
     });
     await expect(run(provider)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
-    expect((await state()).lastError).toBe('Google refused the refresh token: re-authorise.');
+    expect(await state()).toMatchObject({
+      lastError: 'Google refused the refresh token: re-authorise.',
+      lastErrorCode: 'AUTH_FAILED',
+    });
     expect(await store().leaseHolder('memory', 'default')).toBeNull();
     fail = false;
     await run(provider);
-    expect((await state()).lastError).toBeNull();
+    expect(await state()).toMatchObject({ lastError: null, lastErrorCode: null });
   });
 
   it('records malformed and refused contacts, and retries them in a later cycle with attempts counted', async () => {

@@ -242,6 +242,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
                 : { lastIncrementalSyncAt: now }),
               lastSuccessAt: now,
               lastError: null,
+              lastErrorCode: null,
               checkpoint: null,
             });
           } else {
@@ -286,7 +287,10 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
       const message = (options.redact ?? ((text: string) => text))(errorMessage(error));
       // A cycle that lost its lease no longer speaks for the account: the holder's outcome stands.
       const leaseLost = error instanceof CoreError && error.code === 'SYNC_IN_PROGRESS';
-      if (!leaseLost) await store.save(providerName, accountId, { lastError: message.slice(0, 2000) });
+      const code = error instanceof ProviderError || error instanceof CoreError ? error.code : null;
+      if (!leaseLost) {
+        await store.save(providerName, accountId, { lastError: message.slice(0, 2000), lastErrorCode: code });
+      }
       logger.error('contacts_sync_failed', { provider: providerName, account_id: accountId, error: message });
       throw error;
     }

@@ -22,6 +22,8 @@ export interface SyncState {
   lastIncrementalSyncAt: Date | null;
   lastSuccessAt: Date | null;
   lastError: string | null;
+  /** The code of `lastError` when it had one (`AUTH_FAILED`, `RATE_LIMITED`, ...). */
+  lastErrorCode: string | null;
   /** Where an interrupted sync resumes: `{ mode, pageToken, ... }`; null when none is in flight. */
   checkpoint: Record<string, unknown> | null;
   contactCount: number;
@@ -47,6 +49,7 @@ export type SyncStatePatch = Partial<
     | 'lastIncrementalSyncAt'
     | 'lastSuccessAt'
     | 'lastError'
+    | 'lastErrorCode'
     | 'checkpoint'
   >
 >;
@@ -108,7 +111,7 @@ export class ContactsSyncStateStore {
     const rows = await queryRows<Record<string, unknown>>(
       this.#db,
       sql`select s.provider, s.account_id, s.sync_cursor, s.cursor_issued_at, s.last_full_sync_at,
-          s.last_incremental_sync_at, s.last_success_at, s.last_error, s.checkpoint::text as checkpoint, s.updated_at,
+          s.last_incremental_sync_at, s.last_success_at, s.last_error, s.last_error_code, s.checkpoint::text as checkpoint, s.updated_at,
           (select count(*) from ${schema}.contacts_source_links l
             where l.provider = s.provider and l.account_id = s.account_id and l.deleted_at is null)::int as contact_count,
           (select count(*) from ${schema}.contacts_sync_failures f
@@ -227,6 +230,7 @@ function emptyState(provider: string, accountId: string): SyncState {
     lastIncrementalSyncAt: null,
     lastSuccessAt: null,
     lastError: null,
+    lastErrorCode: null,
     checkpoint: null,
     contactCount: 0,
     failedContacts: 0,
@@ -246,6 +250,7 @@ function toState(row: Record<string, unknown>): SyncState {
     lastIncrementalSyncAt: date(row.last_incremental_sync_at),
     lastSuccessAt: date(row.last_success_at),
     lastError: (row.last_error as string | null) ?? null,
+    lastErrorCode: (row.last_error_code as string | null) ?? null,
     // Read as text and parsed here: the two drivers return jsonb differently.
     checkpoint:
       row.checkpoint == null ? null : (JSON.parse(String(row.checkpoint)) as Record<string, unknown>),

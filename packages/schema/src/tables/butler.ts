@@ -145,6 +145,9 @@ export function butlerTables(butlerSchema: string) {
       lastIncrementalSyncAt: timestamp('last_incremental_sync_at', { withTimezone: true }),
       lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
       lastError: text('last_error'),
+      // The error's code (`AUTH_FAILED`, `RATE_LIMITED`, ...): every process can tell an auth
+      // error from another failure, not only the one that met it.
+      lastErrorCode: text('last_error_code'),
       checkpoint: jsonb('checkpoint').$type<Record<string, unknown>>(),
       // The sync lease: one sync per (provider, account) across processes and hosts.
       lockOwner: text('lock_owner'),
