@@ -391,7 +391,8 @@ describeDatabase('secrets never leak', (t) => {
             if (property !== 'fullSync' && property !== 'incrementalSync') return value;
             return async (...args: unknown[]) => {
               const batch = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-              if (crash) throw quote();
+              // The quote sits in the cause: redaction must follow the chain.
+              if (crash) throw new Error('page failed', { cause: quote() });
               return batch;
             };
           },
