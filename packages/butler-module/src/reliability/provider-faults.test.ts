@@ -10,6 +10,8 @@ import { sql } from 'drizzle-orm';
 import { afterEach, expect, it } from 'vitest';
 import { DbCredentialStore } from '../credentials/db-credential-store.js';
 import { ContactsModule } from '../module/contacts-module.js';
+import type { SourceReport } from '../status/source-list.js';
+import type { SyncStatusReport } from '../status/sync-status.js';
 import { CaptureLogger } from '../test-support/capture-logger.js';
 import { ManualClock, ManualTimers } from '../test-support/manual-timers.js';
 import {
@@ -44,21 +46,6 @@ const CREDENTIAL_CHECK_MS = 60_000;
 type Mode = 'full' | 'incremental';
 const MODES: Mode[] = ['full', 'incremental'];
 
-interface SyncStatus {
-  running: boolean;
-  cursor_present: boolean;
-  last_full_sync_at: string | null;
-  last_incremental_sync_at: string | null;
-  last_success_at: string | null;
-  last_error: string | null;
-  contact_count: number;
-  failed_contacts: number;
-}
-interface Source {
-  status: string;
-  last_success_at: string | null;
-  last_error: string | null;
-}
 interface Served {
   /** Google's page token, or `first`. */
   page: string;
@@ -151,9 +138,9 @@ describeDatabase('provider faults: runtime + Google provider + emulator over HTT
 
     const call = async (name: string) => (await client.callTool({ name, arguments: {} })) as CallToolResult;
     const status = async () =>
-      (await call('contacts_sync_status')).structuredContent as unknown as SyncStatus;
+      (await call('contacts_sync_status')).structuredContent as unknown as SyncStatusReport;
     const source = async () =>
-      ((await call('contacts_source_list')).structuredContent as { sources: Source[] }).sources[0]!;
+      ((await call('contacts_source_list')).structuredContent as { sources: SourceReport[] }).sources[0]!;
     const stateStore = new ContactsSyncStateStore({ db: t.db, butlerSchema: t.butlerSchema, clock });
     const checkpoint = async () => (await stateStore.load('google', 'default')).checkpoint;
 
