@@ -90,7 +90,8 @@ function fromTokenEndpoint(failure: GoogleFailure, context: FailureContext): Cla
  *   on a 400 is treated the same, since only a full sync replaces it;
  * - 401 is `AUTH_FAILED`; 403 is `RATE_LIMITED` for quota reasons, `AUTH_FAILED` for missing
  *   permission or scopes, else `PERMANENT`: a 403 is not always an auth failure;
- * - 429 is `RATE_LIMITED`, 408/5xx/network errors/timeouts/malformed bodies `TEMPORARY`, all
+ * - 429 is `RATE_LIMITED`, 408/5xx/network errors/timeouts/malformed bodies (a token answer that
+ *   is no token too) `TEMPORARY`, all
  *   retryable (a timeout says so, with the limit, rather than "could not reach" and a DOMException name);
  * - a 400 INVALID_ARGUMENT on a call with a page token is `PERMANENT` and says the page token was
  *   refused (the engine then starts the listing over, rather than retrying a dead token);
@@ -117,6 +118,14 @@ export function classifyFailure(failure: GoogleFailure, context: FailureContext)
     return result(
       'TEMPORARY',
       `Google answered ${context.operation} with a malformed body (${detail}).`,
+      true,
+    );
+  }
+  if (failure.malformedToken) {
+    // Not the body: it may be a token response in a shape the client did not take for one.
+    return result(
+      'TEMPORARY',
+      `Google's token endpoint answered something that is not a token response (during ${context.operation}).`,
       true,
     );
   }

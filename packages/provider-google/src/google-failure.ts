@@ -23,6 +23,11 @@ export interface GoogleFailure {
   networkCode: string | null;
   /** The 2xx body could not be read as the expected JSON. */
   malformed: boolean;
+  /**
+   * The token endpoint answered something that is not a token object (google-auth-library then
+   * fails with `Cannot create property 'refresh_token' on string ...`).
+   */
+  malformedToken: boolean;
   /** The HTTP client raised it (a request was made), rather than code of ours. */
   transport: boolean;
 }
@@ -97,6 +102,9 @@ export function readGoogleFailure(error: unknown): GoogleFailure {
     retryAfter: header(response?.headers, 'retry-after'),
     networkCode: status === null ? networkCode(error) : null,
     malformed: error instanceof MalformedResponseError,
+    malformedToken:
+      error instanceof TypeError &&
+      /^Cannot create property '\w+' on (string|number|boolean)\b/.test(error.message),
     transport: record((error as { config?: unknown } | null)?.config) !== null,
   };
 }

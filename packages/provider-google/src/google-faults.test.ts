@@ -93,6 +93,23 @@ describe('GoogleContactsProvider over HTTP: failures', () => {
       expect(emulator.admin.requestCount('token')).toBe(2);
     });
 
+    it('retries a malformed token answer, and names it when it lasts', async () => {
+      emulator.admin.injectFault({ kind: 'malformed', endpoint: 'token' });
+      const once = testProvider(emulator);
+      await once.provider.validateCredentials();
+      expect(once.waits).toHaveLength(1);
+
+      emulator.admin.injectFault({ kind: 'malformed', endpoint: 'token', times: 50 });
+      const { provider, logs } = testProvider(emulator, { retry: { maxAttempts: 3 } });
+      const error = await failureOf(provider.validateCredentials());
+      emulator.admin.clearFaults();
+      expect(error).toMatchObject({ code: 'TEMPORARY' });
+      expect((error as Error).message).toMatch(
+        /^Google's token endpoint answered something that is not a token response \(during oauth2\.token\)\. Gave up/,
+      );
+      expectNoSecret(emulator, error, logs);
+    });
+
     it('retries a malformed 200 body instead of taking it for an empty last page', async () => {
       emulator.admin.injectFault({ kind: 'malformed', endpoint: 'connections', times: 2 });
       const { provider, waits } = testProvider(emulator);
