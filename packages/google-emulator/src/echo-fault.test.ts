@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock } from './clock.js';
 import { EmulatorError } from './errors.js';
 import { type GoogleEmulator, startGoogleEmulator } from './server.js';
-import { call, client } from './test-support.js';
+import { call, client, refreshTokenGrant } from './test-support.js';
 
 // The `echoRequest` fault and `issuedAccessTokens()` exist so that clients can prove they keep
 // secrets a server quotes back out of their logs and errors: these tests pin what they expose.
@@ -13,16 +13,7 @@ beforeEach(async () => {
 });
 afterEach(() => emulator.close());
 
-const refresh = () =>
-  call(emulator.tokenUrl, emulator.tokenUrl, {
-    method: 'POST',
-    body: new URLSearchParams({
-      client_id: emulator.credentials.clientId,
-      client_secret: emulator.credentials.clientSecret,
-      refresh_token: emulator.credentials.refreshToken,
-      grant_type: 'refresh_token',
-    }),
-  });
+const refresh = () => refreshTokenGrant(emulator);
 
 describe('echoRequest fault', () => {
   it('quotes a token request, form-encoded secrets included, in an OAuth invalid_request', async () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock } from './clock.js';
 import { EmulatorError, EXPIRED_SYNC_TOKEN_MESSAGE } from './errors.js';
 import { type GoogleEmulator, startGoogleEmulator } from './server.js';
-import { call, client } from './test-support.js';
+import { call, client, refreshTokenGrant } from './test-support.js';
 
 /** A sleep the test releases by hand: no real waiting in tests. */
 function manualSleep() {
@@ -168,16 +168,7 @@ describe('fault injection', () => {
 
   it('applies to the token endpoint too', async () => {
     emulator.admin.injectFault({ kind: 'serverError', status: 503, endpoint: 'token' });
-    const post = () =>
-      call(emulator.tokenUrl, emulator.tokenUrl, {
-        method: 'POST',
-        body: new URLSearchParams({
-          client_id: emulator.credentials.clientId,
-          client_secret: emulator.credentials.clientSecret,
-          refresh_token: emulator.credentials.refreshToken,
-          grant_type: 'refresh_token',
-        }),
-      });
+    const post = () => refreshTokenGrant(emulator);
     expect((await post()).status).toBe(503);
     expect((await post()).status).toBe(200);
   });

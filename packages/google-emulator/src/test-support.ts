@@ -84,3 +84,19 @@ export function client(emulator: { url: string; admin: { issueAccessToken(): { a
     },
   };
 }
+
+/** POSTs a refresh-token grant with the emulator's own credentials to its token endpoint. */
+export function refreshTokenGrant(emulator: {
+  tokenUrl: string;
+  credentials: { clientId: string; clientSecret: string; refreshToken: string };
+}): Promise<Answer> {
+  return call(emulator.tokenUrl, emulator.tokenUrl, {
+    method: 'POST',
+    body: new URLSearchParams({
+      client_id: emulator.credentials.clientId,
+      client_secret: emulator.credentials.clientSecret,
+      refresh_token: emulator.credentials.refreshToken,
+      grant_type: 'refresh_token',
+    }),
+  });
+}

@@ -263,18 +263,22 @@ describeDatabase('provider faults: runtime + Google provider + emulator over HTT
     expect(new Set(keys).size).toBe(keys.length);
   }
 
+  /** Injects `fault` into the next full or incremental listing of connections. */
+  function injectMidListing(h: Harness, mode: Mode, fault: FaultOptions): void {
+    h.emulator.admin.injectFault({
+      endpoint: 'connections',
+      ...(mode === 'incremental' ? { when: 'withSyncToken' as const } : {}),
+      ...fault,
+    });
+  }
+
   /**
    * Injects `fault` on the third page of the next full or incremental listing (two pages commit
    * first), runs the cycle, and returns the page token of the page that failed.
    */
   async function strikeThirdPage(h: Harness, mode: Mode, fault: FaultOptions): Promise<string> {
     const from = h.mark();
-    h.emulator.admin.injectFault({
-      endpoint: 'connections',
-      after: 2,
-      ...(mode === 'incremental' ? { when: 'withSyncToken' as const } : {}),
-      ...fault,
-    });
+    injectMidListing(h, mode, { after: 2, ...fault });
     await h.timers.runNext();
     const served = h.served(from);
     const faulted = served.filter((s) => s.fault);
@@ -482,12 +486,7 @@ describeDatabase('provider faults: runtime + Google provider + emulator over HTT
         const before = mode === 'incremental' ? await h.fullSyncFirst() : null;
         if (mode === 'incremental') h.changeFourteen();
         const from = h.mark();
-        h.emulator.admin.injectFault({
-          endpoint: 'connections',
-          after: 2,
-          ...(mode === 'incremental' ? { when: 'withSyncToken' as const } : {}),
-          ...scenario.fault,
-        });
+        injectMidListing(h, mode, { after: 2, ...scenario.fault });
         const held = h.holdNextRetry();
         const cycle = h.timers.runNext();
         await held.reached;
@@ -589,13 +588,7 @@ describeDatabase('provider faults: runtime + Google provider + emulator over HTT
       const before = mode === 'incremental' ? await h.fullSyncFirst() : null;
       if (mode === 'incremental') h.changeFourteen();
       const from = h.mark();
-      h.emulator.admin.injectFault({
-        endpoint: 'connections',
-        kind: 'invalidPageToken',
-        after: 1,
-        times: 2,
-        ...(mode === 'incremental' ? { when: 'withSyncToken' as const } : {}),
-      });
+      injectMidListing(h, mode, { kind: 'invalidPageToken', after: 1, times: 2 });
       await h.timers.runNext();
       const report = await h.status();
       expect(report).toMatchObject({
