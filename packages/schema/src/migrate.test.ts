@@ -145,6 +145,21 @@ for (const driver of testDrivers()) {
       }
     });
 
+    it('refuses "public" before any SQL runs (issue 11: it migrated, then drizzle refused every query)', async () => {
+      const t = await createTestDatabase(driver, { migrate: false });
+      try {
+        t.statements.reset();
+        await expect(migrate(t.db, { butlerSchema: 'public' })).rejects.toMatchObject({
+          code: 'INVALID_SCHEMA_NAME',
+          message: expect.stringMatching(/"public" is the database's default schema/),
+        });
+        expect(t.statements.count).toBe(0);
+        expect(await queryRows(t.db, tablesIn('public'))).toEqual([]);
+      } finally {
+        await t.close();
+      }
+    });
+
     it('refuses an invalid schema name before any SQL runs', async () => {
       const t = await createTestDatabase(driver, { migrate: false });
       try {

@@ -19,6 +19,8 @@ describe('assertButlerSchemaName', () => {
     ['pg_temp', 'Postgres reserves'],
     ['information_schema', 'Postgres reserves'],
     ['shared', 'fixed shared schema'],
+    // Issue 11: `--butler-schema public` migrated, then every other command failed in drizzle.
+    ['public', 'default schema'],
   ])('refuses %j', (name, why) => {
     expect(() => assertButlerSchemaName(name)).toThrowError(SchemaError);
     expect(() => assertButlerSchemaName(name)).toThrowError(why);

@@ -31,7 +31,9 @@ const RESERVED = new Set(
 /**
  * Checks a butler schema name before any SQL runs, and returns it. Names are lower-case SQL
  * identifiers (`[a-z_][a-z0-9_]*`, at most 63 bytes), not reserved words, not `shared` (the fixed
- * shared schema), and not in the `pg_` namespace Postgres keeps for itself.
+ * shared schema), not `public` (drizzle cannot name it as a schema), and not in the `pg_`
+ * namespace Postgres keeps for itself. `migrate()`, `ContactsModule.onStartup` and the
+ * `--butler-schema` flag all check through here.
  *
  * @example
  * ```ts
@@ -54,6 +56,13 @@ export function assertButlerSchemaName(name: unknown): string {
   if (RESERVED.has(name)) return fail('it is a reserved SQL word');
   if (name.startsWith('pg_') || name === 'information_schema') return fail('Postgres reserves it');
   if (name === 'shared') return fail('"shared" is the fixed shared schema');
+  // Raw SQL could create the tables there, but drizzle's pgSchema('public') throws: every command
+  // after `migrate` would then fail. The butler's tables need a schema of their own.
+  if (name === 'public') {
+    return fail(
+      '"public" is the database\'s default schema, which the contacts tables cannot be addressed in; give the butler a schema of its own, such as "relationship"',
+    );
+  }
   if (name === BUTLER_SCHEMA_PLACEHOLDER) return fail('it is the migrations placeholder');
   return name;
 }

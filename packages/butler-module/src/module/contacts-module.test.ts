@@ -70,6 +70,13 @@ describeDatabase('ContactsModule', (t) => {
     expect(await startupError(bad)).toMatchObject({ code: 'INVALID_CONFIG', message: /interval_minutes/ });
     const schema = await harness({ butlerSchema: 'Bad Schema' });
     expect(await startupError(schema)).toMatchObject({ code: 'INVALID_CONFIG', message: /schema name/ });
+    // Issue 11: "public" passed, and the first query failed in drizzle.
+    const publicSchema = await harness({ butlerSchema: 'public' });
+    expect(await startupError(publicSchema)).toMatchObject({
+      code: 'INVALID_CONFIG',
+      message: /"public" is the database's default schema/,
+    });
+    expect(publicSchema.module.runtime).toBeNull();
   });
 
   // Scenario: Sync disabled
