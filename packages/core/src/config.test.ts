@@ -94,6 +94,32 @@ describe('ContactsConfig', () => {
       'at most 200',
       `"${'a'.repeat(40)}…" (201 characters)`,
     ],
+    // Issue 11: a NUL reached the database, which refused it with a raw encoding error.
+    [{ provider: 'google', account_id: 'a\u0000b' }, 'account_id', 'U+0000 at character 2', '"a\\u0000b"'],
+    [
+      { provider: 'google', account_id: 'work\u001b[2J' },
+      'account_id',
+      'control characters (U+001B',
+      '"work\\u001b[2J"',
+    ],
+    [
+      { provider: 'google', account_id: 'in\u009bside' },
+      'account_id',
+      'control characters (U+009B',
+      '"in\u009bside"',
+    ],
+    [
+      { provider: 'google', account_id: 'two\nlines' },
+      'account_id',
+      'control characters (U+000A',
+      '"two\\nlines"',
+    ],
+    [
+      { provider: 'google', account_id: 'half \ud83d emoji' },
+      'account_id',
+      'well-formed Unicode',
+      '"half \\ud83d emoji"',
+    ],
     [{ provider: '   ' }, 'provider', 'must not be empty', '"   "'],
     [{ provider: 5 }, 'provider', 'as a string', '5'],
     [{}, 'provider', 'is required', null],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountIdProblem } from './account-id.js';
 import { CoreError } from './errors.js';
 
 /** Where the table lives in butler.toml: every key path in an error starts here. */
@@ -60,6 +61,10 @@ export const ContactsConfig = z.strictObject(
       .trim()
       .min(1, 'must not be empty (leave it out for "default")')
       .max(200, 'must be at most 200 characters')
+      .superRefine((value, ctx) => {
+        const problem = accountIdProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .default('default'),
     include_other_contacts: bool.default(false),
     sync: ContactsSyncConfig.default(() => ContactsSyncConfig.parse({})),

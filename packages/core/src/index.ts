@@ -1,3 +1,4 @@
+export { accountIdProblem } from './account-id.js';
 export { ACTIVITY_TYPES } from './backfill/activity.js';
 export { type DesiredContact, toDesiredContact } from './backfill/desired-contact.js';
 export { type BackfillEngineOptions, ContactBackfillEngine } from './backfill/engine.js';

@@ -91,6 +91,19 @@ const CONFIG_CASES: ConfigCase[] = [
   bad('account_id a number', toml(`${google}\naccount_id = 42`), A, /must be a string/),
   bad('account_id a boolean', toml(`${google}\naccount_id = false`), A, /must be a string/),
   bad('account_id too long', toml(`${google}\naccount_id = "${'a'.repeat(201)}"`), A, /at most 200/),
+  // Issue 11: a NUL reached the database, which refused it with a raw encoding error.
+  bad(
+    'account_id with a NUL',
+    toml(`${google}\naccount_id = "work\\u0000"`),
+    A,
+    /must not contain control characters \(U\+0000/,
+  ),
+  bad(
+    'account_id with ESC',
+    toml(`${google}\naccount_id = "work\\u001b[2J"`),
+    A,
+    /must not contain control characters/,
+  ),
   bad('include_other_contacts a string', toml(`${google}\ninclude_other_contacts = "yes"`), O, BOOL),
   bad('include_other_contacts "true"', toml(`${google}\ninclude_other_contacts = "true"`), O, BOOL),
   bad('include_other_contacts a number', toml(`${google}\ninclude_other_contacts = 1`), O, BOOL),
@@ -376,6 +389,12 @@ describeDatabase('bad configuration and bad input change nothing', (t) => {
         names: /--butler-schema: Invalid/,
       },
       { argv: ['migrate', '--butler-schema', 'a'.repeat(64)], names: /--butler-schema: .*63 characters/ },
+      // Issue 11: migrate put the tables in public, then every other command failed in drizzle.
+      {
+        argv: ['migrate', '--butler-schema', 'public'],
+        names: /--butler-schema: .*"public" is the database's default schema/,
+      },
+      { argv: ['status', '--butler-schema', 'public'], names: /--butler-schema: .*"public"/ },
       {
         argv: ['sync', '--google-root-url', 'not a url'],
         names: /--google-root-url must be a http:\/\/ or https:\/\/ URL/,

@@ -505,6 +505,17 @@ describeDatabase('runSyncCycle', (t) => {
     expect(await links()).toContain('people/06 (deleted)');
   });
 
+  it('refuses an account id with a NUL by name, before the database sees it (issue 11)', async () => {
+    const { provider } = setup(2);
+    const error = await run(provider, { accountId: 'work\u0000' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CoreError);
+    expect(error).toMatchObject({
+      code: 'INVALID_CONFIG',
+      message: /account id "work\\u0000" must not contain control characters/,
+    });
+    expect(await links()).toEqual([]);
+  });
+
   it('records the last error and clears it on the next success', async () => {
     let fail = true;
     const { provider } = setup(2, {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type ContactsDatabase, queryRows } from '@contacts/schema';
 import { sql } from 'drizzle-orm';
+import { accountIdProblem } from '../account-id.js';
 import { ContactBackfillEngine } from '../backfill/engine.js';
 import { addSummaries, emptySummary } from '../backfill/summary.js';
 import { CoreError } from '../errors.js';
@@ -102,6 +103,12 @@ async function fetchPage(
  */
 export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycleResult> {
   const { db, butlerSchema, provider, accountId, signal } = options;
+  // A host may build its config by hand, past parseContactsConfig: refused here with a sentence
+  // rather than by the database with a raw encoding error.
+  const accountIdIssue = accountIdProblem(accountId);
+  if (accountIdIssue) {
+    throw new CoreError('INVALID_CONFIG', `The account id ${JSON.stringify(accountId)} ${accountIdIssue}.`);
+  }
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const providerName = provider.name();
