@@ -1,8 +1,10 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { queryRows } from '@contacts/schema';
 import { describeDatabase } from '@contacts/schema/testing';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { sql } from 'drizzle-orm';
 import { parse } from 'smol-toml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DbCredentialStore } from '../credentials/db-credential-store.js';
@@ -502,9 +504,17 @@ describeDatabase('bad configuration and bad input change nothing', (t) => {
         await unchanged(label);
       }
     }
+    // A well-formed id of no contact: the tool itself refuses it (issue 11: it said the sync
+    // "includes" that contact).
+    const missing = await h.call('contacts_source_reconcile', { contact_id: UUID });
+    report(`contacts_source_reconcile ${UUID} (no such contact)`, resultText(missing));
+    expect.soft(missing.isError).toBe(true);
+    expect.soft(resultText(missing)).toMatch(/^No CRM contact has the id c0ffee00-.*: nothing was queued/);
+    await unchanged('contacts_source_reconcile of a missing contact');
     // The tools still work, and the valid forms of each argument are accepted.
     expect((await h.call('contacts_sync_status', { provider: 'google' })).isError).toBeFalsy();
-    expect((await h.call('contacts_source_reconcile', { contact_id: UUID })).isError).toBeFalsy();
+    const [someone] = await queryRows<{ id: string }>(t.db, sql`select id from shared.contacts limit 1`);
+    expect((await h.call('contacts_source_reconcile', { contact_id: someone!.id })).isError).toBeFalsy();
     await h.close();
   });
 });

@@ -3,9 +3,11 @@ import { appendFileSync } from 'node:fs';
 import type { ContactsProvider } from '@contacts/core';
 import { CONTACTS_READONLY_SCOPE, type GoogleEmulator, startGoogleEmulator } from '@contacts/google-emulator';
 import { GoogleContactsProvider } from '@contacts/provider-google';
+import { queryRows } from '@contacts/schema';
 import { describeDatabase } from '@contacts/schema/testing';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CredentialStore } from '../credentials/credential-store.js';
 import { DbCredentialStore } from '../credentials/db-credential-store.js';
@@ -248,10 +250,8 @@ describeDatabase('secrets never leak', (t) => {
     expect(now.isError, resultText(now)).toBeFalsy();
     expect(now.structuredContent).toMatchObject({ summary: { fetched: 2, created: 1, updated: 1 } });
     expect((await h.call('contacts_sync_now', { mode: 'full' })).isError).toBeFalsy();
-    expect(
-      (await h.call('contacts_source_reconcile', { contact_id: 'c0ffee00-0000-4000-8000-000000000001' }))
-        .isError,
-    ).toBeFalsy();
+    const [crmContact] = await queryRows<{ id: string }>(t.db, sql`select id from shared.contacts limit 1`);
+    expect((await h.call('contacts_source_reconcile', { contact_id: crmContact!.id })).isError).toBeFalsy();
     await h.timers.runNext();
     expect(emulator.admin.issuedAccessTokens().length).toBeGreaterThanOrEqual(2);
     await sweep(h);

@@ -1,5 +1,7 @@
 import { errorMessage } from '@contacts/core';
+import { type ContactsDatabase, contacts } from '@contacts/schema';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { requireRuntime } from './require-environment.js';
 import { providerInput, toolInput } from './schemas.js';
@@ -17,7 +19,7 @@ export const sourceReconcileInput = toolInput('contacts_source_reconcile', {
     })
     .optional()
     .describe(
-      'A CRM contact id (a UUID). Per-contact scoping is not supported yet: the whole account is synced.',
+      'The id (a UUID) of an existing CRM contact; an id of no contact is refused. Per-contact scoping is not supported yet: the whole account is synced.',
     ),
 });
 
@@ -51,6 +53,12 @@ export function registerSourceReconcileTool(server: McpServer, context: Contacts
     async ({ contact_id: contactId }) => {
       const { env, runtime, error } = requireRuntime(context);
       if (error) return error;
+      // The note would otherwise claim the sync includes a contact that does not exist.
+      if (contactId !== undefined && !(await contactExists(env.db, contactId))) {
+        return toolError(
+          `No CRM contact has the id ${contactId}: nothing was queued. Pass the id of an existing contact (shared.contacts), or leave contact_id out to sync the whole account.`,
+        );
+      }
       let startsAt: Date;
       try {
         startsAt = runtime.trigger();
@@ -72,4 +80,9 @@ export function registerSourceReconcileTool(server: McpServer, context: Contacts
       });
     },
   );
+}
+
+async function contactExists(db: ContactsDatabase, id: string): Promise<boolean> {
+  const rows = await db.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, id)).limit(1);
+  return rows.length > 0;
 }

@@ -1,4 +1,5 @@
 import { ContactsSyncStateStore, ProviderError } from '@contacts/core';
+import { contacts } from '@contacts/schema';
 import { describeDatabase } from '@contacts/schema/testing';
 import { afterEach, expect, it } from 'vitest';
 import { resultText, startModuleHarness } from '../test-support/module-harness.js';
@@ -192,20 +193,33 @@ describeDatabase('contacts MCP tools over a real client', (t) => {
     const h = await harness();
     await h.start();
     expect(h.timers.nextDelay()).toBe(15 * 60_000);
-    const result = await h.call('contacts_source_reconcile', {
-      contact_id: 'c0ffee00-0000-4000-8000-000000000001',
-    });
+    const [ada] = await t.db.insert(contacts).values({ name: 'Ada Lovelace' }).returning({ id: contacts.id });
+    const result = await h.call('contacts_source_reconcile', { contact_id: ada!.id });
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ queued: true, provider: 'google' });
     const note = (result.structuredContent as { note: string }).note;
     expect(note).toMatch(/per-contact scoping is not supported yet/i);
-    expect(note).toContain('c0ffee00-0000-4000-8000-000000000001');
+    expect(note).toContain(ada!.id);
     expect(JSON.parse(resultText(result))).toEqual(result.structuredContent);
     expect(h.timers.nextDelay()).toBe(0);
     await h.timers.runNext();
     expect(h.providers[0]?.calls[0]?.mode).toBe('full');
     const plain = await h.call('contacts_source_reconcile');
     expect((plain.structuredContent as { note: string }).note).toMatch(/not supported yet/);
+  });
+
+  it('contacts_source_reconcile refuses a contact id that names no CRM contact, and queues nothing (issue 11)', async () => {
+    const h = await harness();
+    await h.start();
+    const missing = 'c0ffee00-0000-4000-8000-000000000001';
+    const result = await h.call('contacts_source_reconcile', { contact_id: missing });
+    expect(result.isError).toBe(true);
+    expect(resultText(result)).toBe(
+      `No CRM contact has the id ${missing}: nothing was queued. Pass the id of an existing contact (shared.contacts), or leave contact_id out to sync the whole account.`,
+    );
+    // Not woken: the regular interval still stands, and no sync ran.
+    expect(h.timers.nextDelay()).toBe(15 * 60_000);
+    expect(h.logger.lines.map((l) => l.message)).not.toContain('contacts_sync_triggered');
   });
 
   it('answers a bad provider with an error result naming the supported one', async () => {
