@@ -64,6 +64,13 @@ describeDatabase('ContactsSyncStateStore', (t) => {
     expect(await s.list()).toHaveLength(3);
   });
 
+  it('stores a last error holding a NUL or half an emoji, as a server may send (issue 11)', async () => {
+    const s = store();
+    // Before: the database refused the save ("invalid byte sequence for encoding UTF8: 0x00").
+    await s.save('google', 'default', { lastError: 'Google said \u0000no \ud83d\u001b[2J.' });
+    expect((await s.load('google', 'default')).lastError).toBe('Google said no \ufffd\u001b[2J.');
+  });
+
   it('changes only the fields a save names, and clears those set to null', async () => {
     const s = store();
     await s.save('google', 'default', {

@@ -1,5 +1,6 @@
 import { butlerTables, type ContactsDatabase, queryRows } from '@contacts/schema';
 import { and, eq, sql } from 'drizzle-orm';
+import { storableText } from '../backfill/desired-contact.js';
 import { type Clock, systemClock } from '../util/clock.js';
 
 /**
@@ -132,6 +133,9 @@ export class ContactsSyncStateStore {
     for (const key of Object.keys(patch) as (keyof SyncStatePatch)[]) {
       if (patch[key] !== undefined) values[key] = patch[key];
     }
+    // An error's text is a server's text: a NUL in it made the database refuse the whole save
+    // (a raw "invalid byte sequence"), and the failure went unrecorded.
+    if (typeof patch.lastError === 'string') values.lastError = storableText(patch.lastError);
     await this.#db
       .insert(t)
       .values({ provider, accountId, ...values, updatedAt: now })
