@@ -6,9 +6,20 @@ import type { CliIo } from './cli-io.js';
 import { openDatabase } from './open-database.js';
 import { describeTarget, type GlobalOptions } from './options.js';
 import { type LogLevel, streamLogger } from './stream-logger.js';
+import { type TextOutput, terminalText } from './terminal-text.js';
+
+/** The command's stdout and stderr for text a person reads, control characters neutralised. */
+export interface CommandText {
+  stdout: TextOutput;
+  stderr: TextOutput;
+}
 
 /** What every subcommand runs with. */
 export interface CommandContext {
+  /**
+   * The raw streams: only for what must pass byte for byte (`serve`'s MCP protocol, the progress
+   * bar's own cursor codes). Text for a person goes through `out`, `err` and `logger`.
+   */
   io: CliIo;
   globals: GlobalOptions;
   redactor: SecretRedactor;
@@ -20,16 +31,26 @@ export interface CommandContext {
   logger(level: LogLevel): Logger;
 }
 
+/**
+ * The command's text streams: every log line, message, table and error of the command passes
+ * here, so upstream text (a contact's name, a server's error) never reaches a terminal as control
+ * codes.
+ */
+export function commandText(io: CliIo): CommandText {
+  return { stdout: terminalText(io.stdout), stderr: terminalText(io.stderr) };
+}
+
 /** Builds the context of one command run. */
-export function commandContext(io: CliIo, globals: GlobalOptions): CommandContext {
+export function commandContext(io: CliIo, globals: GlobalOptions, text: CommandText): CommandContext {
   const redactor = new SecretRedactor();
   return {
     io,
     globals,
     redactor,
-    out: (line) => io.stdout.write(`${line}\n`),
-    err: (line) => io.stderr.write(`${line}\n`),
-    logger: (level) => redactingLogger(streamLogger(io.stderr, globals.verbose ? 'debug' : level), redactor),
+    out: (line) => text.stdout.write(`${line}\n`),
+    err: (line) => text.stderr.write(`${line}\n`),
+    logger: (level) =>
+      redactingLogger(streamLogger(text.stderr, globals.verbose ? 'debug' : level), redactor),
   };
 }
 

@@ -3,7 +3,7 @@ import { SchemaError } from '@contacts/schema';
 import { Command, CommanderError, Option } from 'commander';
 import { ContactsModuleError, type ContactsModuleErrorCode } from '../errors.js';
 import type { CliIo } from './cli-io.js';
-import { type CommandContext, commandContext } from './command-context.js';
+import { type CommandContext, type CommandText, commandContext, commandText } from './command-context.js';
 import { migrateCommand } from './commands/migrate.js';
 import { type SecretsSetFlags, secretsListCommand, secretsSetCommand } from './commands/secrets.js';
 import { serveCommand } from './commands/serve.js';
@@ -45,7 +45,7 @@ function exitCodeOf(error: unknown): number {
 }
 
 function buildProgram(
-  io: CliIo,
+  text: CommandText,
   run: (action: (ctx: CommandContext) => Promise<number>, flags: GlobalFlags) => Promise<void>,
   argv: readonly string[],
 ) {
@@ -55,8 +55,8 @@ function buildProgram(
     )
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
+      writeOut: (out) => text.stdout.write(out),
+      writeErr: (out) => text.stderr.write(out),
       outputError: (text, write) => {
         // `secrets set KEY -value...` makes commander quote the value as an unknown option: a
         // secret on stderr. Under `secrets`, never echo an argument.
@@ -163,10 +163,11 @@ function buildProgram(
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.ok;
   let context: CommandContext | null = null;
+  const text = commandText(io);
   const program = buildProgram(
-    io,
+    text,
     async (action, flags) => {
-      context = commandContext(io, resolveGlobals(flags, io));
+      context = commandContext(io, resolveGlobals(flags, io), text);
       exitCode = await action(context);
     },
     argv,
@@ -191,7 +192,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     const message = errorMessage(error);
     const redacted = (context as CommandContext | null)?.redactor.redact(message) ?? message;
-    io.stderr.write(`contacts: ${redacted.replace(/\s*\n\s*/g, ' ')}\n`);
+    text.stderr.write(`contacts: ${redacted.replace(/\s*\n\s*/g, ' ')}\n`);
     return exitCodeOf(error);
   }
 }

@@ -1,5 +1,4 @@
 import type { LogFields, Logger } from '@contacts/core';
-import type { OutputStream } from './cli-io.js';
 
 /** Log levels, least severe first. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -13,17 +12,19 @@ function formatValue(value: unknown): string {
 
 /**
  * A logger writing one readable line per event (`<time> <level> <event> key=value ...`) to a
- * stream: the command's stderr, so `serve` keeps stdout for the protocol alone.
+ * stream: the command's stderr, so `serve` keeps stdout for the protocol alone. The command hands
+ * it a `terminalText` stream, so values from upstream (names, server errors) cannot drive
+ * the terminal.
  *
  * @example
  * ```ts
- * const logger = streamLogger(process.stderr, 'info');
+ * const logger = streamLogger(terminalText(process.stderr), 'info');
  * logger.info('contacts_sync_started', { provider: 'google' });
  * // 2026-03-01T08:00:00.000Z info contacts_sync_started provider=google
  * ```
  */
 export function streamLogger(
-  stream: OutputStream,
+  stream: { write(text: string): unknown },
   level: LogLevel,
   now: () => Date = () => new Date(),
 ): Logger {
