@@ -47,6 +47,8 @@ function errorInfo(error: unknown, at: Date): RuntimeErrorInfo {
 }
 
 const isBusy = (error: unknown): boolean => error instanceof CoreError && error.code === 'SYNC_IN_PROGRESS';
+const isNotRunning = (error: unknown): boolean =>
+  error instanceof ContactsModuleError && error.code === 'RUNTIME_NOT_RUNNING';
 const isAuthFailure = (error: unknown): boolean =>
   (error instanceof ProviderError && error.code === 'AUTH_FAILED') ||
   (error instanceof ContactsModuleError &&
@@ -158,7 +160,8 @@ export class ContactsSyncRuntime {
    *
    * @throws whatever the cycle failed with (`ProviderError`, `CoreError` `SYNC_IN_PROGRESS` when
    *   another process syncs this account), `ContactsModuleError` `RATE_LIMITED` while the source's
-   *   retry-after lasts, `RUNTIME_NOT_RUNNING` after {@link stop}.
+   *   retry-after lasts, `RUNTIME_NOT_RUNNING` after {@link stop}, or when a stop ended the sync
+   *   (a sync stopped between pages resolves instead, with `completed: false`).
    */
   async syncNow(options: SyncNowOptions = {}): Promise<SyncCycleResult> {
     this.#assertNotStopped();
@@ -170,8 +173,17 @@ export class ContactsSyncRuntime {
       );
     }
     const outcome = await this.#request(options.mode ?? 'auto', false, options.onProgress);
-    if (!outcome.ok) throw outcome.error;
-    return outcome.result;
+    if (outcome.ok) return outcome.result;
+    // A cycle that fails while the runtime stops failed of the stop (its request was aborted, or
+    // it never began), as #record judges it: the caller hears that, not the aborted request.
+    if (this.#stopping && !isNotRunning(outcome.error)) {
+      throw new ContactsModuleError(
+        'RUNTIME_NOT_RUNNING',
+        'The contacts sync runtime stopped before this sync finished (the butler is shutting down); the next start resumes from the last committed page.',
+        { cause: outcome.error },
+      );
+    }
+    throw outcome.error;
   }
 
   /**

@@ -62,6 +62,11 @@ export class ServeProcess {
     return server;
   }
 
+  /** Resolves once the server's connection is gone (it exited, or its stdio closed). */
+  get exited(): Promise<void> {
+    return this.#exited;
+  }
+
   /** The server's own pid (not a launcher's). */
   get pid(): number {
     const pid = this.transport.pid;

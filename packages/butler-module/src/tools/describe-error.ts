@@ -23,3 +23,14 @@ export function describeSyncError(error: unknown, env: ContactsToolEnvironment):
   }
   return env.redact(text);
 }
+
+/**
+ * The answer of a `contacts_sync_now` that the server's stop ended: after `pages` committed pages,
+ * or before its cycle began (`pages` null). The checkpoint of the last committed page is where
+ * the next start resumes.
+ */
+export function describeStoppedSync(env: ContactsToolEnvironment, pages: number | null): string {
+  const { provider, account_id: account } = env.config;
+  const progress = pages === null ? 'ended before it finished' : `ended after ${pages} committed page(s)`;
+  return `The server is stopping, so this sync of ${provider} (${account}) ${progress}; it resumes from its last committed page when the server starts again.`;
+}

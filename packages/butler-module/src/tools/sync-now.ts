@@ -1,7 +1,8 @@
 import type { SyncProgress } from '@contacts/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { describeSyncError } from './describe-error.js';
+import { ContactsModuleError } from '../errors.js';
+import { describeStoppedSync, describeSyncError } from './describe-error.js';
 import { requireRuntime } from './require-environment.js';
 import { providerInput, summarySchema, toolInput } from './schemas.js';
 import type { ContactsToolContext } from './tool-context.js';
@@ -76,11 +77,7 @@ export function registerSyncNowTool(server: McpServer, context: ContactsToolCont
             };
       try {
         const result = await runtime.syncNow({ mode: mode ?? 'incremental', onProgress });
-        if (!result.completed) {
-          return toolError(
-            `The sync of ${result.provider} (${result.accountId}) stopped after ${result.pages} page(s) because the butler is shutting down; it resumes from there at the next start.`,
-          );
-        }
+        if (!result.completed) return toolError(describeStoppedSync(env, result.pages));
         return toolResult({
           provider: result.provider,
           account_id: result.accountId,
@@ -89,6 +86,9 @@ export function registerSyncNowTool(server: McpServer, context: ContactsToolCont
           duration_ms: Math.max(0, Math.round(result.durationMs)),
         });
       } catch (failure) {
+        if (failure instanceof ContactsModuleError && failure.code === 'RUNTIME_NOT_RUNNING') {
+          return toolError(describeStoppedSync(env, null));
+        }
         return toolError(describeSyncError(failure, env));
       }
     },

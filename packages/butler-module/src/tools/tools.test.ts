@@ -1,8 +1,9 @@
 import { ContactsSyncStateStore, ProviderError } from '@contacts/core';
 import { contacts } from '@contacts/schema';
 import { describeDatabase } from '@contacts/schema/testing';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { resultText, startModuleHarness } from '../test-support/module-harness.js';
+import { deferred } from '../test-support/page-hooks.js';
 
 type Harness = Awaited<ReturnType<typeof startModuleHarness>>;
 
@@ -246,6 +247,49 @@ describeDatabase('contacts MCP tools over a real client', (t) => {
     expect(result.isError).toBe(true);
     expect(resultText(result)).toMatch(/already running in another process; try again/);
     expect((await h.call('contacts_sync_status')).structuredContent).toMatchObject({ running: true });
+  });
+
+  it('a contacts_sync_now in flight when the module stops answers that the server is stopping and where the sync resumes (issue 11)', async () => {
+    const h = await harness();
+    await h.start();
+    const reached = deferred();
+    const release = deferred();
+    h.hooks.gate = async (call) => {
+      // The first page commits; the second, fetched as the stop comes, is not applied.
+      if (call.pageToken === null) return;
+      reached.resolve();
+      await release.promise;
+    };
+    const call = h.call('contacts_sync_now', { mode: 'full' });
+    await reached.promise;
+    const stopping = h.module.onShutdown();
+    release.resolve();
+    await stopping;
+    const result = await call;
+    expect(result.isError).toBe(true);
+    expect(resultText(result)).toMatch(
+      /^The server is stopping, so this sync of google \(default\) ended after 1 committed page\(s\); it resumes from its last committed page when the server starts again\.$/,
+    );
+  });
+
+  it('a contacts_sync_now waiting behind a running sync when the module stops gets the same answer (issue 11)', async () => {
+    const h = await harness();
+    await h.start();
+    const held = h.hooks.holdNextPage();
+    const poll = h.timers.runNext();
+    await held.reached;
+    const asked = vi.spyOn(h.module.runtime!, 'syncNow');
+    const call = h.call('contacts_sync_now');
+    // Queued behind the poll's cycle as soon as the runtime has been asked (synchronously).
+    await vi.waitFor(() => expect(asked).toHaveBeenCalled());
+    const stopping = h.module.onShutdown();
+    held.release();
+    await Promise.all([stopping, poll]);
+    const result = await call;
+    expect(result.isError).toBe(true);
+    expect(resultText(result)).toBe(
+      'The server is stopping, so this sync of google (default) ended before it finished; it resumes from its last committed page when the server starts again.',
+    );
   });
 
   it('answers "not running" before startup and after shutdown', async () => {
