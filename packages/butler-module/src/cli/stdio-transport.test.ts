@@ -156,11 +156,40 @@ describe('BoundedStdioServerTransport', () => {
     expect(await waiting).toBe(true);
   });
 
-  it('reports a write to a closed stdout instead of throwing', async () => {
+  it('reports a closed stdout instead of throwing, and answers into it without waiting for ever', async () => {
     const t = setup();
     await t.transport.start();
+    t.stdin.write(`${request(1)}\n`);
+    await t.settle();
     t.stdout.destroy(new Error('write EPIPE'));
     await t.settle();
     expect(t.errors.map((e) => e.message)).toEqual(['write EPIPE']);
+    expect(await t.transport.answerPending((id) => ({ jsonrpc: '2.0', id, result: {} }))).toEqual([1]);
+    await t.transport.send({
+      jsonrpc: '2.0',
+      method: 'notifications/message',
+      params: { level: 'info', data: 'x' },
+    });
+  });
+
+  it('waits for a full stdout to drain, and not past its closing', async () => {
+    const t = setup();
+    await t.transport.start();
+    t.stdout.pause();
+    t.stdout.removeAllListeners('data');
+    // Over the stream's buffer: the write is held until a drain, or a close.
+    const sent = t.transport.send({
+      jsonrpc: '2.0',
+      method: 'notifications/message',
+      params: { data: 'z'.repeat(64 * 1024) },
+    });
+    let settled = false;
+    void sent.then(() => {
+      settled = true;
+    });
+    await t.settle();
+    expect(settled).toBe(false);
+    t.stdout.destroy();
+    await sent;
   });
 });

@@ -173,10 +173,24 @@ export class BoundedStdioServerTransport implements Transport {
     return ids;
   }
 
+  /** Resolves once written, or once stdout can take no more (a client gone): never waits for ever. */
   #write(message: JSONRPCMessage): Promise<void> {
+    const out = this.#stdout;
+    if (out.destroyed || out.writableEnded) return Promise.resolve();
     return new Promise((resolve) => {
-      if (this.#stdout.write(serializeMessage(message))) resolve();
-      else this.#stdout.once('drain', resolve);
+      if (out.write(serializeMessage(message))) {
+        resolve();
+        return;
+      }
+      const done = () => {
+        out.off('drain', done);
+        out.off('close', done);
+        out.off('error', done);
+        resolve();
+      };
+      out.once('drain', done);
+      out.once('close', done);
+      out.once('error', done);
     });
   }
 
