@@ -41,7 +41,8 @@ export function commandContext(io: CliIo, globals: GlobalOptions): CommandContex
  * at once, and ends the command's work with an `INTERRUPTED` error: the database is closed (a
  * PostgreSQL connection is cut, so an open transaction rolls back; PGlite lets its statement in
  * flight finish) and the data directory's lock is released. A command that stops gracefully on
- * the signal itself (`sync` after its page in flight, `serve`) says `handlesSignal`.
+ * the signal itself (`sync` after its page in flight, `serve`) says `handlesSignal`: only its wait
+ * for PostgreSQL is cut short.
  */
 export async function withDatabase<T>(
   ctx: CommandContext,
@@ -49,16 +50,18 @@ export async function withDatabase<T>(
   fn: (db: ContactsDatabase) => Promise<T>,
 ): Promise<T> {
   const { signal } = ctx.io;
-  if (signal?.aborted) throw interruptedError();
+  // A command that stops on the signal itself decides what a signal before it started means; the
+  // wait for PostgreSQL is cut short for every command.
+  const interrupts = !options.handlesSignal;
+  if (interrupts && signal?.aborted) throw interruptedError();
   const open = ctx.io.openDatabase ?? openDatabase;
   const { db, close } = await open(ctx.globals.database, { signal });
   try {
     // PGlite's start cannot be cut short: a signal that came meanwhile is honoured now.
-    if (signal?.aborted) throw interruptedError();
-    if (options.migrateFirst) {
-      await untilAborted(migrate(db, { butlerSchema: ctx.globals.butlerSchema }), signal);
-    }
-    return options.handlesSignal ? await fn(db) : await untilAborted(fn(db), signal);
+    if (interrupts && signal?.aborted) throw interruptedError();
+    const run = <R>(work: Promise<R>) => (interrupts ? untilAborted(work, signal) : work);
+    if (options.migrateFirst) await run(migrate(db, { butlerSchema: ctx.globals.butlerSchema }));
+    return await run(fn(db));
   } catch (error) {
     if (isMissingTable(error)) {
       throw new ContactsModuleError(
