@@ -29,6 +29,10 @@ export type ContactsModuleErrorCode =
   | 'CREDENTIAL_STORE_FAILED'
   /** Another process holds the embedded database's data directory. */
   | 'DATA_DIR_LOCKED'
+  /** PostgreSQL refused the connection or did not answer within the connect timeout. */
+  | 'DATABASE_UNREACHABLE'
+  /** The command was stopped by a signal (SIGINT, SIGTERM, SIGHUP) before it finished. */
+  | 'INTERRUPTED'
   /** The command line was used wrongly. */
   | 'USAGE';
 

@@ -30,8 +30,11 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Relative paths (`--data-dir`, `--config`) resolve against this (default `process.cwd()`). */
   cwd?: string;
-  /** Aborting it stops `serve`, and `sync` after the page in flight. */
+  /**
+   * Aborting it stops `serve`, `sync` after the page in flight, and any other command at once
+   * (its database closed, its lock released), also while it waits for PostgreSQL.
+   */
   signal?: AbortSignal;
   /** Opens the database; tests substitute one (default: postgres.js for a URL, PGlite for a data dir). */
-  openDatabase?: (target: DatabaseTarget) => Promise<OpenedDatabase>;
+  openDatabase?: (target: DatabaseTarget, options?: { signal?: AbortSignal }) => Promise<OpenedDatabase>;
 }

@@ -3,6 +3,7 @@ import { type ContactsDatabase, migrate } from '@contacts/schema';
 import { ContactsModuleError } from '../errors.js';
 import { redactingLogger, SecretRedactor } from '../redact.js';
 import type { CliIo } from './cli-io.js';
+import { interruptedError, untilAborted } from './interrupt.js';
 import { openDatabase } from './open-database.js';
 import { describeTarget, type GlobalOptions } from './options.js';
 import { type LogLevel, streamLogger } from './stream-logger.js';
@@ -54,17 +55,34 @@ export function commandContext(io: CliIo, globals: GlobalOptions, text: CommandT
   };
 }
 
-/** Runs `fn` on the command's database (migrated first when `migrateFirst`), then closes it. */
+/**
+ * Runs `fn` on the command's database (migrated first when `migrateFirst`), then closes it.
+ *
+ * A signal (the bin aborts `io.signal` on SIGINT, SIGTERM, SIGHUP) ends the wait for the database
+ * at once, and ends the command's work with an `INTERRUPTED` error: the database is closed (a
+ * PostgreSQL connection is cut, so an open transaction rolls back; PGlite lets its statement in
+ * flight finish) and the data directory's lock is released. A command that stops gracefully on
+ * the signal itself (`sync` after its page in flight, `serve`) says `handlesSignal`: only its wait
+ * for PostgreSQL is cut short.
+ */
 export async function withDatabase<T>(
   ctx: CommandContext,
-  options: { migrateFirst: boolean },
+  options: { migrateFirst: boolean; handlesSignal?: boolean },
   fn: (db: ContactsDatabase) => Promise<T>,
 ): Promise<T> {
+  const { signal } = ctx.io;
+  // A command that stops on the signal itself decides what a signal before it started means; the
+  // wait for PostgreSQL is cut short for every command.
+  const interrupts = !options.handlesSignal;
+  if (interrupts && signal?.aborted) throw interruptedError();
   const open = ctx.io.openDatabase ?? openDatabase;
-  const { db, close } = await open(ctx.globals.database);
+  const { db, close } = await open(ctx.globals.database, { signal });
   try {
-    if (options.migrateFirst) await migrate(db, { butlerSchema: ctx.globals.butlerSchema });
-    return await fn(db);
+    // PGlite's start cannot be cut short: a signal that came meanwhile is honoured now.
+    if (interrupts && signal?.aborted) throw interruptedError();
+    const run = <R>(work: Promise<R>) => (interrupts ? untilAborted(work, signal) : work);
+    if (options.migrateFirst) await run(migrate(db, { butlerSchema: ctx.globals.butlerSchema }));
+    return await run(fn(db));
   } catch (error) {
     if (isMissingTable(error)) {
       throw new ContactsModuleError(

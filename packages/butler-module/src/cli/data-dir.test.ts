@@ -43,7 +43,7 @@ describe('the embedded database in --data-dir', () => {
 
   it('refuses a second process on the same data directory, naming the holder', async () => {
     const dataDir = join(root, '.contacts');
-    const held = acquireDataDirLock(dataDir);
+    const held = await acquireDataDirLock(dataDir);
     try {
       expect(readFileSync(held.path, 'utf8').split('\n')[0]).toBe(String(process.pid));
       const refused = await runCli(['status', '--data-dir', dataDir]);
@@ -51,7 +51,7 @@ describe('the embedded database in --data-dir', () => {
       expect(refused.stderr).toBe(
         `contacts: The data directory ${dataDir} is in use by another contacts process (pid ${process.pid}). Stop that process, or pass --data-dir for another directory (or --database-url for PostgreSQL).\n`,
       );
-      expect(() => acquireDataDirLock(dataDir)).toThrow(/in use by another contacts process/);
+      await expect(acquireDataDirLock(dataDir)).rejects.toThrow(/in use by another contacts process/);
     } finally {
       held.release();
     }

@@ -12,8 +12,9 @@ import { syncCommand } from './commands/sync.js';
 import { ENV, type GlobalFlags, resolveGlobals } from './options.js';
 
 /**
- * Exit codes of the `contacts` command: `ok` 0, `failed` 1 (the work failed), `usage` 2 (bad
- * flags or configuration: a person must fix the command).
+ * Exit codes of the `contacts` command: `ok` 0, `failed` 1 (the work failed, PostgreSQL could not
+ * be reached, or a signal stopped it), `usage` 2 (bad flags or configuration: a person must fix
+ * the command).
  *
  * @example
  * ```ts
@@ -92,6 +93,12 @@ function buildProgram(
       new Option(
         '--google-token-url <url>',
         `OAuth token endpoint instead of Google's ($${ENV.googleTokenUrl})`,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--connect-timeout <seconds>',
+        `how long to wait for PostgreSQL to answer (default 10; $${ENV.connectTimeoutSeconds})`,
       ),
     )
     .addOption(new Option('-v, --verbose', 'debug logs on stderr'));

@@ -1,8 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContactsDatabase } from '@contacts/schema';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import { interruptedError } from './interrupt.js';
 import type { DatabaseTarget } from './options.js';
+import { connectPostgres } from './postgres-connect.js';
+import { makePrivateDir, repairPrivateTree } from './private-files.js';
+
+/** What the contacts command keeps in a data directory: the database and the lock's files. */
+const OUR_ENTRY = /^(pgdata|\.?contacts\.lock(\..*)?)$/;
 
 /**
  * An open database and how to close it (releasing the data-directory lock for PGlite).
@@ -19,35 +24,42 @@ export interface OpenedDatabase {
 }
 
 /**
- * Opens the command's database: postgres.js for a URL; otherwise PGlite on disk in
- * `<dataDir>/pgdata`, after taking the data directory's lock (`<dataDir>/contacts.lock`).
- * The drivers are imported only when used.
+ * Opens the command's database: postgres.js for a URL, its connection proved within the target's
+ * connect timeout; otherwise PGlite on disk in `<dataDir>/pgdata`, after taking the data
+ * directory's lock (`<dataDir>/contacts.lock`). The embedded database is private to its owner:
+ * the directories are made 0700 and, before PGlite opens it, every file 0600 (an earlier version
+ * left them 0666), and PGlite creates every later file 0600 (see {@link PrivateNodeFS}). The
+ * drivers are imported only when used. An abort of `signal` stops a wait for PostgreSQL at once.
  *
- * @throws ContactsModuleError `DATA_DIR_LOCKED` when another process holds the data directory.
+ * @throws ContactsModuleError `DATA_DIR_LOCKED` when another process holds the data directory,
+ *   `DATABASE_UNREACHABLE` when PostgreSQL refuses or does not answer, `INTERRUPTED` on abort.
  * @example
  * ```ts
  * const { db, close } = await openDatabase({ kind: 'pglite', dataDir: '/tmp/contacts' });
  * ```
  */
-export async function openDatabase(target: DatabaseTarget): Promise<OpenedDatabase> {
+export async function openDatabase(
+  target: DatabaseTarget,
+  options: { signal?: AbortSignal } = {},
+): Promise<OpenedDatabase> {
   if (target.kind === 'postgres') {
-    const [{ default: postgres }, { drizzle }] = await Promise.all([
-      import('postgres'),
-      import('drizzle-orm/postgres-js'),
-    ]);
-    const client = postgres(target.url, { max: 4, onnotice: () => {}, connect_timeout: 10 });
-    // Every query has been awaited by the time the command closes; a failed connect would
-    // otherwise hold `end()` for its whole timeout.
-    return { db: drizzle(client), close: () => client.end({ timeout: 0 }) };
+    return connectPostgres(target.url, { connectTimeoutMs: target.connectTimeoutMs, signal: options.signal });
   }
-  mkdirSync(target.dataDir, { recursive: true });
-  const lock = acquireDataDirLock(target.dataDir);
+  if (options.signal?.aborted) throw interruptedError();
+  const pgdata = join(target.dataDir, 'pgdata');
+  // The data directory is tightened when it holds nothing but the database and its lock; pgdata,
+  // always ours, is private in any case.
+  makePrivateDir(target.dataDir, (names) => names.every((name) => OUR_ENTRY.test(name)));
+  const lock = await acquireDataDirLock(target.dataDir);
   try {
-    const [{ PGlite }, { drizzle }] = await Promise.all([
+    makePrivateDir(pgdata);
+    repairPrivateTree(pgdata);
+    const [{ PGlite }, { drizzle }, { PrivateNodeFS }] = await Promise.all([
       import('@electric-sql/pglite'),
       import('drizzle-orm/pglite'),
+      import('./private-node-fs.js'),
     ]);
-    const pg = await PGlite.create({ dataDir: join(target.dataDir, 'pgdata') });
+    const pg = await PGlite.create({ fs: new PrivateNodeFS(pgdata) });
     return {
       db: drizzle(pg),
       close: async () => {

@@ -16,7 +16,11 @@ describe('resolveGlobals', () => {
       'postgresql://db.example/crm?sslmode=require',
       'postgres://h1:5432,h2:5432/crm',
     ]) {
-      expect(resolveGlobals({ databaseUrl: url }, io()).database).toEqual({ kind: 'postgres', url });
+      expect(resolveGlobals({ databaseUrl: url }, io()).database).toEqual({
+        kind: 'postgres',
+        url,
+        connectTimeoutMs: 10_000,
+      });
     }
     expect(resolveGlobals({}, io({ CONTACTS_DATABASE_URL: 'postgres://h1,h2/crm' })).database).toMatchObject({
       kind: 'postgres',

@@ -8,12 +8,19 @@ import type { CliIo } from './cli-io.js';
  *
  * @example
  * ```ts
- * const server: DatabaseTarget = { kind: 'postgres', url: 'postgres://localhost/crm' };
+ * const server: DatabaseTarget = { kind: 'postgres', url: 'postgres://localhost/crm', connectTimeoutMs: 5_000 };
  * const embedded: DatabaseTarget = { kind: 'pglite', dataDir: '/home/me/.contacts' };
  * const { db, close } = await openDatabase(embedded);
  * ```
  */
-export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+export type DatabaseTarget =
+  | {
+      kind: 'postgres';
+      url: string;
+      /** How long to wait for the server to answer before the command fails (default 10 s). */
+      connectTimeoutMs?: number;
+    }
+  | { kind: 'pglite'; dataDir: string };
 
 /** The options every subcommand shares, as commander hands them over. */
 export interface GlobalFlags {
@@ -23,6 +30,7 @@ export interface GlobalFlags {
   config?: string;
   googleRootUrl?: string;
   googleTokenUrl?: string;
+  connectTimeout?: string;
   verbose?: boolean;
 }
 
@@ -43,6 +51,7 @@ export const ENV = {
   googleRootUrl: 'CONTACTS_GOOGLE_ROOT_URL',
   googleTokenUrl: 'CONTACTS_GOOGLE_TOKEN_URL',
   syncLeaseTtlSeconds: 'CONTACTS_SYNC_LEASE_TTL_SECONDS',
+  connectTimeoutSeconds: 'CONTACTS_CONNECT_TIMEOUT_SECONDS',
 } as const;
 
 const nonEmpty = (value: string | undefined): string | undefined =>
@@ -71,9 +80,11 @@ export function resolveGlobals(flags: GlobalFlags, io: CliIo): GlobalOptions {
   if (flags.dataDir !== undefined && !flags.dataDir.trim()) {
     throw new ContactsModuleError('USAGE', '--data-dir must name a directory, not an empty string.');
   }
+  // Checked even for the embedded database, which does not use it: a bad flag is a bad flag.
+  const connectTimeout = connectTimeoutMs(flags.connectTimeout, io);
   return {
     database: url
-      ? { kind: 'postgres', url }
+      ? { kind: 'postgres', url, connectTimeoutMs: connectTimeout }
       : { kind: 'pglite', dataDir: path(flags.dataDir ?? '.contacts') },
     butlerSchema,
     configPath: flags.config !== undefined ? path(checkedConfigPath(flags.config)) : null,
@@ -81,6 +92,30 @@ export function resolveGlobals(flags: GlobalFlags, io: CliIo): GlobalOptions {
     googleTokenUrl: urlOf('--google-token-url', flags.googleTokenUrl, ENV.googleTokenUrl),
     verbose: Boolean(flags.verbose),
   };
+}
+
+/** Bounds of `--connect-timeout` / {@link ENV}.connectTimeoutSeconds, in seconds. */
+const CONNECT_TIMEOUT_SECONDS = { min: 0.1, max: 600, default: 10 } as const;
+
+/**
+ * The PostgreSQL connect timeout in ms: `--connect-timeout`, else the environment, else 10 s.
+ *
+ * @throws ContactsModuleError `USAGE` when it is not a number of seconds from 0.1 to 600.
+ */
+function connectTimeoutMs(flagValue: string | undefined, io: CliIo): number {
+  const fromFlag = flagValue !== undefined;
+  const raw = fromFlag ? flagValue.trim() : nonEmpty(io.env[ENV.connectTimeoutSeconds]);
+  if (raw === undefined) return CONNECT_TIMEOUT_SECONDS.default * 1000;
+  const seconds = Number(raw);
+  const { min, max } = CONNECT_TIMEOUT_SECONDS;
+  if (!/^\d+(\.\d+)?$/.test(raw) || seconds < min || seconds > max) {
+    const source = fromFlag ? '--connect-timeout' : ENV.connectTimeoutSeconds;
+    throw new ContactsModuleError(
+      'USAGE',
+      `${source} must be a number of seconds from ${min} to ${max}; got ${JSON.stringify(raw.slice(0, 40))}.`,
+    );
+  }
+  return Math.round(seconds * 1000);
 }
 
 function checkedConfigPath(value: string): string {

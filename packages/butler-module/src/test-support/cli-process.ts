@@ -11,6 +11,9 @@ export const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const CLI_SOURCE = fileURLToPath(new URL('../cli/bin.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
+/** Node flags that run this package's TypeScript sources in a child process (`fork`'s `execArgv`). */
+export const SOURCE_EXEC_ARGV: readonly string[] = ['--conditions=@contacts/source', '--import', TSX];
+
 /**
  * How to start `contacts <args>` from source as ONE process: what `bin/contacts.mjs` runs in a
  * checkout, without that launcher in between (a kill of the launcher would leave the command
@@ -25,7 +28,7 @@ const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 export function cliCommand(args: string[]): { command: string; args: string[] } {
   return {
     command: process.execPath,
-    args: ['--conditions=@contacts/source', '--import', TSX, CLI_SOURCE, ...args],
+    args: [...SOURCE_EXEC_ARGV, CLI_SOURCE, ...args],
   };
 }
 
@@ -111,4 +114,52 @@ export function runCliProcess(
       resolve({ code, killed: signal === 'SIGKILL', pagesLogged, stdout, stderr });
     });
   });
+}
+
+/** A `contacts` child process started by {@link startCliProcess}. */
+export interface StartedCli {
+  readonly pid: number;
+  /** Sends `signal` to the command (not to a launcher: there is none). */
+  signal(signal: NodeJS.Signals): void;
+  /** How it ended: exit code (null when a signal killed it), the signal, and its output. */
+  readonly finished: Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>;
+}
+
+/**
+ * Starts `contacts <args>` and returns at once, so that a test can signal it at a moment of its
+ * choosing (for example once a server saw its connection).
+ *
+ * @example
+ * ```ts
+ * const cli = startCliProcess(['status', '--database-url', url]);
+ * await server.accepted();
+ * cli.signal('SIGTERM');
+ * const { code, stderr } = await cli.finished;
+ * ```
+ */
+export function startCliProcess(args: string[], env: Record<string, string> = {}): StartedCli {
+  const { command, args: argv } = cliCommand(args);
+  const child = spawn(command, argv, {
+    cwd: PACKAGE_DIR,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const finished = new Promise<Awaited<StartedCli['finished']>>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { pid: child.pid ?? -1, signal: (signal) => child.kill(signal), finished };
 }

@@ -4,6 +4,7 @@ import { GOOGLE_CREDENTIAL_KEYS } from '../../credentials/google-credentials.js'
 import { ContactsModuleError } from '../../errors.js';
 import { type CommandContext, withDatabase } from '../command-context.js';
 import { formatTable } from '../format.js';
+import { untilAborted } from '../interrupt.js';
 
 /** Options of `contacts secrets set`. */
 export interface SecretsSetFlags {
@@ -52,7 +53,8 @@ export async function secretsSetCommand(
         `Give the value: \`contacts secrets set ${key} VALUE\`, or pipe it on stdin.`,
       );
     }
-    secret = await readAll(stdin);
+    // A stdin that never ends must not outlive a SIGTERM.
+    secret = await untilAborted(readAll(stdin), ctx.io.signal);
   }
   checkSecret(key, secret);
   const category = flags.category ?? (key.startsWith('GOOGLE_') ? 'google' : undefined);

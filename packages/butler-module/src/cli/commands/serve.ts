@@ -46,7 +46,7 @@ export async function serveCommand(ctx: CommandContext): Promise<number> {
     );
   const lockTtlMs = syncLeaseTtlMs(ctx.io);
   const logger = ctx.logger('info');
-  return withDatabase(ctx, { migrateFirst: true }, async (db) => {
+  return withDatabase(ctx, { migrateFirst: true, handlesSignal: true }, async (db) => {
     const module = new ContactsModule();
     await module.onStartup({
       config,

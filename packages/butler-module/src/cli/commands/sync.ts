@@ -39,7 +39,8 @@ export async function syncCommand(
   const config = await loadCliConfig(configPath);
   const lockTtlMs = syncLeaseTtlMs(ctx.io);
   const logger = ctx.globals.verbose ? ctx.logger('debug') : withoutRetryNoise(ctx.logger('warn'));
-  return withDatabase(ctx, { migrateFirst: true }, async (db) => {
+  // The signal stops the cycle after its page in flight (below), not the database under it.
+  return withDatabase(ctx, { migrateFirst: true, handlesSignal: true }, async (db) => {
     // The module's own path from the credential store to a provider: every value read is redacted.
     const { provider } = await new CredentialStoreProviderSource({
       store: new DbCredentialStore({ db, butlerSchema }),
