@@ -23,6 +23,7 @@ export interface GlobalFlags {
   config?: string;
   googleRootUrl?: string;
   googleTokenUrl?: string;
+  secretsKeyFile?: string;
   verbose?: boolean;
 }
 
@@ -34,6 +35,8 @@ export interface GlobalOptions {
   configPath: string | null;
   googleRootUrl?: string;
   googleTokenUrl?: string;
+  /** Absolute path of `--secrets-key-file`, when given (read only by the commands that need the key). */
+  secretsKeyFile: string | null;
   verbose: boolean;
 }
 
@@ -43,6 +46,10 @@ export const ENV = {
   googleRootUrl: 'CONTACTS_GOOGLE_ROOT_URL',
   googleTokenUrl: 'CONTACTS_GOOGLE_TOKEN_URL',
   syncLeaseTtlSeconds: 'CONTACTS_SYNC_LEASE_TTL_SECONDS',
+  secretsKey: 'CONTACTS_SECRETS_KEY',
+  secretsKeyFile: 'CONTACTS_SECRETS_KEY_FILE',
+  secretsNewKey: 'CONTACTS_SECRETS_NEW_KEY',
+  secretsNewKeyFile: 'CONTACTS_SECRETS_NEW_KEY_FILE',
 } as const;
 
 const nonEmpty = (value: string | undefined): string | undefined =>
@@ -71,6 +78,9 @@ export function resolveGlobals(flags: GlobalFlags, io: CliIo): GlobalOptions {
   if (flags.dataDir !== undefined && !flags.dataDir.trim()) {
     throw new ContactsModuleError('USAGE', '--data-dir must name a directory, not an empty string.');
   }
+  if (flags.secretsKeyFile !== undefined && !flags.secretsKeyFile.trim()) {
+    throw new ContactsModuleError('USAGE', '--secrets-key-file must name a file, not an empty string.');
+  }
   return {
     database: url
       ? { kind: 'postgres', url }
@@ -79,6 +89,7 @@ export function resolveGlobals(flags: GlobalFlags, io: CliIo): GlobalOptions {
     configPath: flags.config !== undefined ? path(checkedConfigPath(flags.config)) : null,
     googleRootUrl: urlOf('--google-root-url', flags.googleRootUrl, ENV.googleRootUrl),
     googleTokenUrl: urlOf('--google-token-url', flags.googleTokenUrl, ENV.googleTokenUrl),
+    secretsKeyFile: flags.secretsKeyFile !== undefined ? path(flags.secretsKeyFile) : null,
     verbose: Boolean(flags.verbose),
   };
 }
