@@ -104,7 +104,9 @@ describeDatabase('contacts command on a database', (t) => {
     ]);
     const list = await cli(['secrets', 'list']);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^KEY\s+CATEGORY\s+SENSITIVE\s+ENCRYPTED\s+UPDATED\s+EXPIRES\s+DESCRIPTION\n/);
+    expect(list.stdout).toMatch(
+      /^KEY\s+CATEGORY\s+SENSITIVE\s+ENCRYPTED\s+UPDATED\s+EXPIRES\s+DESCRIPTION\n/,
+    );
     expect(list.stdout).toMatch(
       /GOOGLE_OAUTH_CLIENT_SECRET\s+google\s+yes\s+no \(plain text\)\s+\S+\s+never\s+OAuth client secret/,
     );
@@ -114,7 +116,13 @@ describeDatabase('contacts command on a database', (t) => {
     expect(list.stdout).toMatch(/Missing for Google sync: GOOGLE_OAUTH_CLIENT_ID, GOOGLE_REFRESH_TOKEN\./);
     const json = await cli(['secrets', 'list', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject([
-      { key: 'GOOGLE_OAUTH_CLIENT_SECRET', is_sensitive: true, expired: false, encrypted: false, key_id: null },
+      {
+        key: 'GOOGLE_OAUTH_CLIENT_SECRET',
+        is_sensitive: true,
+        expired: false,
+        encrypted: false,
+        key_id: null,
+      },
       { key: 'OTHER_KEY', is_sensitive: false, expired: true, encrypted: false, key_id: null },
     ]);
     for (const out of [set, list, json])
