@@ -14,7 +14,13 @@ import type {
   SecretsKeyRotation,
   SetSecretOptions,
 } from './credential-store.js';
-import { checkSecretsAtRest, openStored, rotateSecretsAtRest, type SecretsTable } from './secrets-at-rest.js';
+import {
+  checkSecretsAtRest,
+  openStored,
+  rotateSecretsAtRest,
+  type SecretsTable,
+  withSecretsLocked,
+} from './secrets-at-rest.js';
 import { SecretsKey } from './secrets-key.js';
 import { secretsKeyMissing, secretsKeyWrong } from './secrets-key-errors.js';
 import { readStoredSecret, SEALED_PREFIX, sealSecret } from './stored-secret.js';
@@ -69,6 +75,13 @@ export function checkSecret(key: string, value?: string): void {
   }
 }
 
+function toSecretsKey(key: DbCredentialStoreOptions['secretsKey']): SecretsKey | null {
+  const source = "DbCredentialStore's secretsKey";
+  if (key === undefined || key === null) return null;
+  if (key instanceof SecretsKey) return key;
+  return typeof key === 'string' ? SecretsKey.parse(key, source) : SecretsKey.fromBytes(key, source);
+}
+
 /**
  * The credential store on the butler's `butler_secrets` table: what the dashboard OAuth flow and
  * `contacts secrets set` write and the module reads. Values leave only through {@link get};
@@ -103,15 +116,7 @@ export class DbCredentialStore implements CredentialStore {
     this.#clock = options.clock ?? systemClock;
     this.#table = butlerTables(schema).butlerSecrets;
     this.#name = `${schema}.butler_secrets`;
-    const key = options.secretsKey;
-    this.#key =
-      key === undefined || key === null
-        ? null
-        : key instanceof SecretsKey
-          ? key
-          : typeof key === 'string'
-            ? SecretsKey.parse(key)
-            : SecretsKey.fromBytes(key);
+    this.#key = toSecretsKey(options.secretsKey);
   }
 
   /** The id of the store's key (a fingerprint, safe to show), or null without one. */
@@ -188,11 +193,14 @@ export class DbCredentialStore implements CredentialStore {
       ...(options.expiresAt !== undefined && { expiresAt: options.expiresAt }),
     };
     try {
-      await this.#refuseMixedKeys();
-      await this.#db
-        .insert(t)
-        .values({ secretKey: key, createdAt: now, ...changes })
-        .onConflictDoUpdate({ target: t.secretKey, set: changes });
+      // Under the table's lock: a rotation running meanwhile cannot leave this value under the old key.
+      await withSecretsLocked(this.#target(), async (tx) => {
+        await this.#refuseMixedKeys(tx);
+        await tx
+          .insert(t)
+          .values({ secretKey: key, createdAt: now, ...changes })
+          .onConflictDoUpdate({ target: t.secretKey, set: changes });
+      });
     } catch (error) {
       if (error instanceof ContactsModuleError) throw error;
       const reason = errorMessage(error).split(value).join('[redacted]');
@@ -243,10 +251,10 @@ export class DbCredentialStore implements CredentialStore {
   }
 
   /** Refuses a write that would leave values under two keys, or plain text next to encrypted ones. */
-  async #refuseMixedKeys(): Promise<void> {
+  async #refuseMixedKeys(tx: ContactsDatabase): Promise<void> {
     const t = this.#table;
     const sealed = like(t.secretValue, `${SEALED_PREFIX}%`);
-    const [other] = await this.#db
+    const [other] = await tx
       .select({ value: t.secretValue })
       .from(t)
       .where(this.#key ? and(sealed, notLike(t.secretValue, `${SEALED_PREFIX}${this.#key.id}:%`)) : sealed)

@@ -61,8 +61,20 @@ async function readAll(db: ContactsDatabase, target: SecretsTable) {
   return rows.map((row) => ({ secretKey: row.secretKey, stored: readStoredSecret(row.value) }));
 }
 
-/** Runs `fn` in a transaction that holds the table against writers, waiting at most {@link LOCK_TIMEOUT}. */
-async function locked<T>(target: SecretsTable, fn: (tx: ContactsDatabase) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` in a transaction that holds the table against other writers (readers go on), waiting
+ * at most 10 s for it.
+ *
+ * @throws ContactsModuleError `CREDENTIAL_STORE_FAILED` when the lock is not had in time.
+ * @example
+ * ```ts
+ * await withSecretsLocked(target, async (tx) => tx.update(target.table).set({ secretValue }).where(...));
+ * ```
+ */
+export async function withSecretsLocked<T>(
+  target: SecretsTable,
+  fn: (tx: ContactsDatabase) => Promise<T>,
+): Promise<T> {
   try {
     return await target.db.transaction(async (tx) => {
       await tx.execute(sql.raw(`set local lock_timeout = '${LOCK_TIMEOUT}'`));
@@ -109,7 +121,7 @@ export async function checkSecretsAtRest(
   const plain = rows.filter((row) => row.stored.kind === 'plain').length;
   if (!key || plain === 0)
     return { keyId: key?.id ?? null, encrypted: rows.length - plain, plain, encryptedNow: 0 };
-  const encryptedNow = await locked(target, async (tx) => {
+  const encryptedNow = await withSecretsLocked(target, async (tx) => {
     // Read again under the lock: another process may have encrypted (or rewritten) them meanwhile.
     let count = 0;
     for (const row of await readAll(tx, target)) {
@@ -140,7 +152,7 @@ export async function rotateSecretsAtRest(
   from: SecretsKey | null,
   to: SecretsKey,
 ): Promise<SecretsKeyRotation> {
-  return locked(target, async (tx) => {
+  return withSecretsLocked(target, async (tx) => {
     const done: SecretsKeyRotation = { keyId: to.id, rotated: 0, encrypted: 0, unchanged: 0 };
     const writes: { secretKey: string; value: string }[] = [];
     // Every row is opened before the first write: a row no key opens fails the rotation early.
