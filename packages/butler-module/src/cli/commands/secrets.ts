@@ -64,6 +64,7 @@ export async function secretsSetCommand(
       );
     }
   }
+  const secretsKey = currentSecretsKey(ctx.io, ctx.globals.secretsKeyFile, ctx.redactor);
   let secret = value;
   if (secret === undefined) {
     const stdin = ctx.io.stdin;
@@ -76,7 +77,6 @@ export async function secretsSetCommand(
     secret = await readAll(stdin);
   }
   checkSecret(key, secret);
-  const secretsKey = currentSecretsKey(ctx.io, ctx.globals.secretsKeyFile, ctx.redactor);
   const category = flags.category ?? (key.startsWith('GOOGLE_') ? 'google' : undefined);
   const table = `${ctx.globals.butlerSchema}.butler_secrets`;
   const atRest = await withDatabase(ctx, { migrateFirst: true }, async (db) => {
