@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DbCredentialStore } from '@contacts/butler-module';
 import { silentLogger } from '@contacts/core';
@@ -16,7 +17,8 @@ const butlerToml = readFileSync(new URL('../butler.toml', import.meta.url), 'utf
 describeDatabase('a butler host embedding the contacts module', (t) => {
   it("serves the module's four tools beside its own, and syncs through them", async () => {
     const emulator = await startGoogleEmulator({ people: 60, seed: 3, otherContacts: 0 });
-    const store = new DbCredentialStore({ db: t.db, butlerSchema: t.butlerSchema });
+    const secretsKey = randomBytes(32).toString('base64');
+    const store = new DbCredentialStore({ db: t.db, butlerSchema: t.butlerSchema, secretsKey });
     await store.set('GOOGLE_OAUTH_CLIENT_ID', emulator.credentials.clientId);
     await store.set('GOOGLE_OAUTH_CLIENT_SECRET', emulator.credentials.clientSecret);
     await store.set('GOOGLE_REFRESH_TOKEN', emulator.credentials.refreshToken);
@@ -26,6 +28,7 @@ describeDatabase('a butler host embedding the contacts module', (t) => {
       logger: silentLogger,
       butlerSchema: t.butlerSchema,
       google: { rootUrl: emulator.url, tokenUrl: emulator.tokenUrl },
+      secretsKey,
     });
     const [a, b] = InMemoryTransport.createLinkedPair();
     await host.server.connect(b);

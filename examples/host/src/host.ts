@@ -15,6 +15,11 @@ export interface HostOptions {
   butlerSchema?: string;
   /** Point the Google provider at an emulator (tests, demos). */
   google?: { rootUrl: string; tokenUrl: string };
+  /**
+   * The key `butler_secrets` is encrypted with (32 random bytes as base64 or hex), kept outside
+   * the database: without it the secrets are stored in plain text.
+   */
+  secretsKey?: string;
 }
 
 /** A running host: its MCP server (the host's own tool plus the module's four) and a stop(). */
@@ -61,7 +66,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     config: toml.modules?.contacts,
     db: options.db,
     butlerSchema,
-    credentialStore: new DbCredentialStore({ db: options.db, butlerSchema }),
+    credentialStore: new DbCredentialStore({ db: options.db, butlerSchema, secretsKey: options.secretsKey }),
     logger: options.logger,
     googleRootUrl: options.google?.rootUrl,
     googleTokenUrl: options.google?.tokenUrl,

@@ -11,6 +11,8 @@ import { startHost } from './host.js';
 // Usage: pnpm --filter @contacts/example-host start [butler.toml]
 // Database: DATABASE_URL (PostgreSQL) or an embedded PGlite database in ./.butler-host.
 // Store the Google credentials first, e.g. with `contacts secrets set` on the same database.
+// CONTACTS_SECRETS_KEY_FILE names the file holding the key the secrets are encrypted with (the
+// `contacts` command reads the same variable).
 // stdout carries MCP only: logs go to stderr.
 const logger: Logger = {
   debug() {},
@@ -27,7 +29,9 @@ const url = process.env.DATABASE_URL;
 const db: ContactsDatabase = url
   ? drizzlePostgres(postgres(url))
   : drizzlePglite(await PGlite.create({ dataDir: '.butler-host' }));
-const host = await startHost({ butlerToml, db, logger }).catch((error: unknown) => {
+const keyFile = process.env.CONTACTS_SECRETS_KEY_FILE;
+const secretsKey = keyFile ? readFileSync(keyFile, 'utf8') : undefined;
+const host = await startHost({ butlerToml, db, logger, secretsKey }).catch((error: unknown) => {
   // Startup errors are sentences meant for a person (a missing credential, a bad config key).
   process.stderr.write(`butler host: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(2);

@@ -27,6 +27,12 @@ export type ContactsModuleErrorCode =
   | 'INVALID_SECRET'
   /** The credential store's database failed (the message keeps the driver's words, never a value). */
   | 'CREDENTIAL_STORE_FAILED'
+  /** A secrets key that is not 32 bytes as hex or base64, or a key file others may read. */
+  | 'INVALID_SECRETS_KEY'
+  /** `butler_secrets` holds encrypted secrets and no secrets key was given. */
+  | 'SECRETS_KEY_MISSING'
+  /** The secrets key given is not the one the secrets were encrypted with (or a value was altered). */
+  | 'SECRETS_KEY_WRONG'
   /** Another process holds the embedded database's data directory. */
   | 'DATA_DIR_LOCKED'
   /** PostgreSQL refused the connection or did not answer within the connect timeout. */

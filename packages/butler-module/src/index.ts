@@ -1,4 +1,10 @@
-export type { CredentialStore, SecretInfo, SetSecretOptions } from './credentials/credential-store.js';
+export type {
+  CredentialStore,
+  SecretInfo,
+  SecretsAtRest,
+  SecretsKeyRotation,
+  SetSecretOptions,
+} from './credentials/credential-store.js';
 export { DbCredentialStore, type DbCredentialStoreOptions } from './credentials/db-credential-store.js';
 export {
   credentialsRevision,
@@ -7,6 +13,7 @@ export {
   type GoogleCredentials,
   resolveGoogleCredentials,
 } from './credentials/google-credentials.js';
+export { SecretsKey } from './credentials/secrets-key.js';
 export { ContactsModuleError, type ContactsModuleErrorCode } from './errors.js';
 export { ContactsModule, type ContactsStartupOptions } from './module/contacts-module.js';
 export {

@@ -91,7 +91,7 @@ describeDatabase('contacts command on a database', (t) => {
     ]);
     expect(set.code).toBe(0);
     expect(set.stdout).toBe(
-      'Stored secret GOOGLE_OAUTH_CLIENT_SECRET (category google) in relationship.butler_secrets.\n',
+      'Stored secret GOOGLE_OAUTH_CLIENT_SECRET (category google) in relationship.butler_secrets, in plain text.\n',
     );
     await cli([
       'secrets',
@@ -104,16 +104,26 @@ describeDatabase('contacts command on a database', (t) => {
     ]);
     const list = await cli(['secrets', 'list']);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^KEY\s+CATEGORY\s+SENSITIVE\s+UPDATED\s+EXPIRES\s+DESCRIPTION\n/);
     expect(list.stdout).toMatch(
-      /GOOGLE_OAUTH_CLIENT_SECRET\s+google\s+yes\s+\S+\s+never\s+OAuth client secret/,
+      /^KEY\s+CATEGORY\s+SENSITIVE\s+ENCRYPTED\s+UPDATED\s+EXPIRES\s+DESCRIPTION\n/,
     );
-    expect(list.stdout).toMatch(/OTHER_KEY\s+general\s+no\s+\S+\s+2000-01-01T00:00:00.000Z \(expired\)/);
+    expect(list.stdout).toMatch(
+      /GOOGLE_OAUTH_CLIENT_SECRET\s+google\s+yes\s+no \(plain text\)\s+\S+\s+never\s+OAuth client secret/,
+    );
+    expect(list.stdout).toMatch(
+      /OTHER_KEY\s+general\s+no\s+no \(plain text\)\s+\S+\s+2000-01-01T00:00:00.000Z \(expired\)/,
+    );
     expect(list.stdout).toMatch(/Missing for Google sync: GOOGLE_OAUTH_CLIENT_ID, GOOGLE_REFRESH_TOKEN\./);
     const json = await cli(['secrets', 'list', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject([
-      { key: 'GOOGLE_OAUTH_CLIENT_SECRET', is_sensitive: true, expired: false },
-      { key: 'OTHER_KEY', is_sensitive: false, expired: true },
+      {
+        key: 'GOOGLE_OAUTH_CLIENT_SECRET',
+        is_sensitive: true,
+        expired: false,
+        encrypted: false,
+        key_id: null,
+      },
+      { key: 'OTHER_KEY', is_sensitive: false, expired: true, encrypted: false, key_id: null },
     ]);
     for (const out of [set, list, json])
       expect(out.stdout + out.stderr).not.toMatch(/top-secret|another-secret/);

@@ -5,7 +5,13 @@ import { ContactsModuleError, type ContactsModuleErrorCode } from '../errors.js'
 import type { CliIo } from './cli-io.js';
 import { type CommandContext, type CommandText, commandContext, commandText } from './command-context.js';
 import { migrateCommand } from './commands/migrate.js';
-import { type SecretsSetFlags, secretsListCommand, secretsSetCommand } from './commands/secrets.js';
+import {
+  type SecretsRotateKeyFlags,
+  type SecretsSetFlags,
+  secretsListCommand,
+  secretsRotateKeyCommand,
+  secretsSetCommand,
+} from './commands/secrets.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
@@ -33,6 +39,9 @@ const CONFIGURATION_CODES = new Set<ContactsModuleErrorCode>([
   'DATA_DIR_LOCKED',
   'INVALID_SECRET',
   'PROVIDER_MISMATCH',
+  'INVALID_SECRETS_KEY',
+  'SECRETS_KEY_MISSING',
+  'SECRETS_KEY_WRONG',
 ]);
 
 function exitCodeOf(error: unknown): number {
@@ -101,6 +110,12 @@ function buildProgram(
         `how long to wait for PostgreSQL to answer (default 10; $${ENV.connectTimeoutSeconds})`,
       ),
     )
+    .addOption(
+      new Option(
+        '--secrets-key-file <file>',
+        `file holding the key butler_secrets is encrypted with, readable by you only ($${ENV.secretsKeyFile}, or the key itself in $${ENV.secretsKey})`,
+      ),
+    )
     .addOption(new Option('-v, --verbose', 'debug logs on stderr'));
 
   const globals = (command: Command) => command.optsWithGlobals<GlobalFlags>();
@@ -125,10 +140,22 @@ function buildProgram(
     );
   secrets
     .command('list')
-    .description('list secrets without their values')
+    .description('list secrets without their values (and whether each is encrypted)')
     .option('--json', 'print JSON')
     .action((options: { json?: boolean }, command: Command) =>
       run((ctx) => secretsListCommand(ctx, options), globals(command)),
+    );
+  secrets
+    .command('rotate-key')
+    .description(
+      'encrypt every secret with a new key, in one transaction (the current key from --secrets-key-file or its variables)',
+    )
+    .option(
+      '--new-key-file <file>',
+      `file holding the new key, readable by you only ($${ENV.secretsNewKeyFile}, or the key itself in $${ENV.secretsNewKey})`,
+    )
+    .action((options: SecretsRotateKeyFlags, command: Command) =>
+      run((ctx) => secretsRotateKeyCommand(ctx, options), globals(command)),
     );
 
   program

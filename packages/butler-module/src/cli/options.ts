@@ -31,6 +31,7 @@ export interface GlobalFlags {
   googleRootUrl?: string;
   googleTokenUrl?: string;
   connectTimeout?: string;
+  secretsKeyFile?: string;
   verbose?: boolean;
 }
 
@@ -42,6 +43,8 @@ export interface GlobalOptions {
   configPath: string | null;
   googleRootUrl?: string;
   googleTokenUrl?: string;
+  /** Absolute path of `--secrets-key-file`, when given (read only by the commands that need the key). */
+  secretsKeyFile: string | null;
   verbose: boolean;
 }
 
@@ -52,6 +55,10 @@ export const ENV = {
   googleTokenUrl: 'CONTACTS_GOOGLE_TOKEN_URL',
   syncLeaseTtlSeconds: 'CONTACTS_SYNC_LEASE_TTL_SECONDS',
   connectTimeoutSeconds: 'CONTACTS_CONNECT_TIMEOUT_SECONDS',
+  secretsKey: 'CONTACTS_SECRETS_KEY',
+  secretsKeyFile: 'CONTACTS_SECRETS_KEY_FILE',
+  secretsNewKey: 'CONTACTS_SECRETS_NEW_KEY',
+  secretsNewKeyFile: 'CONTACTS_SECRETS_NEW_KEY_FILE',
 } as const;
 
 const nonEmpty = (value: string | undefined): string | undefined =>
@@ -82,6 +89,9 @@ export function resolveGlobals(flags: GlobalFlags, io: CliIo): GlobalOptions {
   }
   // Checked even for the embedded database, which does not use it: a bad flag is a bad flag.
   const connectTimeout = connectTimeoutMs(flags.connectTimeout, io);
+  if (flags.secretsKeyFile !== undefined && !flags.secretsKeyFile.trim()) {
+    throw new ContactsModuleError('USAGE', '--secrets-key-file must name a file, not an empty string.');
+  }
   return {
     database: url
       ? { kind: 'postgres', url, connectTimeoutMs: connectTimeout }
@@ -90,6 +100,7 @@ export function resolveGlobals(flags: GlobalFlags, io: CliIo): GlobalOptions {
     configPath: flags.config !== undefined ? path(checkedConfigPath(flags.config)) : null,
     googleRootUrl: urlOf('--google-root-url', flags.googleRootUrl, ENV.googleRootUrl),
     googleTokenUrl: urlOf('--google-token-url', flags.googleTokenUrl, ENV.googleTokenUrl),
+    secretsKeyFile: flags.secretsKeyFile !== undefined ? path(flags.secretsKeyFile) : null,
     verbose: Boolean(flags.verbose),
   };
 }

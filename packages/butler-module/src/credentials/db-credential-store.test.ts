@@ -48,6 +48,8 @@ describeDatabase('DbCredentialStore', (t) => {
       updatedAt: clock.now(),
       expiresAt: new Date(clock.now().getTime() + 60_000),
       expired: false,
+      encrypted: false,
+      keyId: null,
     });
     expect(JSON.stringify(listed)).not.toMatch(/value-/);
     clock.advance(60_000);

@@ -29,6 +29,7 @@ import type { ContactsToolEnvironment } from '../tools/tool-context.js';
 import { CredentialStoreProviderSource } from './credential-provider-source.js';
 import { type ContactsProviderFactory, defaultProviderFactory } from './provider-factory.js';
 import { isSupportedProvider, SUPPORTED_PROVIDERS, unsupportedProviderError } from './supported-providers.js';
+import { verifySecretsAtRest } from './verify-secrets-at-rest.js';
 
 /**
  * What a host hands to {@link ContactsModule.onStartup}. Only `config` and `db` are required;
@@ -84,7 +85,7 @@ export interface ContactsStartupOptions {
  *   config: toml.modules.contacts, // { provider: 'google', sync: { interval_minutes: 15 } }
  *   db,
  *   butlerSchema: 'relationship',
- *   credentialStore: new DbCredentialStore({ db, butlerSchema: 'relationship' }),
+ *   credentialStore: new DbCredentialStore({ db, butlerSchema: 'relationship', secretsKey: process.env.CONTACTS_SECRETS_KEY }),
  *   logger,
  * });
  * contacts.registerTools(mcpServer);
@@ -131,8 +132,13 @@ export class ContactsModule {
    * background: this does not wait for a sync). With `sync.enabled = false` it logs that and
    * starts no runtime; the tools then say the runtime is not running.
    *
+   * Before that, the credential store's `verify()` (when it has one) checks the secrets key:
+   * `DbCredentialStore` refuses to start without the key its secrets were encrypted with, and
+   * encrypts secrets it holds in plain text once it has a key.
+   *
    * @throws ContactsModuleError `INVALID_CONFIG`, `UNSUPPORTED_PROVIDER` (naming the supported
-   *   ones), `CREDENTIAL_STORE_MISSING`, `MISSING_CREDENTIALS` (naming the keys and the dashboard
+   *   ones), `SECRETS_KEY_MISSING` / `SECRETS_KEY_WRONG` (what to do, never a key or a value),
+   *   `CREDENTIAL_STORE_MISSING`, `MISSING_CREDENTIALS` (naming the keys and the dashboard
    *   OAuth flow), `ALREADY_STARTED`.
    */
   async onStartup(options: ContactsStartupOptions): Promise<void> {
@@ -180,6 +186,9 @@ export class ContactsModule {
       redact: (text: string) => redactor.redact(text),
     };
     const ids = { provider: config.provider, account_id: config.account_id };
+    // Before anything else reads a secret, and even with sync disabled: a missing or wrong
+    // secrets key is a configuration error to fix now, not a failure of the first sync.
+    await verifySecretsAtRest(options.credentialStore, logger, ids);
     if (!config.sync.enabled) {
       logger.info('contacts_sync_disabled', {
         ...ids,

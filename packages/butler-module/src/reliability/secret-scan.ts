@@ -143,8 +143,8 @@ export interface TableDump {
 
 /**
  * Every row of every table of every user schema (the shared one, the butler's, migration
- * bookkeeping) as `row_to_json(t)::text`, except `except` (`butler_secrets`, where the secrets
- * legitimately live).
+ * bookkeeping) as `row_to_json(t)::text`, except the tables named in `except` (none, once the
+ * secret store encrypts: then `butler_secrets` must hold no plain secret either).
  */
 export async function dumpDatabase(db: ContactsDatabase, except: readonly string[]): Promise<TableDump[]> {
   const tables = await queryRows<{ schemaname: string; tablename: string }>(

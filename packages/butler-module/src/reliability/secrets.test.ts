@@ -21,7 +21,9 @@ import { deepText, dumpDatabase, type Leak, SecretScanner } from './secret-scan.
 
 // Deliverable 5 of issue 7: the client secret, the refresh token and every access token the
 // emulator issued never appear in logs (every level, fields serialized), error messages and
-// their cause chains, MCP tool results, CLI output, or any row of any table but butler_secrets.
+// their cause chains, MCP tool results, CLI output, or any row of any table. Since issue 11
+// (defect 10) that includes butler_secrets: the store is given a secrets key, so it holds the
+// secrets encrypted, and the key itself is searched for everywhere too.
 // The real stack runs: the emulator over HTTP, the Google provider, the module and its runtime,
 // the MCP tools through a real client, and the `contacts` command. The secrets hold characters
 // that change under URL, form and JSON encoding, so each encoded form is a distinct search.
@@ -31,6 +33,12 @@ const CLIENT_SECRET = 'GOCSPX-cl1ent/Secr3t+Zq81=xWv3~k9';
 const REFRESH_TOKEN = '1//0eRefr3sh/T0ken+K7c9=d2e4_f6a8-Lq';
 /** A wrong client secret a person stored by mistake: a secret too. */
 const WRONG_CLIENT_SECRET = 'GOCSPX-wr0ng/Secr3t+Pp42=yZt7~m1';
+/**
+ * The host's key for butler_secrets (issue 11, defect 10): with it, no table holds a secret in
+ * plain text, butler_secrets included; and the key itself is searched for everywhere too.
+ */
+const SECRETS_KEY = randomBytes(32);
+const SECRETS_KEY_TEXT = SECRETS_KEY.toString('base64');
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
@@ -117,7 +125,12 @@ describeDatabase('secrets never leak', (t) => {
     const clock = new ManualClock(Date.now());
     const timers = new ManualTimers(clock);
     const logger = new CaptureLogger();
-    const dbStore = new DbCredentialStore({ db: t.db, butlerSchema: t.butlerSchema, clock });
+    const dbStore = new DbCredentialStore({
+      db: t.db,
+      butlerSchema: t.butlerSchema,
+      clock,
+      secretsKey: SECRETS_KEY_TEXT,
+    });
     await dbStore.set('GOOGLE_OAUTH_CLIENT_ID', CLIENT_ID);
     await dbStore.set('GOOGLE_OAUTH_CLIENT_SECRET', CLIENT_SECRET);
     await dbStore.set('GOOGLE_REFRESH_TOKEN', REFRESH_TOKEN);
@@ -195,8 +208,11 @@ describeDatabase('secrets never leak', (t) => {
     expect(findLeaks([h.evidence, ...extra], [h.em, emulator])).toEqual([]);
   }
 
+  /** Every row of every table, butler_secrets included: with a key, it holds no plain secret either. */
   async function sweepDatabase(evidence: Evidence): Promise<void> {
-    for (const { table, rows } of await dumpDatabase(t.db, ['butler_secrets'])) {
+    const tables = await dumpDatabase(t.db, []);
+    expect(tables.map((d) => d.table)).toContain(`${t.butlerSchema}.butler_secrets`);
+    for (const { table, rows } of tables) {
       totals.tables.add(table);
       totals.rows += rows.length;
       for (const [i, row] of rows.entries()) evidence.add(`table ${table} row ${i}`, row);
@@ -209,6 +225,8 @@ describeDatabase('secrets never leak', (t) => {
       ['client secret', CLIENT_SECRET],
       ['refresh token', REFRESH_TOKEN],
       ['wrong client secret', WRONG_CLIENT_SECRET],
+      ['secrets key (base64)', SECRETS_KEY_TEXT],
+      ['secrets key (hex)', SECRETS_KEY.toString('hex')],
       ...emulators.flatMap((em) =>
         em.admin.issuedAccessTokens().map((token, i): [string, string] => [`access token #${i}`, token]),
       ),
@@ -438,7 +456,11 @@ describeDatabase('secrets never leak', (t) => {
     const cli = async (argv: string[], options: Parameters<typeof runCli>[1] = {}) => {
       const result = await runCli([...argv, '--butler-schema', t.butlerSchema], {
         db: t.db,
-        env: { CONTACTS_GOOGLE_ROOT_URL: emulator.url, CONTACTS_GOOGLE_TOKEN_URL: emulator.tokenUrl },
+        env: {
+          CONTACTS_GOOGLE_ROOT_URL: emulator.url,
+          CONTACTS_GOOGLE_TOKEN_URL: emulator.tokenUrl,
+          CONTACTS_SECRETS_KEY: SECRETS_KEY_TEXT,
+        },
         ...options,
       });
       const shown = argv.map((arg) => (arg === CLIENT_SECRET ? '<client secret>' : arg)).join(' ');

@@ -52,7 +52,11 @@ const isNotRunning = (error: unknown): boolean =>
 const isAuthFailure = (error: unknown): boolean =>
   (error instanceof ProviderError && error.code === 'AUTH_FAILED') ||
   (error instanceof ContactsModuleError &&
-    (error.code === 'MISSING_CREDENTIALS' || error.code === 'CREDENTIAL_STORE_MISSING'));
+    (error.code === 'MISSING_CREDENTIALS' ||
+      error.code === 'CREDENTIAL_STORE_MISSING' ||
+      // The secrets were re-keyed under a running process: no retry helps until it gets the key.
+      error.code === 'SECRETS_KEY_MISSING' ||
+      error.code === 'SECRETS_KEY_WRONG'));
 
 /**
  * The background sync of one (provider, account): a sync at start when `run_on_startup` (full

@@ -1,10 +1,31 @@
 import type { Readable } from 'node:stream';
+import type { SecretsAtRest } from '../../credentials/credential-store.js';
 import { checkSecret, DbCredentialStore } from '../../credentials/db-credential-store.js';
 import { GOOGLE_CREDENTIAL_KEYS } from '../../credentials/google-credentials.js';
+import type { SecretsKey } from '../../credentials/secrets-key.js';
 import { ContactsModuleError } from '../../errors.js';
 import { type CommandContext, withDatabase } from '../command-context.js';
 import { formatTable } from '../format.js';
 import { untilAborted } from '../interrupt.js';
+import { ENV } from '../options.js';
+import { currentSecretsKey, newSecretsKey } from '../secrets-key-source.js';
+
+/** How to give the key, for notes. */
+const GIVE_KEY = `$${ENV.secretsKey}, $${ENV.secretsKeyFile} or --secrets-key-file`;
+
+/** The notes that say how the secrets are kept, on stderr (stdout stays the command's answer). */
+function noteAtRest(ctx: CommandContext, table: string, atRest: SecretsAtRest): void {
+  if (atRest.encryptedNow > 0) {
+    ctx.err(
+      `note: encrypted ${atRest.encryptedNow} secret(s) of ${table} that were stored in plain text (key id ${atRest.keyId}).`,
+    );
+  }
+  if (atRest.plain > 0) {
+    ctx.err(
+      `note: ${atRest.plain} secret(s) of ${table} are stored in plain text; give a secrets key (${GIVE_KEY}) to encrypt them.`,
+    );
+  }
+}
 
 /** Options of `contacts secrets set`. */
 export interface SecretsSetFlags {
@@ -44,6 +65,7 @@ export async function secretsSetCommand(
       );
     }
   }
+  const secretsKey = currentSecretsKey(ctx.io, ctx.globals.secretsKeyFile, ctx.redactor);
   let secret = value;
   if (secret === undefined) {
     const stdin = ctx.io.stdin;
@@ -58,26 +80,40 @@ export async function secretsSetCommand(
   }
   checkSecret(key, secret);
   const category = flags.category ?? (key.startsWith('GOOGLE_') ? 'google' : undefined);
-  await withDatabase(ctx, { migrateFirst: true }, async (db) => {
-    const store = new DbCredentialStore({ db, butlerSchema: ctx.globals.butlerSchema });
+  const table = `${ctx.globals.butlerSchema}.butler_secrets`;
+  const atRest = await withDatabase(ctx, { migrateFirst: true }, async (db) => {
+    const store = new DbCredentialStore({ db, butlerSchema: ctx.globals.butlerSchema, secretsKey });
+    // Refuses a missing or wrong key before writing: a value is never stored under a second key.
+    const before = await store.verify();
     await store.set(key, secret, {
       category,
       description: flags.description,
       isSensitive: flags.sensitive,
       expiresAt,
     });
+    return before;
   });
-  ctx.out(
-    `Stored secret ${key}${category ? ` (category ${category})` : ''} in ${ctx.globals.butlerSchema}.butler_secrets.`,
-  );
+  const kept = secretsKey ? `encrypted with key id ${secretsKey.id}` : 'in plain text';
+  ctx.out(`Stored secret ${key}${category ? ` (category ${category})` : ''} in ${table}, ${kept}.`);
+  noteAtRest(ctx, table, { ...atRest, plain: 0 });
+  if (!secretsKey)
+    ctx.err(`note: no secrets key was given; give one (${GIVE_KEY}) to encrypt the secrets of ${table}.`);
   return 0;
 }
 
-/** `contacts secrets list`: every secret without its value, and which Google keys are still missing. */
+/**
+ * `contacts secrets list`: every secret without its value, whether it is encrypted (and with which
+ * key id), and which Google keys are still missing. Lists without a key too (nothing is decrypted);
+ * given one, it first checks it and encrypts what is still in plain text.
+ */
 export async function secretsListCommand(ctx: CommandContext, flags: { json?: boolean }): Promise<number> {
-  const secrets = await withDatabase(ctx, { migrateFirst: false }, (db) =>
-    new DbCredentialStore({ db, butlerSchema: ctx.globals.butlerSchema }).list({ includeExpired: true }),
-  );
+  const secretsKey = currentSecretsKey(ctx.io, ctx.globals.secretsKeyFile, ctx.redactor);
+  const table = `${ctx.globals.butlerSchema}.butler_secrets`;
+  const secrets = await withDatabase(ctx, { migrateFirst: false }, async (db) => {
+    const store = new DbCredentialStore({ db, butlerSchema: ctx.globals.butlerSchema, secretsKey });
+    if (secretsKey) noteAtRest(ctx, table, await store.verify());
+    return store.list({ includeExpired: true });
+  });
   if (flags.json) {
     ctx.out(
       JSON.stringify(
@@ -89,6 +125,8 @@ export async function secretsListCommand(ctx: CommandContext, flags: { json?: bo
           updated_at: s.updatedAt.toISOString(),
           expires_at: s.expiresAt?.toISOString() ?? null,
           expired: s.expired,
+          encrypted: s.encrypted,
+          key_id: s.keyId,
         })),
         null,
         2,
@@ -96,15 +134,16 @@ export async function secretsListCommand(ctx: CommandContext, flags: { json?: bo
     );
     return 0;
   }
-  if (secrets.length === 0) ctx.out(`No secrets in ${ctx.globals.butlerSchema}.butler_secrets.`);
+  if (secrets.length === 0) ctx.out(`No secrets in ${table}.`);
   else {
     ctx.out(
       formatTable(
-        ['KEY', 'CATEGORY', 'SENSITIVE', 'UPDATED', 'EXPIRES', 'DESCRIPTION'],
+        ['KEY', 'CATEGORY', 'SENSITIVE', 'ENCRYPTED', 'UPDATED', 'EXPIRES', 'DESCRIPTION'],
         secrets.map((s) => [
           s.key,
           s.category,
           s.isSensitive ? 'yes' : 'no',
+          s.keyId ? `yes (key id ${s.keyId})` : 'no (plain text)',
           s.updatedAt.toISOString(),
           s.expiresAt ? `${s.expiresAt.toISOString()}${s.expired ? ' (expired)' : ''}` : 'never',
           s.description ?? '',
@@ -115,5 +154,45 @@ export async function secretsListCommand(ctx: CommandContext, flags: { json?: bo
   const present = new Set(secrets.filter((s) => !s.expired).map((s) => s.key));
   const missing = GOOGLE_CREDENTIAL_KEYS.filter((k) => !present.has(k));
   if (missing.length > 0) ctx.out(`Missing for Google sync: ${missing.join(', ')}.`);
+  const plain = secrets.filter((s) => !s.encrypted).length;
+  if (!secretsKey && plain > 0) noteAtRest(ctx, table, { keyId: null, encrypted: 0, plain, encryptedNow: 0 });
+  return 0;
+}
+
+/** Options of `contacts secrets rotate-key`. */
+export interface SecretsRotateKeyFlags {
+  newKeyFile?: string;
+}
+
+/**
+ * `contacts secrets rotate-key`: moves every secret from the current key (or plain text) to the
+ * new one in one transaction. Interrupted, nothing changed; run again, it finishes. Afterwards
+ * every process that reads the secrets needs the new key.
+ */
+export async function secretsRotateKeyCommand(
+  ctx: CommandContext,
+  flags: SecretsRotateKeyFlags,
+): Promise<number> {
+  const current: SecretsKey | null = currentSecretsKey(ctx.io, ctx.globals.secretsKeyFile, ctx.redactor);
+  const next = newSecretsKey(ctx.io, flags.newKeyFile, ctx.redactor);
+  if (current && current.id === next.id) {
+    throw new ContactsModuleError(
+      'USAGE',
+      `The new secrets key is the current one (key id ${next.id}): make a new one with \`openssl rand -base64 32\`.`,
+    );
+  }
+  const table = `${ctx.globals.butlerSchema}.butler_secrets`;
+  const done = await withDatabase(ctx, { migrateFirst: false }, (db) =>
+    new DbCredentialStore({ db, butlerSchema: ctx.globals.butlerSchema, secretsKey: current }).rotateKey(
+      next,
+    ),
+  );
+  ctx.out(
+    `Every secret of ${table} is now encrypted with key id ${done.keyId}: ${done.rotated} re-encrypted from the old key, ` +
+      `${done.encrypted} encrypted from plain text, ${done.unchanged} already under the new key.`,
+  );
+  ctx.out(
+    `Give the new key to every process that reads them (${GIVE_KEY}); the old key no longer opens them.`,
+  );
   return 0;
 }

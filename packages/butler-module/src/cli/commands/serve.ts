@@ -8,6 +8,7 @@ import { CONTACTS_TOOL_NAMES } from '../../tools/index.js';
 import { type CommandContext, withDatabase } from '../command-context.js';
 import { loadCliConfig } from '../load-config.js';
 import { syncLeaseTtlMs } from '../options.js';
+import { currentSecretsKey } from '../secrets-key-source.js';
 import { BoundedStdioServerTransport, MAX_MCP_MESSAGE_BYTES } from '../stdio-transport.js';
 
 /**
@@ -45,6 +46,7 @@ export async function serveCommand(ctx: CommandContext): Promise<number> {
       '`contacts serve` needs a standard input to read MCP messages from.',
     );
   const lockTtlMs = syncLeaseTtlMs(ctx.io);
+  const secretsKey = currentSecretsKey(ctx.io, ctx.globals.secretsKeyFile, ctx.redactor);
   const logger = ctx.logger('info');
   return withDatabase(ctx, { migrateFirst: true, handlesSignal: true }, async (db) => {
     const module = new ContactsModule();
@@ -52,7 +54,8 @@ export async function serveCommand(ctx: CommandContext): Promise<number> {
       config,
       db,
       butlerSchema,
-      credentialStore: new DbCredentialStore({ db, butlerSchema }),
+      // The module's startup verifies the key (and encrypts plain-text secrets) before reading one.
+      credentialStore: new DbCredentialStore({ db, butlerSchema, secretsKey }),
       logger,
       googleRootUrl,
       googleTokenUrl,

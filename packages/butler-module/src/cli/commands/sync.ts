@@ -8,6 +8,7 @@ import { type CommandContext, withDatabase } from '../command-context.js';
 import { loadCliConfig } from '../load-config.js';
 import { syncLeaseTtlMs } from '../options.js';
 import { progressDisplay } from '../progress.js';
+import { currentSecretsKey } from '../secrets-key-source.js';
 
 // A one-shot sync neither retries nor waits: these lines describe a schedule that does not exist
 // here, and the failure itself is the command's last line.
@@ -38,12 +39,22 @@ export async function syncCommand(
   const { butlerSchema, googleRootUrl, googleTokenUrl, configPath } = ctx.globals;
   const config = await loadCliConfig(configPath);
   const lockTtlMs = syncLeaseTtlMs(ctx.io);
+  const secretsKey = currentSecretsKey(ctx.io, ctx.globals.secretsKeyFile, ctx.redactor);
   const logger = ctx.globals.verbose ? ctx.logger('debug') : withoutRetryNoise(ctx.logger('warn'));
   // The signal stops the cycle after its page in flight (below), not the database under it.
   return withDatabase(ctx, { migrateFirst: true, handlesSignal: true }, async (db) => {
+    const store = new DbCredentialStore({ db, butlerSchema, secretsKey });
+    // As the module's startup: a missing or wrong secrets key stops here, with its sentence. (A
+    // key-less store's plain text is not repeated on every sync: `secrets list` and `set` say it.)
+    const atRest = await store.verify();
+    if (atRest.encryptedNow > 0) {
+      ctx.err(
+        `note: encrypted ${atRest.encryptedNow} secret(s) that were stored in plain text (key id ${atRest.keyId}).`,
+      );
+    }
     // The module's own path from the credential store to a provider: every value read is redacted.
     const { provider } = await new CredentialStoreProviderSource({
-      store: new DbCredentialStore({ db, butlerSchema }),
+      store,
       config,
       factory: defaultProviderFactory,
       redactor: ctx.redactor,
