@@ -94,11 +94,11 @@ describeDatabase('secrets at rest', (t) => {
     const key = SecretsKey.parse(newKeyText());
     await store(key).set('GOOGLE_REFRESH_TOKEN', REFRESH_TOKEN);
     for (const attempt of [
-      store().verify(),
-      store().get('GOOGLE_REFRESH_TOKEN'),
-      store().set('NEW', 'plain-value'),
+      () => store().verify(),
+      () => store().get('GOOGLE_REFRESH_TOKEN'),
+      () => store().set('NEW', 'plain-value'),
     ]) {
-      const error = await refusal(attempt);
+      const error = await refusal(attempt());
       expect(error).toMatchObject({ code: 'SECRETS_KEY_MISSING' });
       expect(error.message).toBe(
         `The secrets in ${name()} are encrypted (key id ${key.id}) and no secrets key was given. Give the key they were encrypted with ` +
@@ -116,11 +116,11 @@ describeDatabase('secrets at rest', (t) => {
     const wrong = SecretsKey.parse(wrongText);
     await store(right).set('GOOGLE_REFRESH_TOKEN', REFRESH_TOKEN);
     for (const attempt of [
-      store(wrong).verify(),
-      store(wrong).get('GOOGLE_REFRESH_TOKEN'),
-      store(wrong).set('GOOGLE_OAUTH_CLIENT_SECRET', CLIENT_SECRET),
+      () => store(wrong).verify(),
+      () => store(wrong).get('GOOGLE_REFRESH_TOKEN'),
+      () => store(wrong).set('GOOGLE_OAUTH_CLIENT_SECRET', CLIENT_SECRET),
     ]) {
-      const error = await refusal(attempt);
+      const error = await refusal(attempt());
       expect(error).toMatchObject({
         code: 'SECRETS_KEY_WRONG',
         message: `The secrets key given (key id ${wrong.id}) is not the one the secrets in ${name()} were encrypted with (key id ${right.id}). Give that key (a host passes it to DbCredentialStore as \`secretsKey\`; the \`contacts\` command reads $CONTACTS_SECRETS_KEY, $CONTACTS_SECRETS_KEY_FILE or --secrets-key-file); to move to a new key, run \`contacts secrets rotate-key\` with both.`,
@@ -140,8 +140,8 @@ describeDatabase('secrets at rest', (t) => {
       .update(table())
       .set({ secretValue: rows.GOOGLE_REFRESH_TOKEN! })
       .where(eq(table().secretKey, 'GOOGLE_OAUTH_CLIENT_SECRET'));
-    for (const attempt of [store(key).get('GOOGLE_OAUTH_CLIENT_SECRET'), store(key).verify()]) {
-      expect(await refusal(attempt)).toMatchObject({
+    for (const attempt of [() => store(key).get('GOOGLE_OAUTH_CLIENT_SECRET'), () => store(key).verify()]) {
+      expect(await refusal(attempt())).toMatchObject({
         code: 'SECRETS_KEY_WRONG',
         message: expect.stringMatching(
           /^The secret GOOGLE_OAUTH_CLIENT_SECRET in .* altered or copied from another secret\./,
