@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -222,6 +223,36 @@ describe('createGuardedFetch (fake timers)', () => {
     );
     expect(res.status).toBe(204);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('guards a node-fetch answer (its body a Node Readable) the same way, and answers a standard Response', async () => {
+    let served = 0;
+    const endless = Readable.from(
+      (function* () {
+        for (;;) {
+          served += 4096;
+          yield Buffer.alloc(4096, 32);
+        }
+      })(),
+    );
+    const nodeFetchLike = (async () =>
+      ({
+        status: 200,
+        statusText: 'OK',
+        headers: new Headers(),
+        body: endless,
+        url: 'http://a.example/',
+      }) as unknown as Response) satisfies FetchLike;
+    const res = await createGuardedFetch({
+      timeoutMs: 60_000,
+      maxResponseBytes: 65_536,
+      fetch: nodeFetchLike,
+    })('http://a.example/');
+    expect(res).toBeInstanceOf(Response);
+    expect(await rejectionOf(res.text())).toMatchObject({ code: 'RESPONSE_TOO_LARGE', limit: 65_536 });
+    expect(endless.destroyed).toBe(true);
+    // Node's stream-to-web bridge reads a few chunks ahead, no more.
+    expect(served).toBeLessThan(65_536 + 32 * 4096);
   });
 
   it('refuses options that are not positive whole numbers', () => {

@@ -1,8 +1,11 @@
+import { Readable } from 'node:stream';
 import { CoreError } from '../errors.js';
 import { HttpGuardError } from './http-guard-error.js';
 
 /**
- * The shape of `globalThis.fetch`, which a guarded fetch both takes and is.
+ * The shape of `globalThis.fetch`, which a guarded fetch both takes and is. The fetch it takes
+ * may also be node-fetch, whose body is a Node `Readable`; the guarded fetch always answers a
+ * standard `Response`.
  *
  * @example
  * ```ts
@@ -32,6 +35,16 @@ export interface GuardedFetchOptions {
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 const ignore = (): void => {};
+
+/**
+ * The body as a web stream: Node's fetch gives one; node-fetch (which HTTP clients still use
+ * behind a proxy agent) gives a Node `Readable`.
+ */
+function webBody(body: unknown): ReadableStream<Uint8Array> | null {
+  if (body === null || body === undefined) return null;
+  if (body instanceof Readable) return Readable.toWeb(body) as ReadableStream<Uint8Array>;
+  return body as ReadableStream<Uint8Array>;
+}
 
 function positiveInteger(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value <= 0) {
@@ -126,7 +139,7 @@ async function guardedExchange(
       deliver = reject;
       inner(input, { ...init, signal: abort.signal }).then((res) => {
         // A fetch that ignored the abort and answered anyway: its body is not wanted.
-        if (failure) res.body?.cancel().catch(ignore);
+        if (failure) webBody(res.body)?.cancel().catch(ignore);
         resolve(res);
       }, reject);
     });
@@ -135,21 +148,22 @@ async function guardedExchange(
     throw failure ? failure.reason : error;
   }
   headersArrived = true;
+  const source = webBody(response.body);
 
   const declared = response.headers.get('content-length');
   const declaredBytes = declared !== null && /^\d+$/.test(declared.trim()) ? Number(declared) : null;
   if (declaredBytes !== null && declaredBytes > maxResponseBytes) {
     const error = HttpGuardError.tooLarge(maxResponseBytes, 0, declaredBytes);
     fail(error);
-    response.body?.cancel(error).catch(ignore);
+    source?.cancel(error).catch(ignore);
     throw error;
   }
-  if (response.body === null || NULL_BODY_STATUSES.has(response.status)) {
+  if (source === null || NULL_BODY_STATUSES.has(response.status)) {
     end();
     return response;
   }
 
-  const reader = response.body.getReader();
+  const reader = source.getReader();
   const body = new ReadableStream<Uint8Array>(
     {
       start(controller) {
