@@ -25,6 +25,11 @@ const credentialUrl = (carries: string) =>
  * The default cap on one response body. A page of 1,000 people with every field the provider
  * asks for is about 2 MB (the emulator's, measured) and a few MB at Google; 64 MiB is 32 times
  * that, yet bounds what one page can cost (a 200 MB page took 911 MB of memory uncapped).
+ *
+ * @example
+ * ```ts
+ * new GoogleContactsProvider({ ...credentials, maxResponseBytes: 2 * DEFAULT_MAX_RESPONSE_BYTES });
+ * ```
  */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 const positiveInt = z.number().int().positive();
