@@ -86,7 +86,8 @@ describe('GoogleContactsProvider: the cap on a response body (maxResponseBytes)'
       ...emulator.credentials,
       rootUrl: emulator.url,
       tokenUrl: emulator.tokenUrl,
-      requestTimeoutMs: 300,
+      // Long enough for the real refresh and page below on a loaded machine.
+      requestTimeoutMs: 1_000,
       maxResponseBytes: CAP,
     });
     // What gaxios does when HTTPS_PROXY is set or a client certificate is configured.
