@@ -103,12 +103,12 @@ describe('GoogleContactsProvider: the cap on a response body (maxResponseBytes)'
     emulator.admin.injectFault({ kind: 'drip', intervalMs: 20, endpoint: 'connections' });
     expect(findHttpGuardError(await failureOf(list()))).toMatchObject({
       code: 'DEADLINE_EXCEEDED',
-      limit: 300,
+      limit: 1_000,
     });
     emulator.admin.injectFault({ kind: 'hang', endpoint: 'connections' });
     expect(findHttpGuardError(await failureOf(list()))).toMatchObject({
       code: 'DEADLINE_EXCEEDED',
-      limit: 300,
+      limit: 1_000,
     });
     expect(fetchSpy).not.toHaveBeenCalled();
     fetchSpy.mockRestore();
