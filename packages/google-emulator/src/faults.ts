@@ -25,7 +25,17 @@ const INVALID_ARGUMENT_MESSAGE = 'Request contains an invalid argument.';
  * - `hang`: never answers: the request is held until the client gives up (its timeout closes the
  *   connection) or the emulator closes; logged with status 0;
  * - `invalidPageToken`: 400 INVALID_ARGUMENT with Google's generic message, as for a page token
- *   that stopped working mid-listing; it only strikes requests that carry a `pageToken`.
+ *   that stopped working mid-listing; it only strikes requests that carry a `pageToken`;
+ * - `drip`: HTTP 200 headers at once, then one byte (a space) every `intervalMs` (through the
+ *   emulator's `sleep`), never ending: a client whose timer restarts on every chunk never stops;
+ * - `endlessBody`: HTTP 200, then `chunkBytes` (default 64 KiB) of spaces after another as fast
+ *   as the client reads them, never ending;
+ * - `hugeBody`: the normal answer, preceded by as many spaces (valid JSON whitespace) as make the
+ *   body `bytes` long, with a `Content-Length` unless `contentLength` is false (then chunked: only
+ *   a client that counts what it reads can stop it).
+ *
+ * The three streamed faults stop writing when the client closes the connection (or the emulator
+ * closes) and log how many body bytes they wrote (`bytesSent`).
  *
  * @example
  * ```ts
@@ -41,7 +51,10 @@ export type Fault =
   | { kind: 'syncTokenGone' }
   | { kind: 'echoRequest'; status?: 400 | 401 | 500 }
   | { kind: 'hang' }
-  | { kind: 'invalidPageToken' };
+  | { kind: 'invalidPageToken' }
+  | { kind: 'drip'; intervalMs: number }
+  | { kind: 'endlessBody'; chunkBytes?: number }
+  | { kind: 'hugeBody'; bytes: number; contentLength?: boolean };
 
 /**
  * The kinds of {@link Fault}.
@@ -150,6 +163,19 @@ function checkFault(options: FaultOptions): Fault {
       if (!Number.isFinite(options.delayMs) || options.delayMs < 0)
         fail('delayMs must be a non-negative number');
       return { kind: 'slow', delayMs: options.delayMs };
+    case 'drip':
+      if (!Number.isFinite(options.intervalMs) || options.intervalMs < 0)
+        fail('intervalMs must be a non-negative number');
+      return { kind: 'drip', intervalMs: options.intervalMs };
+    case 'endlessBody': {
+      const chunkBytes = options.chunkBytes ?? 64 * 1024;
+      if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1 || chunkBytes > 16 * 1024 * 1024)
+        fail('chunkBytes must be a whole number from 1 to 16 MiB');
+      return { kind: 'endlessBody', chunkBytes };
+    }
+    case 'hugeBody':
+      if (!Number.isSafeInteger(options.bytes) || options.bytes < 1) fail('bytes must be a positive integer');
+      return { kind: 'hugeBody', bytes: options.bytes, contentLength: options.contentLength ?? true };
     case 'hang':
     case 'malformed':
     case 'expiredSyncToken':
@@ -267,8 +293,14 @@ export function echoResponse(
   return { status: code, body: { error: { code, message: `${why}: ${quoted}`, status } }, headers: {} };
 }
 
-/** The HTTP answer of a fault (every kind but `slow`, `hang` and `echoRequest`). */
-export function faultResponse(fault: Exclude<Fault, { kind: 'slow' | 'hang' | 'echoRequest' }>): {
+/** The faults answered by {@link faultResponse}: a status and a body, sent at once. */
+export type ImmediateFault = Exclude<
+  Fault,
+  { kind: 'slow' | 'hang' | 'echoRequest' | 'drip' | 'endlessBody' | 'hugeBody' }
+>;
+
+/** The HTTP answer of an {@link ImmediateFault}. */
+export function faultResponse(fault: ImmediateFault): {
   status: number;
   body: GoogleErrorBody | string;
   headers: Record<string, string>;

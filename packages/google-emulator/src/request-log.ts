@@ -29,6 +29,8 @@ export interface RequestLogEntry {
   status: number;
   durationMs: number;
   fault?: FaultKind;
+  /** Body bytes handed to the connection by a streamed fault (`drip`, `endlessBody`, `hugeBody`). */
+  bytesSent?: number;
 }
 
 // Counts are exact forever; the detailed log keeps the most recent entries only, so a long

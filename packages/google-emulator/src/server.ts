@@ -5,7 +5,14 @@ import { createAdmin, type EmulatorAdmin } from './admin.js';
 import { DEFAULT_SCOPES, defaultCredentials, type EmulatorCredentials, OAuthState } from './auth.js';
 import { type Clock, OffsetClock } from './clock.js';
 import { EmulatorError, GoogleHttpError, googleErrors } from './errors.js';
-import { echoResponse, type FaultContext, type FaultKind, FaultQueue, faultResponse } from './faults.js';
+import {
+  echoResponse,
+  type Fault,
+  type FaultContext,
+  type FaultKind,
+  FaultQueue,
+  faultResponse,
+} from './faults.js';
 import { type AddressBook, generateAddressBook } from './generator/address-book.js';
 import { Prng } from './generator/prng.js';
 import { readBody, sendJson } from './http.js';
@@ -17,6 +24,7 @@ import { otherContactsRoute } from './routes/other-contacts.js';
 import type { RouteDeps, RouteHandler } from './routes/route.js';
 import { tokenRoute } from './routes/token.js';
 import { EmulatorStore } from './store/store.js';
+import { forever, padded, streamBody } from './stream-body.js';
 import { TokenCodec } from './tokens.js';
 
 /**
@@ -52,7 +60,7 @@ export interface GoogleEmulatorOptions {
   /** Sync token lifetime (default 7). */
   syncTokenTtlDays?: number;
   /**
-   * How a `slow` fault waits (default a real `setTimeout`). Tests can pass a controllable one;
+   * How `slow` and `drip` faults wait (default a real `setTimeout`). Tests can pass a controllable one;
    * it must reject when `signal` aborts (the emulator aborts pending waits on `close()`).
    */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -154,6 +162,30 @@ function untilClosed(res: ServerResponse, shutdown: AbortSignal): Promise<void> 
   });
 }
 
+const JSON_TYPE = { 'content-type': 'application/json; charset=UTF-8' };
+
+/** The bytes `sendJson` would send for `body`. */
+function jsonBytes(body: unknown): Buffer {
+  return Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+/** The body of a `hugeBody` fault: the real answer, padded in front with JSON whitespace. */
+function hugeAnswer(
+  fault: Extract<Fault, { kind: 'hugeBody' }>,
+  result: { status: number; body: unknown; headers?: Record<string, string> | undefined },
+): { headers: Record<string, string>; chunks: Iterable<Buffer> } {
+  const tail = jsonBytes(result.body);
+  const total = Math.max(fault.bytes, tail.length);
+  return {
+    headers: {
+      ...JSON_TYPE,
+      ...(fault.contentLength === false ? {} : { 'content-length': String(total) }),
+      ...result.headers,
+    },
+    chunks: padded(total, tail, 64 * 1024),
+  };
+}
+
 /**
  * Starts a local Google People API + OAuth token endpoint over real HTTP.
  *
@@ -238,6 +270,8 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     const { endpoint, key } = routeOf(req.method ?? 'GET', url.pathname);
     let status = 500;
     let faultKind: FaultKind | undefined;
+    let bytesSent: number | undefined;
+    const stream = { intervalMs: 0, sleep, shutdown: shutdown.signal };
     try {
       const fault = faults.take(faultContext(endpoint, url.searchParams));
       faultKind = fault?.kind;
@@ -257,7 +291,17 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
         status = 0;
         return void res.destroy();
       }
-      if (fault && fault.kind !== 'slow') {
+      if (fault?.kind === 'drip' || fault?.kind === 'endlessBody') {
+        status = 200;
+        res.writeHead(200, JSON_TYPE);
+        const [chunk, intervalMs] =
+          fault.kind === 'drip'
+            ? [Buffer.from(' '), fault.intervalMs]
+            : [Buffer.alloc(fault.chunkBytes ?? 64 * 1024, ' '), 0];
+        bytesSent = await streamBody(res, forever(chunk), { ...stream, intervalMs });
+        return;
+      }
+      if (fault && fault.kind !== 'slow' && fault.kind !== 'hugeBody') {
         const answer = faultResponse(fault);
         status = answer.status;
         return sendJson(res, answer.status, answer.body, answer.headers);
@@ -265,6 +309,12 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
       if (fault?.kind === 'slow') await sleep(fault.delayMs, shutdown.signal);
       const result = await (routes[key] as RouteHandler)(req, url);
       status = result.status;
+      if (fault?.kind === 'hugeBody') {
+        const answer = hugeAnswer(fault, result);
+        res.writeHead(result.status, answer.headers);
+        bytesSent = await streamBody(res, answer.chunks, stream);
+        return;
+      }
       sendJson(res, result.status, result.body, result.headers);
     } catch (error) {
       if (shutdown.signal.aborted) return void res.destroy();
@@ -284,6 +334,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
         status,
         durationMs: performance.now() - started,
         ...(faultKind ? { fault: faultKind } : {}),
+        ...(bytesSent === undefined ? {} : { bytesSent }),
       });
     }
   };

@@ -28,9 +28,9 @@ export interface FailureContext {
   timeoutMs?: number | undefined;
 }
 
-// gaxios ends a request at its `timeout` through an abort signal: fetch then fails with an
-// AbortError (or TimeoutError) DOMException. The caller's own abort never gets here
-// (`callWithRetry` checks its signal first), so such an error is the request timeout.
+// The guarded fetch ends a request at its deadline with an HttpGuardError (read into
+// `failure.guard`). An AbortError or TimeoutError DOMException is a timeout too: the caller's own
+// abort never gets here (`callWithRetry` checks its signal first).
 const TIMEOUT_CODES = new Set(['AbortError', 'TimeoutError']);
 
 const EXPIRED_SYNC_TOKEN_MESSAGE = /sync token is expired|expired sync token/i;
@@ -93,6 +93,8 @@ function fromTokenEndpoint(failure: GoogleFailure, context: FailureContext): Cla
  * - 429 is `RATE_LIMITED`, 408/5xx/network errors/timeouts/malformed bodies (a token answer that
  *   is no token too) `TEMPORARY`, all
  *   retryable (a timeout says so, with the limit, rather than "could not reach" and a DOMException name);
+ * - a body over `maxResponseBytes` is `TEMPORARY` but not retried within the call (it would be
+ *   downloaded again), with the cap and the operation in the message;
  * - a 400 INVALID_ARGUMENT on a call with a page token is `PERMANENT` and says the page token was
  *   refused (the engine then starts the listing over, rather than retrying a dead token);
  * - other 4xx are `PERMANENT`; anything unrecognised is `TEMPORARY` (never fatal by surprise).
@@ -114,6 +116,20 @@ export function classifyFailure(failure: GoogleFailure, context: FailureContext)
     retryAfterMs,
   });
 
+  if (failure.guard?.code === 'RESPONSE_TOO_LARGE') {
+    return result(
+      'TEMPORARY',
+      `Google's answer to ${context.operation} was larger than the ${failure.guard.limit} bytes allowed (maxResponseBytes): it was cut off, and is not asked for again within this call.`,
+      false,
+    );
+  }
+  if (failure.guard?.code === 'DEADLINE_EXCEEDED') {
+    return result(
+      'TEMPORARY',
+      `Google did not answer ${context.operation} within ${failure.guard.limit} ms: the request timed out.`,
+      true,
+    );
+  }
   if (failure.malformed) {
     return result(
       'TEMPORARY',

@@ -1,3 +1,4 @@
+import { findHttpGuardError, type HttpGuardErrorCode } from '@contacts/core';
 import { record, records, text } from './read-json.js';
 
 /**
@@ -30,6 +31,11 @@ export interface GoogleFailure {
   malformedToken: boolean;
   /** The HTTP client raised it (a request was made), rather than code of ours. */
   transport: boolean;
+  /**
+   * The guarded fetch stopped the exchange: its deadline passed (`limit` in ms) or the body
+   * passed the cap (`limit` in bytes).
+   */
+  guard: { code: HttpGuardErrorCode; limit: number } | null;
 }
 
 /**
@@ -88,6 +94,7 @@ export function readGoogleFailure(error: unknown): GoogleFailure {
   ].filter((reason): reason is string => reason !== null);
   const oauthError = typeof body?.error === 'string' ? body.error : null;
   const ownMessage = error instanceof Error ? error.message : String(error);
+  const guard = findHttpGuardError(error);
   return {
     status,
     apiStatus: text(apiError?.status),
@@ -106,5 +113,6 @@ export function readGoogleFailure(error: unknown): GoogleFailure {
       error instanceof TypeError &&
       /^Cannot create property '\w+' on (string|number|boolean)\b/.test(error.message),
     transport: record((error as { config?: unknown } | null)?.config) !== null,
+    guard: guard === null ? null : { code: guard.code, limit: guard.limit },
   };
 }

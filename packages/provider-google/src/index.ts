@@ -2,6 +2,6 @@ export { type GoogleCheckpoint, GoogleContactsProvider } from './google-contacts
 export { type GoogleStream, OTHER_CONTACTS_READ_MASK, PERSON_FIELDS } from './google-fields.js';
 export { normalizeGroup } from './normalize-group.js';
 export { type NormalizePersonOptions, normalizePerson } from './normalize-person.js';
-export type { GoogleProviderOptions } from './options.js';
+export { DEFAULT_MAX_RESPONSE_BYTES, type GoogleProviderOptions } from './options.js';
 export { redact as redactGoogleSecrets, secretPattern } from './redact.js';
 export { decodeSyncCursor, encodeSyncCursor, type GoogleSyncTokens } from './sync-cursor.js';

@@ -52,6 +52,42 @@ describe('resolveGoogleOptions', () => {
     expect(message).not.toContain('GOCSPX');
   });
 
+  it('caps a response body at 64 MiB unless told otherwise', () => {
+    expect(resolveGoogleOptions(credentials).maxResponseBytes).toBe(64 * 1024 * 1024);
+    expect(resolveGoogleOptions({ ...credentials, maxResponseBytes: 1000 }).maxResponseBytes).toBe(1000);
+    expect(() => resolveGoogleOptions({ ...credentials, maxResponseBytes: 0 })).toThrow(/maxResponseBytes/);
+  });
+
+  it('refuses plain http to a host that is not loopback, naming the option and never the URL (issue 11)', () => {
+    const cases = [
+      [
+        'tokenUrl',
+        'http://user:pw-s3cret@token.example/token?key=q-s3cret',
+        'the OAuth client secret and refresh token',
+      ],
+      ['rootUrl', 'http://192.168.1.20:8080/', 'the access token'],
+    ] as const;
+    for (const [option, url, carries] of cases) {
+      let error: unknown;
+      try {
+        resolveGoogleOptions({ ...credentials, [option]: url });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ code: 'PERMANENT' });
+      expect((error as Error).message).toBe(
+        `Invalid Google provider options: ${option}: must be https:// (plain http:// only for a loopback host: localhost, 127.0.0.0/8 or ::1): it receives ${carries}.`,
+      );
+    }
+    for (const url of [
+      'http://127.0.0.1:4010/token',
+      'http://localhost:4010/token',
+      'http://[::1]:4010/token',
+    ]) {
+      expect(resolveGoogleOptions({ ...credentials, tokenUrl: url, rootUrl: url }).tokenUrl).toBe(url);
+    }
+  });
+
   it('refuses a missing refresh token by name', () => {
     const { refreshToken: _omitted, ...rest } = credentials;
     expect(() => resolveGoogleOptions(rest as GoogleProviderOptions)).toThrow(/refreshToken/);

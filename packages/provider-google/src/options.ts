@@ -1,15 +1,37 @@
-import { type Clock, type Logger, ProviderError, silentLogger, systemClock } from '@contacts/core';
+import {
+  type Clock,
+  credentialUrlProblem,
+  type Logger,
+  ProviderError,
+  silentLogger,
+  systemClock,
+} from '@contacts/core';
 import { z } from 'zod';
 import type { RetryPolicy } from './call-with-retry.js';
 import { GOOGLE_ROOT_URL, GOOGLE_TOKEN_URL } from './google-fields.js';
 
 const secret = z.string().trim().min(1, 'must be a non-empty string');
-const httpUrl = z
-  .string()
-  .refine(
-    (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
-    'must be an http(s) URL',
-  );
+/**
+ * A URL that credentials may be sent to (https, or http to a loopback emulator): the token URL
+ * receives the client secret and the refresh token, the root URL the access token. The message
+ * says what it carries and never quotes the URL (its user info or query may hold a secret).
+ */
+const credentialUrl = (carries: string) =>
+  z.string().superRefine((value, ctx) => {
+    const problem = credentialUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem}: it receives ${carries}` });
+  });
+/**
+ * The default cap on one response body. A page of 1,000 people with every field the provider
+ * asks for is about 2 MB (the emulator's, measured) and a few MB at Google; 64 MiB is 32 times
+ * that, yet bounds what one page can cost (a 200 MB page took 911 MB of memory uncapped).
+ *
+ * @example
+ * ```ts
+ * new GoogleContactsProvider({ ...credentials, maxResponseBytes: 2 * DEFAULT_MAX_RESPONSE_BYTES });
+ * ```
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 const positiveInt = z.number().int().positive();
 const fn = <T>(what: string) => z.custom<T>((value) => typeof value === 'function', `must be ${what}`);
 
@@ -17,11 +39,12 @@ const OptionsSchema = z.object({
   clientId: secret,
   clientSecret: secret,
   refreshToken: secret,
-  rootUrl: httpUrl.default(GOOGLE_ROOT_URL),
-  tokenUrl: httpUrl.default(GOOGLE_TOKEN_URL),
+  rootUrl: credentialUrl('the access token').default(GOOGLE_ROOT_URL),
+  tokenUrl: credentialUrl('the OAuth client secret and refresh token').default(GOOGLE_TOKEN_URL),
   includeOtherContacts: z.boolean().default(false),
   pageSize: positiveInt.max(1000).default(1000),
   requestTimeoutMs: positiveInt.default(60_000),
+  maxResponseBytes: positiveInt.max(Number.MAX_SAFE_INTEGER).default(DEFAULT_MAX_RESPONSE_BYTES),
   retry: z
     .object({
       maxAttempts: positiveInt.max(100).default(6),
@@ -58,16 +81,31 @@ export interface GoogleProviderOptions {
   clientId: string;
   clientSecret: string;
   refreshToken: string;
-  /** People API root, with a trailing slash (default `https://people.googleapis.com/`). */
+  /**
+   * People API root, with a trailing slash (default `https://people.googleapis.com/`). https, or
+   * http to a loopback host (127.0.0.0/8, ::1, localhost): it receives the access token.
+   */
   rootUrl?: string;
-  /** OAuth token endpoint (default `https://oauth2.googleapis.com/token`). */
+  /**
+   * OAuth token endpoint (default `https://oauth2.googleapis.com/token`). https, or http to a
+   * loopback host: it receives the client secret and the refresh token.
+   */
   tokenUrl?: string;
   /** Also sync `otherContacts` as a second stream (default false; needs `contacts.other.readonly`). */
   includeOtherContacts?: boolean;
   /** People per page, 1 to 1000 (default 1000). */
   pageSize?: number;
-  /** Abort one HTTP request after this long; a timeout is retried like a 5xx (default 60 000). */
+  /**
+   * The deadline of one HTTP request, its whole answer included (headers and body, not per byte);
+   * a request that misses it is retried like a 5xx (default 60 000).
+   */
   requestTimeoutMs?: number;
+  /**
+   * The largest answer body accepted, in bytes (default 64 MiB, {@link DEFAULT_MAX_RESPONSE_BYTES}).
+   * A larger one is cut off as it arrives and fails the call without a retry: it would only be
+   * downloaded again.
+   */
+  maxResponseBytes?: number;
   /** Retries of 429, 5xx, network errors and malformed bodies (defaults 6, 500, 60 000, none). */
   retry?: Partial<RetryPolicy>;
   sleep?: (ms: number) => Promise<void>;

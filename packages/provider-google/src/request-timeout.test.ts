@@ -1,7 +1,52 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { GoogleEmulator } from '@contacts/google-emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPeopleClient } from './people-client.js';
 import { failureOf, startEmulator, testProvider } from './test-support.js';
+
+/** The garbage collector, callable in this test process. */
+function exposedGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/**
+ * Runs the garbage collector while `pending` waits for an answer from the emulator (the fault
+ * is taken, so the request is in flight), then what `pending` settled with. A request that is
+ * still waiting long after its deadline is reported as `still waiting`, so that a lost deadline
+ * fails the test with a sentence rather than at vitest's own timeout.
+ */
+async function settleWithGc(
+  emulator: GoogleEmulator,
+  pending: Promise<unknown>,
+  giveUpAfterMs: number,
+): Promise<unknown> {
+  const gc = exposedGc();
+  let settled = false;
+  const outcome = failureOf(pending).finally(() => {
+    settled = true;
+  });
+  while (emulator.admin.pendingFaults().length > 0 && !settled) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  for (let i = 0; i < 5; i += 1) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  let giveUp: NodeJS.Timeout | undefined;
+  const waited = new Promise<string>((resolve) => {
+    giveUp = setTimeout(
+      () => resolve(`still waiting ${giveUpAfterMs} ms after the request started`),
+      giveUpAfterMs,
+    );
+  });
+  try {
+    return await Promise.race([outcome, waited]);
+  } finally {
+    clearTimeout(giveUp);
+  }
+}
 
 // `requestTimeoutMs` against requests that never answer (the emulator's `hang` fault), and
 // against timeouts that fire while an answer is arriving.
@@ -26,10 +71,47 @@ describe('GoogleContactsProvider: the request timeout', () => {
     );
     expect(waits).toHaveLength(1);
 
+    // A token refresh that missed its 100 ms above leaves a hang unused: it is not this part's.
+    emulator.admin.clearFaults();
     emulator.admin.injectFault({ kind: 'hang', endpoint: 'token' });
-    const second = testProvider(emulator, { requestTimeoutMs: 100 });
+    // Long enough for the real refresh and page that follow on a loaded machine: with 100 ms
+    // they too missed their deadline under load (two or three waits instead of one).
+    const second = testProvider(emulator, { requestTimeoutMs: 1_000 });
     expect((await second.provider.fullSync({})).contacts).toHaveLength(12);
     expect(second.waits).toHaveLength(1);
+  });
+
+  it('ends a request that never answers at requestTimeoutMs although the caller passes a signal and the garbage collector runs (issue 11: it ran 301 s)', async () => {
+    // gaxios combined the caller's signal with AbortSignal.timeout() through AbortSignal.any(),
+    // and Node 20 lets the garbage collector take that timeout signal (nodejs/node#57736).
+    emulator.admin.injectFault({ kind: 'hang', endpoint: 'connections' });
+    // 1 s: the real token refresh before it must fit too on a loaded machine.
+    const { provider } = testProvider(emulator, { requestTimeoutMs: 1_000, retry: { maxAttempts: 1 } });
+    const outcome = await settleWithGc(
+      emulator,
+      provider.fullSync({ signal: new AbortController().signal }),
+      10_000,
+    );
+    expect(outcome).toMatchObject({ code: 'TEMPORARY' });
+    expect((outcome as Error).message).toMatch(
+      /^Google did not answer people\.connections\.list within 1000 ms: the request timed out\./,
+    );
+  });
+
+  it('ends an answer that sends its headers and then drips a byte at a time at the deadline of the whole response (issue 11: it hung 200 s)', async () => {
+    emulator.admin.injectFault({ kind: 'drip', intervalMs: 20, endpoint: 'connections' });
+    const { provider } = testProvider(emulator, { requestTimeoutMs: 1_000, retry: { maxAttempts: 1 } });
+    const outcome = await settleWithGc(
+      emulator,
+      provider.fullSync({ signal: new AbortController().signal }),
+      10_000,
+    );
+    expect(outcome).toMatchObject({ code: 'TEMPORARY' });
+    expect((outcome as Error).message).toMatch(
+      /^Google did not answer people\.connections\.list within 1000 ms: the request timed out\./,
+    );
+    // The emulator stops dripping once the client has closed the connection.
+    await vi.waitFor(() => expect(emulator.admin.requests('connections').at(-1)?.fault).toBe('drip'));
   });
 
   it('sends its requests, token refreshes included, through Node’s fetch rather than node-fetch', async () => {
@@ -39,6 +121,7 @@ describe('GoogleContactsProvider: the request timeout', () => {
       rootUrl: emulator.url,
       tokenUrl: emulator.tokenUrl,
       requestTimeoutMs: 5_000,
+      maxResponseBytes: 1_000_000,
     });
     await api.people.connections.list({ resourceName: 'people/me', personFields: 'names' });
     const urls = fetchSpy.mock.calls.map(([input]) => String(input instanceof Request ? input.url : input));
@@ -55,6 +138,7 @@ describe('GoogleContactsProvider: the request timeout', () => {
         rootUrl: emulator.url,
         tokenUrl: emulator.tokenUrl,
         requestTimeoutMs: 1,
+        maxResponseBytes: 1_000_000,
       });
       // The event loop is busy for longer than the timeout between the moment gaxios arms it and
       // the moment the token request starts (here: a slow interceptor after the client's own).
@@ -68,7 +152,7 @@ describe('GoogleContactsProvider: the request timeout', () => {
         () => 'refreshed',
         (error: Error) => error.message,
       );
-      expect(refused).toMatch(/aborted|timeout/i);
+      expect(refused).toMatch(/aborted|timeout|did not complete within 1 ms/i);
       await new Promise((resolve) => setTimeout(resolve, 10));
     } finally {
       process.off('uncaughtException', onUncaught);

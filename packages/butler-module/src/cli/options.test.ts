@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ContactsModuleError } from '../errors.js';
 import type { CliIo } from './cli-io.js';
-import { resolveGlobals } from './options.js';
+import { type GlobalFlags, resolveGlobals } from './options.js';
 
 const io = (env: Record<string, string> = {}): CliIo => ({
   stdout: process.stdout,
@@ -36,7 +37,52 @@ describe('resolveGlobals', () => {
   });
 
   it('still wants a real URL for Google', () => {
-    expect(() => resolveGlobals({ googleRootUrl: 'http://h1,h2/' }, io())).not.toThrow();
+    expect(() => resolveGlobals({ googleRootUrl: 'https://h1,h2/' }, io())).not.toThrow();
     expect(() => resolveGlobals({ googleRootUrl: 'ftp://x/' }, io())).toThrow(/--google-root-url must be/);
+  });
+
+  it('refuses plain http for Google unless the host is loopback: the token URL gets the client secret (issue 11)', () => {
+    const url = 'http://user:pw-s3cret@token.example/token?key=q-s3cret';
+    const refusals: [GlobalFlags, Record<string, string>, string][] = [
+      [{ googleTokenUrl: url }, {}, '--google-token-url'],
+      [{}, { CONTACTS_GOOGLE_TOKEN_URL: url }, '$CONTACTS_GOOGLE_TOKEN_URL'],
+      [{ googleRootUrl: 'http://10.1.2.3:8080/' }, {}, '--google-root-url'],
+      [{}, { CONTACTS_GOOGLE_ROOT_URL: 'http://people.example/' }, '$CONTACTS_GOOGLE_ROOT_URL'],
+    ];
+    for (const [flags, env, named] of refusals) {
+      let error: unknown;
+      try {
+        resolveGlobals(flags, io(env));
+      } catch (e) {
+        error = e;
+      }
+      expect(error, named).toBeInstanceOf(ContactsModuleError);
+      expect((error as ContactsModuleError).code).toBe('USAGE');
+      const message = (error as Error).message;
+      expect(
+        message.startsWith(`${named} must be https:// (plain http:// only for a loopback host`),
+        message,
+      ).toBe(true);
+      expect(message).toMatch(
+        /token/i.test(named) ? /client secret and refresh token\.$/ : /access token\.$/,
+      );
+      expect(message).not.toMatch(/s3cret|token\.example|10\.1\.2\.3|people\.example/);
+    }
+    for (const local of [
+      'http://127.0.0.1:4010/token',
+      'http://localhost:4010/token',
+      'http://[::1]:4010/token',
+    ]) {
+      expect(resolveGlobals({ googleTokenUrl: local }, io()).googleTokenUrl).toBe(local);
+    }
+    expect(
+      resolveGlobals({}, io({ CONTACTS_GOOGLE_ROOT_URL: 'https://people.example/' })).googleRootUrl,
+    ).toBe('https://people.example/');
+  });
+
+  it('never echoes a Google URL it refuses for its scheme', () => {
+    expect(() => resolveGlobals({ googleTokenUrl: 'ftp://user:pw-s3cret@x/' }, io())).toThrow(
+      /^--google-token-url must be a http:\/\/ or https:\/\/ URL\.$/,
+    );
   });
 });

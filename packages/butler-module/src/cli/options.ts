@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { credentialUrlProblem } from '@contacts/core';
 import { assertButlerSchemaName, DEFAULT_BUTLER_SCHEMA, SchemaError } from '@contacts/schema';
 import { ContactsModuleError } from '../errors.js';
 import type { CliIo } from './cli-io.js';
@@ -82,8 +83,8 @@ export function resolveGlobals(flags: GlobalFlags, io: CliIo): GlobalOptions {
     'postgres:',
     'postgresql:',
   ]);
-  const urlOf = (flag: string, value: string | undefined, env: string) =>
-    checkedUrl(value, flag, io.env[env], env, ['http:', 'https:']);
+  const urlOf = (flag: string, value: string | undefined, env: string, carries: string) =>
+    credentialUrl(checkedUrl(value, flag, io.env[env], env, ['http:', 'https:']), flag, value, env, carries);
   if (flags.dataDir !== undefined && !flags.dataDir.trim()) {
     throw new ContactsModuleError('USAGE', '--data-dir must name a directory, not an empty string.');
   }
@@ -98,8 +99,13 @@ export function resolveGlobals(flags: GlobalFlags, io: CliIo): GlobalOptions {
       : { kind: 'pglite', dataDir: path(flags.dataDir ?? '.contacts') },
     butlerSchema,
     configPath: flags.config !== undefined ? path(checkedConfigPath(flags.config)) : null,
-    googleRootUrl: urlOf('--google-root-url', flags.googleRootUrl, ENV.googleRootUrl),
-    googleTokenUrl: urlOf('--google-token-url', flags.googleTokenUrl, ENV.googleTokenUrl),
+    googleRootUrl: urlOf('--google-root-url', flags.googleRootUrl, ENV.googleRootUrl, 'the access token'),
+    googleTokenUrl: urlOf(
+      '--google-token-url',
+      flags.googleTokenUrl,
+      ENV.googleTokenUrl,
+      'the OAuth client secret and refresh token',
+    ),
     secretsKeyFile: flags.secretsKeyFile !== undefined ? path(flags.secretsKeyFile) : null,
     verbose: Boolean(flags.verbose),
   };
@@ -136,9 +142,28 @@ function checkedConfigPath(value: string): string {
 }
 
 /**
+ * A URL that credentials are sent to must be https, or http to a loopback host (an emulator):
+ * a usage error otherwise, naming the flag or variable and what the URL would receive, never
+ * the URL itself (its user info or query may hold a secret).
+ */
+function credentialUrl(
+  value: string | undefined,
+  flag: string,
+  flagValue: string | undefined,
+  env: string,
+  carries: string,
+): string | undefined {
+  if (value === undefined) return undefined;
+  const problem = credentialUrlProblem(value);
+  if (problem === null) return value;
+  const source = flagValue !== undefined ? flag : `$${env}`;
+  throw new ContactsModuleError('USAGE', `${source} ${problem}: it receives ${carries}.`);
+}
+
+/**
  * The flag's value, else the environment variable's, checked to be a URL of one of `protocols`.
- * A bad one is a usage error naming the flag or variable; a database URL is never echoed (it may
- * hold a password).
+ * A bad one is a usage error naming the flag or variable; the value is never echoed (a database
+ * URL may hold a password, any URL a secret in its user info or query).
  */
 function checkedUrl(
   flagValue: string | undefined,
@@ -165,8 +190,7 @@ function checkedUrl(
     if (protocol && !protocols.includes('postgres:')) protocol = null;
   }
   if (!protocol || !protocols.includes(protocol)) {
-    const shown = protocols.includes('postgres:') ? '' : ` (got ${JSON.stringify(value.slice(0, 80))})`;
-    throw new ContactsModuleError('USAGE', `${source} must be a ${expected} URL${shown}.`);
+    throw new ContactsModuleError('USAGE', `${source} must be a ${expected} URL.`);
   }
   return value;
 }

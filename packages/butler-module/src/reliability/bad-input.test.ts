@@ -411,6 +411,19 @@ describeDatabase('bad configuration and bad input change nothing', (t) => {
         env: { CONTACTS_GOOGLE_ROOT_URL: 'garbage' },
         names: /\$CONTACTS_GOOGLE_ROOT_URL must be/,
       },
+      // Issue 11: the token URL receives the client secret and the refresh token.
+      {
+        argv: ['sync'],
+        env: { CONTACTS_GOOGLE_TOKEN_URL: 'http://user:pw-tok3n@token.example/token?k=q-tok3n' },
+        names:
+          /^contacts: \$CONTACTS_GOOGLE_TOKEN_URL must be https:\/\/ \(plain http:\/\/ only for a loopback host.*client secret and refresh token\./,
+        notShown: 'tok3n',
+      },
+      {
+        argv: ['sync', '--google-root-url', 'http://people.example/'],
+        names: /^contacts: --google-root-url must be https:\/\/ .*it receives the access token\./,
+        notShown: 'people.example',
+      },
       {
         argv: ['status', '--database-url', 'mysql://ada:hunter2-pw@db.example/crm'],
         names: /--database-url must be a postgres:\/\/ or postgresql:\/\/ URL/,

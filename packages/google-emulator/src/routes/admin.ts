@@ -38,6 +38,23 @@ const faultInput = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('syncTokenGone'), ...common }),
   z.strictObject({ kind: z.literal('hang'), ...common }),
   z.strictObject({ kind: z.literal('invalidPageToken'), ...common }),
+  z.strictObject({ kind: z.literal('drip'), intervalMs: z.number().nonnegative(), ...common }),
+  z.strictObject({
+    kind: z.literal('endlessBody'),
+    chunkBytes: z
+      .number()
+      .int()
+      .positive()
+      .max(16 * 1024 * 1024)
+      .optional(),
+    ...common,
+  }),
+  z.strictObject({
+    kind: z.literal('hugeBody'),
+    bytes: z.number().int().positive(),
+    contentLength: z.boolean().optional(),
+    ...common,
+  }),
   z.strictObject({
     kind: z.literal('echoRequest'),
     status: z.union([z.literal(400), z.literal(401), z.literal(500)]).optional(),
