@@ -129,6 +129,37 @@ describeDatabase('a source entry deleted at the source', (t) => {
     expect(await conflicts()).toEqual([]);
   });
 
+  for (const order of ['deleted first', 'deleted last'] as const) {
+    it(`hands a field the deleted entry held to a live entry that has a value, whatever the order in a page (${order})`, async () => {
+      const engine = testEngine(t);
+      const c3 = (etag: string, title: string): CanonicalContactInput => ({
+        ...ada,
+        external_id: 'people/c3',
+        etag,
+        emails: [{ value: 'ada@example.org', primary: true }],
+        organizations: [{ name: 'Analytical Engines', title }],
+      });
+      await engine.applyBatch([{ ...ada, etag: 'a1' }, c3('b1', 'Manager')]);
+      expect((await only()).job_title).toBe('Engineer'); // the first entry's, kept
+      const deletion = { external_id: 'people/c1', deleted: true };
+      const page =
+        order === 'deleted first' ? [deletion, c3('b2', 'Director')] : [c3('b2', 'Director'), deletion];
+      await engine.applyBatch(page);
+      expect((await only()).job_title).toBe('Director');
+      // Applied again (a source without etags sends it all again), nothing changes.
+      const before = await only();
+      await engine.applyBatch(page.map((c) => ({ ...c, etag: null })));
+      expect(await only()).toEqual(before);
+      const updates = await queryRows<{ description: string }>(
+        t.db,
+        sql`select description from ${s()}.activity_feed where type = 'contact_sync_updated' order by created_at`,
+      );
+      expect(updates.map((u) => u.description)).toContain(
+        'Updated Ada Lovelace from google (default): job title.',
+      );
+    });
+  }
+
   it('marks what a tombstoned entry wrote as deleted in the stored provenance, and clears it when it comes back', async () => {
     const engine = testEngine(t);
     await engine.applyBatch([ada]);

@@ -19,7 +19,7 @@ import { type DesiredContact, storableText, toDesiredContact } from './desired-c
 import { canonicalJson, storableJson } from './json-rows.js';
 import { cloneState, loadContactStates } from './load-state.js';
 import { applySourceContact, type ContactState, markSourceDeleted } from './provenance.js';
-import { emptyProvenance, sourceKey as sourceKeyOf } from './provenance-codec.js';
+import { emptyProvenance, parseSourceKey, sourceKey as sourceKeyOf } from './provenance-codec.js';
 import { ContactBackfillResolver, type ExistingLink } from './resolver.js';
 import { type BackfillSummary, emptySummary } from './summary.js';
 import { type FailureWrite, type PageWrites, writePage } from './write-page.js';
@@ -298,9 +298,9 @@ export class ContactBackfillEngine {
     const renamedAway = new Set(
       toApply.flatMap(({ p }) => resolutions.get(p.desired.externalId)?.renamedFrom?.externalId ?? []),
     );
-    // Deletions count in page order among the other contacts, as they would one page apart: a
-    // contact deleted and then added again under a new id takes over what the deleted one wrote,
-    // however the listing was cut into pages.
+    // Deletions count in page order among the other contacts, as they would a page apart: what
+    // a deleted entry wrote is free for the contacts after it (a person deleted and added again
+    // under a new id), however the listing was cut into pages.
     const unmarked = [...tombstoned];
     const markDeletionsBefore = (index: number) => {
       while (unmarked.length > 0 && unmarked[0]!.p.index < index) {
@@ -308,7 +308,20 @@ export class ContactBackfillEngine {
         const id = deletedId(p);
         const state = contactId ? after.get(contactId) : undefined;
         // The old id of a contact renamed in this same page: its link moved, the person lives on.
-        if (state && !renamedAway.has(id)) markSourceDeleted(state, sourceKey, id);
+        if (!state || !contactId || renamedAway.has(id)) continue;
+        for (const handed of markSourceDeleted(state, sourceKey, id)) {
+          const from = parseSourceKey(handed.source);
+          writes.activity.push(
+            activity.updated(
+              contactId,
+              state.fields.name ?? 'A contact',
+              { ...from, externalId: handed.externalId },
+              handed.fields,
+              [],
+              [],
+            ),
+          );
+        }
       }
     };
 

@@ -149,6 +149,21 @@ export function sourceKey(provider: string, accountId: string): string {
   return `${provider}:${accountId}`;
 }
 
+/**
+ * Provider and account of a source key (providers name no `:`; account ids may).
+ *
+ * @example
+ * ```ts
+ * parseSourceKey('google:work:eu'); // { provider: 'google', accountId: 'work:eu' }
+ * ```
+ */
+export function parseSourceKey(key: string): { provider: string; accountId: string } {
+  const at = key.indexOf(':');
+  return at < 0
+    ? { provider: key, accountId: '' }
+    : { provider: key.slice(0, at), accountId: key.slice(at + 1) };
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 

@@ -9,13 +9,6 @@ import {
 } from './desired-contact.js';
 import { type ButlerRecord, type ContactProvenance, type SharedRecord, within } from './provenance-codec.js';
 
-export type {
-  ButlerSourceRecord,
-  ProvenanceMetadata,
-  SourceRecord,
-  SourcesMetadata,
-} from './provenance-codec.js';
-
 /**
  * A CRM contact as the engine holds it in memory while applying a page: its fields and rows as
  * one butler schema sees them, and the provenance of both (`provenance-codec.ts`).
@@ -70,22 +63,35 @@ function differs(a: object, b: object): boolean {
 
 const empty = (v: string | null | undefined): boolean => v == null || v === '';
 
+/** A shared record with where it is kept. */
+interface Entry {
+  source: string;
+  externalId: string;
+  record: SharedRecord;
+}
+
 /**
  * The shared records of a contact but `self`, in a stable order (source key, then id): `live`
  * still count; `deleted` ones, whose entries the source deleted, no longer hold anything, but
  * what they wrote was written by a source, not by a person.
  */
-function sharedRecords(p: ContactProvenance, self: SharedRecord | undefined) {
-  const live: SharedRecord[] = [];
-  const deleted: SharedRecord[] = [];
+function sharedEntries(p: ContactProvenance, self: SharedRecord | undefined) {
+  const live: Entry[] = [];
+  const deleted: Entry[] = [];
   for (const source of [...p.shared.keys()].sort(compare)) {
     const byId = p.shared.get(source)!;
-    for (const id of [...byId.keys()].sort(compare)) {
-      const record = byId.get(id)!;
-      if (record !== self) (record.deleted ? deleted : live).push(record);
+    for (const externalId of [...byId.keys()].sort(compare)) {
+      const record = byId.get(externalId)!;
+      if (record !== self) (record.deleted ? deleted : live).push({ source, externalId, record });
     }
   }
   return { live, deleted };
+}
+
+/** The records of {@link sharedEntries}. */
+function sharedRecords(p: ContactProvenance, self: SharedRecord | undefined) {
+  const { live, deleted } = sharedEntries(p, self);
+  return { live: live.map((e) => e.record), deleted: deleted.map((e) => e.record) };
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -161,19 +167,52 @@ function takeOver(
 }
 
 /**
- * Records that `externalId` of `source` was deleted at the source (its link tombstoned): what it
- * wrote no longer holds a field or a row, yet is not taken for a person's edit either, so a live
- * entry of the contact that brings or changes it again makes it its own.
+ * A field handed to another entry because the one that wrote it was deleted at the source.
  *
  * @example
  * ```ts
- * markSourceDeleted(state, 'google:default', 'people/c1');
+ * const handed: Handover[] = markSourceDeleted(state, 'google:default', 'people/c1');
+ * // [{ source: 'google:default', externalId: 'people/c2', fields: ['job_title'] }]
  * ```
  */
-export function markSourceDeleted(state: ContactState, source: string, externalId: string): void {
+export interface Handover {
+  source: string;
+  externalId: string;
+  fields: ScalarField[];
+}
+
+/**
+ * Records that `externalId` of `source` was deleted at the source (its link tombstoned): what it
+ * wrote no longer holds a field or a row, yet is not taken for a person's edit either. A field
+ * it held passes to the first live entry of the contact that has a value for it, as when a source
+ * drops a value; one no live entry has stays, and is free for the next entry that brings one.
+ * Handing over here, not when that entry is next applied, keeps the outcome the same whether the
+ * entry came before or after the deletion in a listing, and a page applied twice the same.
+ *
+ * @example
+ * ```ts
+ * const handed = markSourceDeleted(state, 'google:default', 'people/c1');
+ * ```
+ */
+export function markSourceDeleted(state: ContactState, source: string, externalId: string): Handover[] {
   const record = state.metadata.shared.get(source)?.get(externalId);
-  if (record) record.deleted = true;
   within(state.metadata.links, source).set(externalId, true);
+  if (!record) return [];
+  record.deleted = true;
+  const { live, deleted } = sharedEntries(state.metadata, undefined);
+  const handed = new Map<Entry, Handover>();
+  for (const field of SCALAR_FIELDS) {
+    const current = state.fields[field];
+    if (empty(current) || live.some((e) => e.record.fields[field] === current)) continue;
+    if (!deleted.some((e) => e.record.fields[field] === current)) continue; // a person's value
+    const heir = live.find((e) => !empty(e.record.fields[field]));
+    if (!heir) continue;
+    state.fields[field] = heir.record.fields[field]!;
+    const entry = handed.get(heir) ?? { source: heir.source, externalId: heir.externalId, fields: [] };
+    entry.fields.push(field);
+    handed.set(heir, entry);
+  }
+  return [...handed.values()];
 }
 
 function syncChildren<T extends { key: string }>(
@@ -242,9 +281,11 @@ export function applySourceContact(
     const next = desired.fields[field];
     const last = previous?.fields[field];
     const heldByAnother = live.some((r) => r.fields[field] === current);
-    // A value only entries deleted at the source wrote is no one's: not a person's edit.
+    // A value only entries deleted at the source wrote is no one's, not a person's edit: a value
+    // this entry brings replaces it (its absence does not empty it: the deletion kept it).
     const orphaned = !heldByAnother && deleted.some((r) => r.fields[field] === current);
-    const owned = empty(current) || (previous !== undefined && current === last) || orphaned;
+    const owned =
+      empty(current) || (previous !== undefined && current === last) || (orphaned && !empty(next));
     if (owned) {
       // A source that no longer has a value hands the field to another source that has one
       // rather than emptying it: an empty field is every source's to fill, so emptying it would
