@@ -2,7 +2,12 @@ export { accountIdProblem } from './account-id.js';
 export { ACTIVITY_TYPES } from './backfill/activity.js';
 export { type DesiredContact, toDesiredContact } from './backfill/desired-contact.js';
 export { type BackfillEngineOptions, ContactBackfillEngine } from './backfill/engine.js';
-export type { SourceRecord, SourcesMetadata } from './backfill/provenance.js';
+export type {
+  ButlerSourceRecord,
+  ProvenanceMetadata,
+  SourceRecord,
+  SourcesMetadata,
+} from './backfill/provenance-codec.js';
 export {
   ContactBackfillResolver,
   type ExistingLink,

@@ -56,6 +56,14 @@ export interface EmulatorAdmin {
    * for any contact; patching and renaming a raw person are refused (INVALID_INPUT).
    */
   replaceRawPerson(resourceName: string, json: unknown): RawPerson;
+  /**
+   * Adds a contact served exactly as the JSON `text` given, byte for byte, as
+   * {@link addRawPerson} does for a value: for JSON no JavaScript value can be serialised from
+   * (a person nested 10,000 levels deep, on which `JSON.stringify` overflows the stack).
+   */
+  addRawPersonText(text: string): RawPerson;
+  /** Replaces what a contact serves by the JSON `text` given, byte for byte. */
+  replaceRawPersonText(resourceName: string, text: string): RawPerson;
 
   otherContacts(options?: { includeDeleted?: boolean }): Person[];
   addOtherContact(input?: PersonInput): Person;
@@ -112,7 +120,7 @@ export interface RawPerson {
  */
 function view(record: PersonRecord): Person {
   // A copy: a caller editing it must not change what is served without a change-log entry.
-  if (record.raw !== undefined && !record.deleted) return structuredClone(record.raw) as Person;
+  if (record.raw !== undefined && !record.deleted) return copyOfRaw(record) as Person;
   const person = record.person;
   if (record.previousResourceNames.length === 0 && !record.deleted) return person;
   const metadata = { ...person.metadata };
@@ -124,7 +132,12 @@ function view(record: PersonRecord): Person {
 }
 
 function rawView(record: PersonRecord): RawPerson {
-  return { resourceName: record.person.resourceName, person: structuredClone(record.raw) };
+  return { resourceName: record.person.resourceName, person: copyOfRaw(record) };
+}
+
+/** A copy of a raw person's JSON; parsed again from its text, which may be too deep to clone. */
+function copyOfRaw(record: PersonRecord): unknown {
+  return record.rawText === undefined ? structuredClone(record.raw) : JSON.parse(record.rawText);
 }
 
 function list(collection: PersonCollection, includeDeleted = false): Person[] {
@@ -168,6 +181,8 @@ export function createAdmin(parts: {
     renamePerson: (resourceName, newResourceName) => view(store.people.rename(resourceName, newResourceName)),
     addRawPerson: (json) => rawView(store.people.addRaw(json)),
     replaceRawPerson: (resourceName, json) => rawView(store.people.replaceRaw(resourceName, json)),
+    addRawPersonText: (text) => rawView(store.people.addRawText(text)),
+    replaceRawPersonText: (resourceName, text) => rawView(store.people.replaceRawText(resourceName, text)),
 
     otherContacts: (options) => list(store.otherContacts, options?.includeDeleted),
     addOtherContact: (input = {}) => view(store.otherContacts.add(input)),

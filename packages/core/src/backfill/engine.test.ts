@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import type { CanonicalContactInput, CanonicalGroup } from '../model/canonical-contact.js';
 import { readContacts } from './crm-snapshot.test-support.js';
 import { testEngine } from './engine.test-support.js';
-import type { SourcesMetadata } from './provenance.js';
+import type { SourcesMetadata } from './provenance-codec.js';
 
 const ada: CanonicalContactInput = {
   external_id: 'people/c1',

@@ -2,17 +2,24 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ContactsDatabase } from '@contacts/schema';
 import { sql } from 'drizzle-orm';
 import { CoreError } from '../errors.js';
-import type { CanonicalContact, CanonicalGroup } from '../model/canonical-contact.js';
+import {
+  type CanonicalContact,
+  type CanonicalGroup,
+  MAX_ID_BYTES,
+  MAX_ID_LENGTH,
+} from '../model/canonical-contact.js';
 import { describeContact, parseCanonicalContact } from '../model/parse-contact.js';
 import type { ContactsProvider } from '../provider/contacts-provider.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { errorMessage } from '../util/error-message.js';
 import { type Logger, silentLogger } from '../util/logger.js';
 import { activity } from './activity.js';
+import { boundedJson, MAX_KEPT_CHARACTERS, MAX_KEPT_DEPTH, MAX_KEPT_VALUES } from './bounded-json.js';
 import { type DesiredContact, storableText, toDesiredContact } from './desired-contact.js';
 import { canonicalJson, storableJson } from './json-rows.js';
 import { cloneState, loadContactStates } from './load-state.js';
-import { applySourceContact, type ContactState } from './provenance.js';
+import { applySourceContact, type ContactState, markSourceDeleted } from './provenance.js';
+import { emptyProvenance, parseSourceKey, sourceKey as sourceKeyOf } from './provenance-codec.js';
 import { ContactBackfillResolver, type ExistingLink } from './resolver.js';
 import { type BackfillSummary, emptySummary } from './summary.js';
 import { type FailureWrite, type PageWrites, writePage } from './write-page.js';
@@ -119,7 +126,8 @@ export class ContactBackfillEngine {
     // The last occurrence of an id in a page wins, as it would across pages.
     const byId = new Map<string, Parsed>();
     contacts.forEach((input, index) => {
-      const given = (input as { external_id?: unknown } | null)?.external_id;
+      // Nothing one contact holds may fail the page: whatever throws becomes its failure row.
+      const given = fieldOf(input, 'external_id');
       // Ids as the database stores them (no NUL, no half emoji): `people/c1` and `people/c1\0`
       // are one link, so one id of the page, and `seen` holds what the links hold.
       const id = typeof given === 'string' ? storableText(given) : undefined;
@@ -144,7 +152,7 @@ export class ContactBackfillEngine {
           options.seen?.add(id);
           byId.delete(id);
         }
-        const previous = (input as { previous_external_ids?: unknown } | null)?.previous_external_ids;
+        const previous = fieldOf(input, 'previous_external_ids');
         if (Array.isArray(previous)) {
           for (const p of previous) if (typeof p === 'string') options.seen?.add(storableText(p));
         }
@@ -237,7 +245,7 @@ export class ContactBackfillEngine {
       links,
     );
     const writes = emptyWrites();
-    const sourceKey = `${this.#provider}:${this.#accountId}`;
+    const sourceKey = sourceKeyOf(this.#provider, this.#accountId);
     const src = (externalId: string) => ({
       provider: this.#provider,
       accountId: this.#accountId,
@@ -282,11 +290,47 @@ export class ContactBackfillEngine {
     const after = new Map<string, ContactState>();
     for (const [id, state] of before) after.set(id, cloneState(state));
 
+    // The id a tombstone deletes: its own, or the old one of a contact renamed before it went.
+    const deletedId = (p: Parsed) => {
+      const r = resolutions.get(p.desired.externalId)!;
+      return r.link ? p.desired.externalId : (r.renamedFrom?.externalId ?? p.desired.externalId);
+    };
+    const renamedAway = new Set(
+      toApply.flatMap(({ p }) => resolutions.get(p.desired.externalId)?.renamedFrom?.externalId ?? []),
+    );
+    // Deletions count in page order among the other contacts, as they would a page apart: what
+    // a deleted entry wrote is free for the contacts after it (a person deleted and added again
+    // under a new id), however the listing was cut into pages.
+    const unmarked = [...tombstoned];
+    const markDeletionsBefore = (index: number) => {
+      while (unmarked.length > 0 && unmarked[0]!.p.index < index) {
+        const { p, contactId } = unmarked.shift()!;
+        const id = deletedId(p);
+        const state = contactId ? after.get(contactId) : undefined;
+        // The old id of a contact renamed in this same page: its link moved, the person lives on.
+        if (!state || !contactId || renamedAway.has(id)) continue;
+        for (const handed of markSourceDeleted(state, sourceKey, id)) {
+          const from = parseSourceKey(handed.source);
+          writes.activity.push(
+            activity.updated(
+              contactId,
+              state.fields.name ?? 'A contact',
+              { ...from, externalId: handed.externalId },
+              handed.fields,
+              [],
+              [],
+            ),
+          );
+        }
+      }
+    };
+
     for (const { p, contactId, isNew } of toApply) {
+      markDeletionsBefore(p.index);
       let state = after.get(contactId);
       if (!state) {
         // New, or resolved to a contact deleted since: either way it is (re)created under this id.
-        state = newState(contactId);
+        state = newState(contactId, this.#butlerSchema);
         after.set(contactId, state);
       }
       const r = resolutions.get(p.desired.externalId)!;
@@ -340,9 +384,9 @@ export class ContactBackfillEngine {
       summary.applied += 1;
     }
 
+    markDeletionsBefore(Number.POSITIVE_INFINITY);
     for (const { p, contactId } of tombstoned) {
-      const r = resolutions.get(p.desired.externalId)!;
-      const id = r.link ? p.desired.externalId : (r.renamedFrom?.externalId ?? p.desired.externalId);
+      const id = deletedId(p);
       // The old id of a contact renamed in this same page: its link moved, the person lives on.
       if (writes.renamedIds.includes(id)) {
         summary.skipped += 1;
@@ -372,21 +416,42 @@ export class ContactBackfillEngine {
     };
   }
 
+  /**
+   * The failure row of a contact; never throws. Its payload is kept as a bounded copy: one
+   * nested 10,000 levels deep made `JSON.stringify` throw while the page's failure rows were
+   * written, outside the per-contact isolation, and so failed the whole page on every cycle.
+   */
   #failure(input: unknown, error: unknown): FailureWrite {
-    const id = (input as { external_id?: unknown } | null)?.external_id;
+    const kept = boundedJson(input);
+    const id = fieldOf(input, 'external_id');
     // Keyed by its id when it has a usable one; else (none, not text, or too long to be a key) by
     // a hash of the payload. A 100 KB id as the key would make the failure row itself refused,
     // and with it the whole page.
-    const usable = typeof id === 'string' && id !== '' && id.length <= MAX_ID_LENGTH;
+    const usable =
+      typeof id === 'string' &&
+      id !== '' &&
+      id.length <= MAX_ID_LENGTH &&
+      Buffer.byteLength(id, 'utf8') <= MAX_ID_BYTES;
+    const notes = [
+      ...(kept.cut
+        ? [`Its payload nests deeper than ${MAX_KEPT_DEPTH} levels; it is kept cut at that depth.`]
+        : []),
+      // Not kept, so never retried: a payload cut short could read as valid and lose data.
+      ...(kept.tooLarge
+        ? [
+            `Its payload holds over ${MAX_KEPT_VALUES.toLocaleString('en-US')} values or ${MAX_KEPT_CHARACTERS.toLocaleString('en-US')} characters; it is not kept.`,
+          ]
+        : []),
+    ].join(' ');
     return {
-      external_contact_id: usable ? storableText(id) : `invalid:${hashOf(input)}`,
-      error: cutText(failureMessage(describeContact(input), error), 2000),
-      raw: input ?? null,
+      external_contact_id: usable ? storableText(id) : `invalid:${hashOf(kept.value)}`,
+      error: withNote(failureMessage(input, error), notes, 2000),
+      raw: kept.tooLarge ? null : kept.value,
     };
   }
 }
 
-function newState(id: string): ContactState {
+function newState(id: string, butlerSchema: string): ContactState {
   return {
     id,
     isNew: true,
@@ -400,7 +465,7 @@ function newState(id: string): ContactState {
       job_title: null,
       avatar_url: null,
     },
-    metadata: {},
+    metadata: emptyProvenance(butlerSchema),
     info: new Map(),
     addresses: new Map(),
     dates: new Map(),
@@ -421,9 +486,6 @@ function emptyWrites(): PageWrites {
   };
 }
 
-/** The longest external id the model accepts (and a failure row can be keyed by). */
-const MAX_ID_LENGTH = 1024;
-
 /** `text` cut to at most `max` UTF-16 units, never between the two halves of a character. */
 function cutText(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -431,21 +493,47 @@ function cutText(text: string, max: number): string {
   return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
 }
 
+/** `message`, cut to leave room for `note` after it, within `max` characters. */
+function withNote(message: string, note: string, max: number): string {
+  if (note === '') return cutText(message, max);
+  return `${cutText(message, max - note.length - 1)} ${note}`;
+}
+
 /** A sentence a person can read in the failure table and the status; never a page of SQL. */
-function failureMessage(id: string, error: unknown): string {
+function failureMessage(input: unknown, error: unknown): string {
   if (error instanceof CoreError) return error.message; // validation: already names contact and field
+  let id = '(without external_id)';
+  try {
+    id = describeContact(input);
+  } catch {
+    // An id that cannot be read is described as none.
+  }
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return `Could not apply contact ${id}: it is nested too deeply to process.`;
+  }
   return `Could not apply contact ${id}: ${errorMessage(error).replace(/^Database query failed: /, '')}`;
+}
+
+/** A field of a payload, or undefined when it is not an object or reading the field throws. */
+function fieldOf(input: unknown, key: string): unknown {
+  if (input === null || typeof input !== 'object') return undefined;
+  try {
+    return (input as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * A stable id for a payload without a usable external id. It must hash the same when it comes
  * back from jsonb for a retry: keys are sorted first (jsonb reorders them), and it is hashed as
  * jsonb stores it (without NUL, a lone surrogate as U+FFFD), else each retry of such a payload
- * would add a failure row instead of counting an attempt.
+ * would add a failure row instead of counting an attempt. Given the payload as
+ * {@link boundedJson} keeps it (also what a retry reads back), so it cannot overflow the stack.
  */
-function hashOf(input: unknown): string {
+function hashOf(kept: unknown): string {
   return createHash('sha256')
-    .update(storableJson(canonicalJson(input ?? null)))
+    .update(storableJson(canonicalJson(kept ?? null)))
     .digest('hex')
     .slice(0, 16);
 }

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { SCALAR_FIELDS, type ScalarValues } from './desired-contact.js';
 import { toJsonText } from './json-rows.js';
 import type { ContactState } from './provenance.js';
+import { type ContactLink, cloneProvenance, decodeProvenance } from './provenance-codec.js';
 
 const ids = (contactIds: string[]) =>
   sql`jsonb_array_elements_text(${toJsonText(contactIds)}::text::jsonb) as x(id)`;
@@ -15,7 +16,8 @@ const addressKey = (r: Record<string, unknown>) =>
 /**
  * Loads the CRM contacts a page touches, with their child rows, in five queries, and locks the
  * contact rows until the page commits, so a person's concurrent edit is never overwritten by a
- * value read before it.
+ * value read before it. Each contact comes with this butler's source links to it (tombstoned
+ * ones too): provenance of a deleted entry no longer counts.
  */
 export async function loadContactStates(
   db: ContactsDatabase,
@@ -28,7 +30,10 @@ export async function loadContactStates(
   const contacts = await queryRows<Record<string, unknown>>(
     db,
     sql`select c.id, c.name, c.first_name, c.middle_name, c.last_name, c.nickname, c.company, c.job_title,
-        c.avatar_url, c.metadata::text as metadata
+        c.avatar_url, c.metadata::text as metadata,
+        (select coalesce(jsonb_agg(jsonb_build_array(l.provider, l.account_id, l.external_contact_id,
+            l.deleted_at is not null)), '[]'::jsonb)::text
+          from ${schema}.contacts_source_links l where l.local_contact_id = c.id) as links
       from ${ids(contactIds)} join shared.contacts c on c.id = x.id::uuid
       for update of c`,
   );
@@ -36,15 +41,19 @@ export async function loadContactStates(
     const fields = Object.fromEntries(
       SCALAR_FIELDS.map((f) => [f, (row[f] as string | null) ?? null]),
     ) as ScalarValues;
-    const metadata = JSON.parse(String(row.metadata ?? '{}')) as unknown;
+    const links = (JSON.parse(String(row.links ?? '[]')) as [string, string, string, boolean][]).map(
+      ([provider, accountId, externalId, deleted]): ContactLink => ({
+        provider,
+        accountId,
+        externalId,
+        deleted,
+      }),
+    );
     states.set(String(row.id), {
       id: String(row.id),
       isNew: false,
       fields,
-      metadata:
-        metadata && typeof metadata === 'object' && !Array.isArray(metadata)
-          ? (metadata as Record<string, unknown>)
-          : {},
+      metadata: decodeProvenance(JSON.parse(String(row.metadata ?? '{}')), butlerSchema, links),
       info: new Map(),
       addresses: new Map(),
       dates: new Map(),
@@ -118,7 +127,7 @@ export function cloneState(state: ContactState): ContactState {
   return {
     ...state,
     fields: { ...state.fields },
-    metadata: structuredClone(state.metadata),
+    metadata: cloneProvenance(state.metadata),
     info: new Map(state.info),
     addresses: new Map(state.addresses),
     dates: new Map(state.dates),

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { SCALAR_FIELDS } from './desired-contact.js';
 import { canonicalJson, jsonRows, toJsonText } from './json-rows.js';
 import type { ContactState } from './provenance.js';
+import { encodeProvenance } from './provenance-codec.js';
 
 /** A source link to write: the contact now seen under `externalId`. */
 export interface LinkWrite {
@@ -84,12 +85,13 @@ export async function writePage(ctx: WriteContext, w: PageWrites): Promise<void>
 
   for (const [id, after] of w.after) {
     const before = w.before.get(id);
-    const row = { id, ...after.fields, metadata: after.metadata };
+    const metadata = encodeProvenance(after.metadata);
+    const row = { id, ...after.fields, metadata };
     if (after.isNew) inserts.push(row);
     else if (
       before &&
       (SCALAR_FIELDS.some((f) => before.fields[f] !== after.fields[f]) ||
-        canonicalJson(before.metadata) !== canonicalJson(after.metadata))
+        canonicalJson(encodeProvenance(before.metadata)) !== canonicalJson(metadata))
     ) {
       updates.push(row);
     }

@@ -14,11 +14,27 @@ const tooLong = (max: number) => (issue: { input?: unknown }) =>
   `too long: ${typeof issue.input === 'string' ? issue.input.length.toLocaleString('en-US') : 'more than the limit'} characters (at most ${max.toLocaleString('en-US')})`;
 const text = z.string().max(MAX_TEXT_LENGTH, { error: tooLong(MAX_TEXT_LENGTH) });
 const optionalText = text.nullish();
+/** The longest external id, in UTF-16 code units: it is a primary-key column. */
+export const MAX_ID_LENGTH = 1024;
+/**
+ * The longest external id in UTF-8 bytes. With the provider and the account id (at most 200
+ * characters) it is a key of the links and failures tables, whose btree entries hold at most
+ * 2,704 bytes: 1,024 CJK characters (3,072 bytes) made the failure row itself refused, and with
+ * it the whole page.
+ */
+export const MAX_ID_BYTES = 1536;
+
+const idBytes = (id: string): number => Buffer.byteLength(id, 'utf8');
+
 /** An id the source gives (a link's key): bounded tighter, since it is a primary-key column. */
 const idText = z
   .string()
   .min(1)
-  .max(1024, { error: tooLong(1024) })
+  .max(MAX_ID_LENGTH, { error: tooLong(MAX_ID_LENGTH) })
+  .refine((id) => id.length > MAX_ID_LENGTH || idBytes(id) <= MAX_ID_BYTES, {
+    error: (issue) =>
+      `too long: ${typeof issue.input === 'string' ? idBytes(issue.input).toLocaleString('en-US') : 'more than the limit'} bytes in UTF-8 (at most ${MAX_ID_BYTES.toLocaleString('en-US')})`,
+  })
   // Postgres text cannot hold NUL, so it is dropped on the way in: an id of NULs alone is empty.
   .refine((id) => id.replaceAll('\u0000', '') !== '', { error: 'holds nothing but NUL characters' });
 

@@ -8,6 +8,7 @@ import type { ContactsDatabase } from '@contacts/schema';
 import { queryRows } from '@contacts/schema';
 import { sql } from 'drizzle-orm';
 import { toJsonText } from '../backfill/json-rows.js';
+import { markDeletedInProvenance, sourceKey } from '../backfill/provenance-codec.js';
 
 /** Which account's seen ids, in which butler schema. */
 export interface SeenScope {
@@ -64,6 +65,7 @@ export async function tombstoneUnseen(tx: ContactsDatabase, scope: SeenScope, no
         where l.provider = ${provider} and l.account_id = ${accountId} and l.deleted_at is null
           and l.external_contact_id not in (select id from seen)
         returning l.external_contact_id, l.local_contact_id),
+      flagged as (${markDeletedInProvenance(sql`gone`, sourceKey(provider, accountId))}),
       dropped as (
         delete from ${s}.contacts_sync_failures f
         where f.provider = ${provider} and f.account_id = ${accountId}

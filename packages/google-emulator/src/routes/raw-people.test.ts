@@ -133,4 +133,23 @@ describe('raw persons', () => {
     expect((await admin('PUT', '/__admin/people/c0/raw', '{}')).status).toBe(404);
     expect((await admin('GET', '/__admin/people/raw')).status).toBe(404);
   });
+
+  it('serves a person given as JSON text byte for byte, even one nested too deep to serialise', async () => {
+    // Issue 11, defect 5: 10,000 levels, on which JSON.stringify and structuredClone overflow.
+    const deep = `${'['.repeat(10_000)}{"value":"deep@example.org"}${']'.repeat(10_000)}`;
+    const text = `{"resourceName":"people/deep","etag":"d1","emailAddresses":${deep}}`;
+    const added = emulator.admin.addRawPersonText(text);
+    expect((added.person as { resourceName: string }).resourceName).toBe('people/deep');
+    const page = await api.get('v1/people/me/connections', { personFields: FIELDS, pageSize: 10 });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(text);
+    expect(emulator.admin.person('people/deep')).toMatchObject({ etag: 'd1' });
+
+    // Corrected as text too, then as a value: a change each, served as given.
+    emulator.admin.replaceRawPersonText(added.resourceName, '{"resourceName":"people/deep","etag":"d2"}');
+    emulator.admin.replaceRawPerson(added.resourceName, { resourceName: 'people/deep', etag: 'd3' });
+    const { items } = await listing();
+    expect(items.at(-1)).toEqual({ resourceName: 'people/deep', etag: 'd3' });
+    expect(() => emulator.admin.addRawPersonText('{not json')).toThrow(EmulatorError);
+  });
 });

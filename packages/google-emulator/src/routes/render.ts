@@ -81,7 +81,7 @@ export function renderPerson(
  */
 function renderRaw(record: PersonRecord, out: Buffer[]): void {
   if (!record.deleted) {
-    out.push(cached(record, 'raw', () => JSON.stringify(record.raw)));
+    out.push(cached(record, 'raw', () => record.rawText ?? JSON.stringify(record.raw)));
     return;
   }
   const claimed = (record.raw as { resourceName?: unknown } | null)?.resourceName;

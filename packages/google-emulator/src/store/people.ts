@@ -32,6 +32,11 @@ export interface PersonRecord {
    * and whose etag changes with every version (tombstones carry it).
    */
   raw?: unknown;
+  /**
+   * Set for a raw person given as JSON text: served byte for byte, for JSON that no JavaScript
+   * value serialises (nested 10,000 levels deep, `JSON.stringify` overflows the stack).
+   */
+  rawText?: string;
   /** Serialized field lists, filled as pages are rendered; dropped when `person` changes. */
   json?: Map<string, Buffer>;
 }
@@ -49,6 +54,17 @@ function jsonCopy(value: unknown): unknown {
   }
   if (text === undefined) throw new EmulatorError('INVALID_INPUT', 'A raw person must be a JSON value.');
   return JSON.parse(text);
+}
+
+/** The JSON a raw person's text holds (`JSON.parse` keeps no stack per level), or `INVALID_INPUT`. */
+function jsonOfText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new EmulatorError('INVALID_INPUT', 'A raw person given as text must be JSON text.', {
+      cause: error,
+    });
+  }
 }
 
 /** The `resourceName` a raw person claims, when it is text. */
@@ -149,7 +165,15 @@ export class PersonCollection {
    * `resourceName` it claims when that names no other record.
    */
   addRaw(json: unknown): PersonRecord {
-    const raw = jsonCopy(json);
+    return this.addRawRecord(jsonCopy(json), undefined);
+  }
+
+  /** Adds a raw person served as the JSON `text` given, byte for byte (see {@link addRaw}). */
+  addRawText(text: string): PersonRecord {
+    return this.addRawRecord(jsonOfText(text), text);
+  }
+
+  private addRawRecord(raw: unknown, rawText: string | undefined): PersonRecord {
     const id = this.newId();
     const seq = this.seq.next();
     const record: PersonRecord = {
@@ -161,6 +185,7 @@ export class PersonCollection {
       previousResourceNames: [],
       deleted: false,
       raw,
+      ...(rawText === undefined ? {} : { rawText }),
     };
     this.index(record);
     this.alias(record, raw);
@@ -173,9 +198,18 @@ export class PersonCollection {
    * so the next sync-token response carries it.
    */
   replaceRaw(resourceName: string, json: unknown): PersonRecord {
-    const raw = jsonCopy(json);
+    return this.replaceRawRecord(resourceName, jsonCopy(json), undefined);
+  }
+
+  /** Replaces what a person serves by the JSON `text` given, byte for byte (see {@link replaceRaw}). */
+  replaceRawText(resourceName: string, text: string): PersonRecord {
+    return this.replaceRawRecord(resourceName, jsonOfText(text), text);
+  }
+
+  private replaceRawRecord(resourceName: string, raw: unknown, rawText: string | undefined): PersonRecord {
     const record = this.live(resourceName);
     record.raw = raw;
+    record.rawText = rawText;
     this.change(record, record.person.resourceName, {});
     this.alias(record, raw);
     return record;
