@@ -64,7 +64,12 @@ describeDatabase('the deletion guard in a sync cycle', (t) => {
   };
   // Every reading of the clock is a second later: a write after a hold is later than its listing.
   let now = Date.parse('2026-01-01T00:00:00Z');
-  const clock = { now: () => new Date((now += 1000)) };
+  const clock = {
+    now: () => {
+      now += 1000;
+      return new Date(now);
+    },
+  };
   const run = (provider: MemoryContactsProvider, options: Partial<SyncCycleOptions> = {}) =>
     runSyncCycle({
       db: t.db,
