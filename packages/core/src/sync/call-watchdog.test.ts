@@ -78,6 +78,24 @@ describeDatabase('the watchdog of every provider call in a sync cycle', (t) => {
     expect(timers.waiting).toEqual([]);
   });
 
+  it('records nothing when its call fails by the deadline after another cycle took the lease over', async () => {
+    const timers = new HandTimers();
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const clock = { now: () => new Date(now) };
+    const provider = new StuckGroupsProvider(new MemoryAddressBook(3));
+    const cycle = run(provider, { timers, clock, lockTtlMs: 60_000 }).catch((e: unknown) => e);
+    await timers.whenWaiting();
+    // Frozen past its lease: another process took the account, synced and let go meanwhile.
+    now += 5 * 60_000;
+    const other = new ContactsSyncStateStore({ db: t.db, butlerSchema: t.butlerSchema, clock });
+    expect(await other.acquireLease('memory', 'default', 'someone-else', 60_000)).toBe(true);
+    await other.save('memory', 'default', { lastError: null, lastSuccessAt: clock.now() });
+    await other.releaseLease('memory', 'default', 'someone-else');
+    timers.fireAll();
+    expect(await cycle).toMatchObject({ code: 'TEMPORARY' });
+    expect(await store().load('memory', 'default')).toMatchObject({ lastError: null, lastErrorCode: null });
+  });
+
   it('refuses a deadline that is not shorter than the lease, before taking it', async () => {
     const provider = new MemoryContactsProvider(new MemoryAddressBook(1));
     await expect(run(provider, { lockTtlMs: 60_000, callDeadlineMs: 60_000 })).rejects.toMatchObject({

@@ -395,7 +395,11 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
     } catch (error) {
       const message = (options.redact ?? ((text: string) => text))(errorMessage(error));
       // A cycle that lost its lease no longer speaks for the account: the holder's outcome stands.
-      const leaseLost = error instanceof CoreError && error.code === 'SYNC_IN_PROGRESS';
+      // (A call stuck past the lease, say in a process frozen mid-page, fails by its deadline
+      // only after another cycle took over.)
+      const leaseLost =
+        (error instanceof CoreError && error.code === 'SYNC_IN_PROGRESS') ||
+        !(await store.isLeaseOwner(providerName, accountId, owner));
       const code = error instanceof ProviderError || error instanceof CoreError ? error.code : null;
       if (!leaseLost) {
         await store.save(providerName, accountId, { lastError: message.slice(0, 2000), lastErrorCode: code });

@@ -212,6 +212,20 @@ export class ContactsSyncStateStore {
       .where(and(eq(t.provider, provider), eq(t.accountId, accountId), eq(t.lockOwner, owner)));
   }
 
+  /**
+   * Whether `owner` is still the lease's last holder, expired or not: false once another cycle
+   * took it (and perhaps released it since). A cycle that is no longer the holder no longer
+   * speaks for the account.
+   */
+  async isLeaseOwner(provider: string, accountId: string, owner: string): Promise<boolean> {
+    const t = this.#tables.contactsSyncState;
+    const rows = await this.#db
+      .select({ owner: t.lockOwner })
+      .from(t)
+      .where(and(eq(t.provider, provider), eq(t.accountId, accountId)));
+    return rows[0]?.owner === owner;
+  }
+
   /** Who holds the lease now, or null. */
   async leaseHolder(provider: string, accountId: string): Promise<string | null> {
     const t = this.#tables.contactsSyncState;
