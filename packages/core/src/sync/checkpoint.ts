@@ -18,6 +18,8 @@ export interface Checkpoint {
    */
   pages?: number;
   items?: number;
+  /** An incremental listing recorded deletions on its pages so far (`contacts_sync_seen`). */
+  deletionsRecorded?: boolean;
 }
 
 const count = (value: unknown): number | undefined =>
@@ -38,5 +40,6 @@ export function readCheckpoint(value: Record<string, unknown> | null): Checkpoin
     ...(typeof savedAt === 'string' ? { savedAt } : {}),
     ...(pages !== undefined ? { pages } : {}),
     ...(items !== undefined ? { items } : {}),
+    ...(value.deletionsRecorded === true ? { deletionsRecorded: true } : {}),
   };
 }

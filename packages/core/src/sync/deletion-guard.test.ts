@@ -233,6 +233,34 @@ describeDatabase('the deletion guard in a sync cycle', (t) => {
     expect(await deletedFeed()).toHaveLength(7);
   });
 
+  it('records the deletions of an incremental listing that starts over once, and applies them once', async () => {
+    let refusals = 0;
+    const { book, provider } = setup(30, {
+      pageSize: 3,
+      onPage: (call) => {
+        if (call.mode === 'incremental' && call.page === 3 && refusals > 0) {
+          refusals -= 1;
+          throw new ProviderError('PERMANENT', 'the page token is no longer accepted (400)');
+        }
+      },
+    });
+    await run(provider);
+    // Pages of changes: [1 (deleted), 10 (deleted), 11], [12, 13, 14], [15, 2, 3]; the third is refused once.
+    const edited = ['people/11', 'people/12', 'people/13', 'people/14', 'people/15', 'people/2', 'people/3'];
+    for (const id of edited) book.edit(id, `Edited ${id}`);
+    book.remove('people/1');
+    book.remove('people/10');
+    refusals = 1;
+    const result = await run(provider);
+    const pages = provider.calls.filter((c) => c.mode === 'incremental').map((c) => c.page);
+    expect(pages).toEqual([1, 2, 3, 1, 2, 3]);
+    expect(result).toMatchObject({ mode: 'incremental', completed: true, deletionHold: null });
+    expect(result.summary.deleted).toBe(2);
+    expect(await deletedLinks()).toEqual(['people/1', 'people/10']);
+    expect(await deletedFeed()).toHaveLength(2);
+    expect(await seenRows()).toBe(0);
+  });
+
   it('still applies ordinary deletions of an incremental listing, at its end', async () => {
     const { book, provider } = setup(30, { pageSize: 3 });
     await run(provider);

@@ -49,15 +49,23 @@ export interface ListedDeletions {
   of: number;
 }
 
-/** Reads back what an incremental listing's pages recorded as deleted (`recordListingIds`). */
-export async function listedDeletions(tx: ContactsDatabase, scope: SeenScope): Promise<ListedDeletions> {
+/**
+ * What an incremental listing was told was deleted, at its last page: what its earlier pages
+ * recorded (`recordListingIds`) and the last page's own `deleted`, in one statement.
+ */
+export async function listedDeletions(
+  tx: ContactsDatabase,
+  scope: SeenScope,
+  deleted: readonly string[],
+): Promise<ListedDeletions> {
   const { provider, accountId } = scope;
   const s = sql.identifier(scope.butlerSchema);
   const rows = await queryRows<{ listed: string; live: string; total: number }>(
     tx,
     sql`with listed as materialized (
-        select distinct unnest(r.external_ids) as id from ${s}.contacts_sync_seen r
-        where r.provider = ${provider} and r.account_id = ${accountId})
+        select unnest(r.external_ids) as id from ${s}.contacts_sync_seen r
+        where r.provider = ${provider} and r.account_id = ${accountId}
+        union select jsonb_array_elements_text(${toJsonText(deleted)}::text::jsonb))
       select (select coalesce(jsonb_agg(id), '[]'::jsonb) from listed)::text as listed,
         (select coalesce(jsonb_agg(l.external_contact_id), '[]'::jsonb) from ${s}.contacts_source_links l
           where l.provider = ${provider} and l.account_id = ${accountId} and l.deleted_at is null

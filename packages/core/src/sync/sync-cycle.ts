@@ -142,8 +142,12 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
       checkpoint?.savedAt !== undefined &&
       clock.now().getTime() - Date.parse(checkpoint.savedAt) <= RESUMED_SWEEP_WINDOW_MS;
     let knowsWhatItSaw = mode === 'full' && (!resumed || (checkpoint?.seenRecorded === true && resumedSoon));
-    // The next page is the first of a listing: what an abandoned one recorded is forgotten.
-    let listingStartsOver = !resumed;
+    // The next page is the first of a listing: what an abandoned one recorded is forgotten. (A
+    // listing that ended or never recorded anything left no rows: a fresh incremental listing
+    // only clears when a checkpoint, discarded now, says one may have.)
+    let listingStartsOver = !resumed && (mode === 'full' || state.checkpoint !== null);
+    // An incremental listing recorded deletions on an earlier page (see takeDeletions).
+    let deletionsRecorded = checkpoint?.deletionsRecorded === true;
     const seenScope = { butlerSchema, provider: providerName, accountId };
     let cursorExpired = false;
     let listingRestarted = false;
@@ -229,6 +233,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
             checkpoint = null;
             knowsWhatItSaw = true;
             listingStartsOver = true;
+            deletionsRecorded = false;
             listing = watchListing(null);
             continue;
           }
@@ -248,6 +253,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
             pageToken = null;
             knowsWhatItSaw = mode === 'full';
             listingStartsOver = true;
+            deletionsRecorded = false;
             listing = watchListing(null);
             continue;
           }
@@ -265,18 +271,56 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
         const now = clock.now();
         const page = await db.transaction(async (tx) => {
           if (listingStartsOver) await clearListingIds(tx, seenScope);
-          // An incremental listing's deletions wait for its end (see takeDeletions).
-          const { rest, deleted } =
-            mode === 'incremental' ? takeDeletions(batch.contacts) : { rest: batch.contacts, deleted: [] };
           // `seen` keeps this cycle's own failures out of the retry at its end (and those of
           // contacts deleted at the source); a full sync also records it per page, for the
           // unseen-link check when it completes.
           const pageSeen = new Set<string>();
-          const result = await engine.applyBatchIn(tx, rest, { seen: pageSeen });
-          result.fetched += batch.contacts.length - rest.length;
-          for (const id of pageSeen) seen.add(id);
-          for (const id of deleted) seen.add(id);
           let held: DeletionHold | null | undefined;
+          let contacts: readonly unknown[] = batch.contacts;
+          let recorded = deletionsRecorded;
+          if (mode === 'incremental') {
+            // Deletions are judged per listing, at its end: a page's commit cannot wait for the
+            // next page. Before it, they are only recorded; at its end, all of them are applied
+            // with the last page, or held.
+            const { rest, deleted } = takeDeletions(batch.contacts);
+            for (const id of deleted) seen.add(id);
+            if (!last && deleted.length > 0) {
+              await recordListingIds(tx, seenScope, deleted);
+              contacts = rest;
+              recorded = true;
+            } else if (last && (deleted.length > 0 || recorded)) {
+              const told = await listedDeletions(tx, seenScope, deleted);
+              const live = new Set(told.live);
+              const onThisPage = new Set(deleted);
+              const tombstones = (ids: readonly string[]) =>
+                ids.map((id) => ({ external_id: id, deleted: true }));
+              for (const id of told.listed) seen.add(id);
+              if (holdsDeletions(guard, told.live.length, told.of)) {
+                // A deletion of a contact linked to nothing deletes nothing here: it only drops
+                // that contact's failure (never to be retried back), held or not.
+                contacts = [...rest, ...tombstones(told.listed.filter((id) => !live.has(id)))];
+                const ids = told.live;
+                const count = await saveDeletionHold(
+                  tx,
+                  seenScope,
+                  { mode, ids, of: told.of, listedAt: now },
+                  true,
+                );
+                held = { mode, count, of: told.of, listedAt: now };
+              } else {
+                contacts = [
+                  ...batch.contacts,
+                  ...tombstones(told.listed.filter((id) => !onThisPage.has(id))),
+                ];
+              }
+              if (recorded) await clearListingIds(tx, seenScope);
+              recorded = false;
+            }
+          }
+          const result = await engine.applyBatchIn(tx, contacts, { seen: pageSeen });
+          // Deletions recorded on earlier pages were fetched there; held ones were fetched here.
+          result.fetched = batch.contacts.length;
+          for (const id of pageSeen) seen.add(id);
           if (mode === 'full') {
             await recordListingIds(tx, seenScope, pageSeen);
             if (last && knowsWhatItSaw) {
@@ -289,7 +333,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
                 const count = await saveDeletionHold(tx, seenScope, { mode, ids, of, listedAt: now }, false);
                 held = { mode, count, of, listedAt: now };
               } else {
-                await clearDeletionHold(tx, seenScope);
+                if (hold) await clearDeletionHold(tx, seenScope);
                 held = null;
               }
             } else if (last) {
@@ -298,36 +342,6 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
                 reason: 'resumed a full sync too late, or one that did not record what it saw',
               });
               await clearListingIds(tx, seenScope);
-            }
-          } else {
-            if (deleted.length > 0) await recordListingIds(tx, seenScope, deleted);
-            if (last) {
-              const told = await listedDeletions(tx, seenScope);
-              if (told.listed.length > 0) {
-                const holding = holdsDeletions(guard, told.live.length, told.of);
-                const live = new Set(told.live);
-                // Held or not, a deletion of a contact linked to nothing deletes nothing here: it
-                // only drops that contact's failure, which must never be retried back.
-                const apply = holding ? told.listed.filter((id) => !live.has(id)) : told.listed;
-                if (apply.length > 0) {
-                  const applied = await engine.applyBatchIn(
-                    tx,
-                    apply.map((id) => ({ external_id: id, deleted: true })),
-                  );
-                  Object.assign(result, addSummaries(result, { ...applied, fetched: 0 }));
-                }
-                if (holding) {
-                  const ids = told.live;
-                  const count = await saveDeletionHold(
-                    tx,
-                    seenScope,
-                    { mode, ids, of: told.of, listedAt: now },
-                    true,
-                  );
-                  held = { mode, count, of: told.of, listedAt: now };
-                }
-                await clearListingIds(tx, seenScope);
-              }
             }
           }
           const txStore = store.withDb(tx);
@@ -350,6 +364,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
               provider: batch.checkpoint ?? null,
               pages: listing.pages,
               items: listing.items,
+              ...(recorded ? { deletionsRecorded: true } : {}),
               ...(mode === 'full' ? { seenRecorded: knowsWhatItSaw, savedAt: now.toISOString() } : {}),
             };
             await txStore.save(providerName, accountId, { checkpoint: { ...next } });
@@ -364,10 +379,11 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
               `The sync lease of ${providerName} (${accountId}) expired and another sync took it; this one stopped without committing its page.`,
             );
           }
-          return { result, held };
+          return { result, held, recorded };
         });
         pages += 1;
         listingStartsOver = false;
+        deletionsRecorded = page.recorded;
         summary = addSummaries(summary, page.result);
         if (page.held !== undefined) hold = page.held;
         if (page.held) {
