@@ -9,7 +9,8 @@ import { sql } from 'drizzle-orm';
 import { storableText } from '../backfill/desired-contact.js';
 import { toJsonText } from '../backfill/json-rows.js';
 import { CanonicalContact } from '../model/canonical-contact.js';
-import type { SeenScope } from './full-sync-seen.js';
+import { type DeletionGuard, type DeletionHold, holdsDeletions } from './deletion-guard.js';
+import { clearListingIds, recordListingIds, type SeenScope } from './full-sync-seen.js';
 
 /**
  * Takes the deletions out of an incremental page: they wait for the listing's end, where the
@@ -171,4 +172,78 @@ export async function applyHeldDeletions(tx: ContactsDatabase, scope: SeenScope,
       select (select count(*) from gone)::int as n`,
   );
   return Number(rows[0]?.n ?? 0);
+}
+
+/** One page of an incremental listing, as {@link planIncrementalPage} takes it. */
+export interface IncrementalPage {
+  contacts: readonly unknown[];
+  last: boolean;
+  /** Earlier pages of the listing recorded deletions. */
+  recorded: boolean;
+  now: Date;
+  guard: DeletionGuard;
+}
+
+/**
+ * What to apply of an incremental page: the contacts for the engine, the ids the source said
+ * were deleted (for the cycle's retry to skip), whether the listing has recorded deletions after
+ * it, and the hold it made (`undefined`: none judged here).
+ */
+export interface IncrementalPagePlan {
+  contacts: readonly unknown[];
+  deleted: string[];
+  recorded: boolean;
+  held: DeletionHold | undefined;
+}
+
+/**
+ * Deletions are judged per listing, at its end: a page's commit cannot wait for the next page.
+ * Before the last page they are only recorded (one insert, and only on pages that have some); at
+ * the last page every one of them is applied with it, or, past the deletion guard, held (stored
+ * for a person's confirmation) while the rest of the page applies. A one-page listing without
+ * deletions costs nothing here.
+ */
+export async function planIncrementalPage(
+  tx: ContactsDatabase,
+  scope: SeenScope,
+  page: IncrementalPage,
+): Promise<IncrementalPagePlan> {
+  const { rest, deleted } = takeDeletions(page.contacts);
+  if (!page.last) {
+    if (deleted.length === 0)
+      return { contacts: page.contacts, deleted, recorded: page.recorded, held: undefined };
+    await recordListingIds(tx, scope, deleted);
+    return { contacts: rest, deleted, recorded: true, held: undefined };
+  }
+  if (deleted.length === 0 && !page.recorded)
+    return { contacts: page.contacts, deleted, recorded: false, held: undefined };
+  const told = await listedDeletions(tx, scope, deleted);
+  if (page.recorded) await clearListingIds(tx, scope);
+  const tombstones = (ids: readonly string[]) => ids.map((id) => ({ external_id: id, deleted: true }));
+  if (!holdsDeletions(page.guard, told.live.length, told.of)) {
+    const onThisPage = new Set(deleted);
+    const earlier = told.listed.filter((id) => !onThisPage.has(id));
+    return {
+      contacts: [...page.contacts, ...tombstones(earlier)],
+      deleted: told.listed,
+      recorded: false,
+      held: undefined,
+    };
+  }
+  // A deletion of a contact linked to nothing deletes nothing here: it only drops that contact's
+  // failure (never to be retried back), held or not.
+  const live = new Set(told.live);
+  const listedAt = page.now;
+  const count = await saveDeletionHold(
+    tx,
+    scope,
+    { mode: 'incremental', ids: told.live, of: told.of, listedAt },
+    true,
+  );
+  return {
+    contacts: [...rest, ...tombstones(told.listed.filter((id) => !live.has(id)))],
+    deleted: told.listed,
+    recorded: false,
+    held: { mode: 'incremental', count, of: told.of, listedAt },
+  };
 }

@@ -14,19 +14,13 @@ import { errorMessage } from '../util/error-message.js';
 import { type Logger, silentLogger } from '../util/logger.js';
 import { callDeadlineMs, callWithDeadline, systemCycleTimers } from './call-deadline.js';
 import { type Checkpoint, readCheckpoint } from './checkpoint.js';
-import {
-  DEFAULT_DELETION_GUARD,
-  type DeletionGuard,
-  type DeletionHold,
-  holdsDeletions,
-} from './deletion-guard.js';
+import { DEFAULT_DELETION_GUARD, type DeletionGuard, type DeletionHold } from './deletion-guard.js';
 import { clearListingIds, recordListingIds, sweepUnseen } from './full-sync-seen.js';
 import {
   applyHeldDeletions,
   clearDeletionHold,
-  listedDeletions,
+  planIncrementalPage,
   saveDeletionHold,
-  takeDeletions,
 } from './held-deletions.js';
 import { holderIsDeadHere, type LeaseIdentity, leaseOwnerId, localLeaseIdentity } from './lease-owner.js';
 import { ContactsSyncStateStore } from './sync-state-store.js';
@@ -279,43 +273,9 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
           let contacts: readonly unknown[] = batch.contacts;
           let recorded = deletionsRecorded;
           if (mode === 'incremental') {
-            // Deletions are judged per listing, at its end: a page's commit cannot wait for the
-            // next page. Before it, they are only recorded; at its end, all of them are applied
-            // with the last page, or held.
-            const { rest, deleted } = takeDeletions(batch.contacts);
-            for (const id of deleted) seen.add(id);
-            if (!last && deleted.length > 0) {
-              await recordListingIds(tx, seenScope, deleted);
-              contacts = rest;
-              recorded = true;
-            } else if (last && (deleted.length > 0 || recorded)) {
-              const told = await listedDeletions(tx, seenScope, deleted);
-              const live = new Set(told.live);
-              const onThisPage = new Set(deleted);
-              const tombstones = (ids: readonly string[]) =>
-                ids.map((id) => ({ external_id: id, deleted: true }));
-              for (const id of told.listed) seen.add(id);
-              if (holdsDeletions(guard, told.live.length, told.of)) {
-                // A deletion of a contact linked to nothing deletes nothing here: it only drops
-                // that contact's failure (never to be retried back), held or not.
-                contacts = [...rest, ...tombstones(told.listed.filter((id) => !live.has(id)))];
-                const ids = told.live;
-                const count = await saveDeletionHold(
-                  tx,
-                  seenScope,
-                  { mode, ids, of: told.of, listedAt: now },
-                  true,
-                );
-                held = { mode, count, of: told.of, listedAt: now };
-              } else {
-                contacts = [
-                  ...batch.contacts,
-                  ...tombstones(told.listed.filter((id) => !onThisPage.has(id))),
-                ];
-              }
-              if (recorded) await clearListingIds(tx, seenScope);
-              recorded = false;
-            }
+            const plan = await planIncrementalPage(tx, seenScope, { contacts, last, recorded, now, guard });
+            for (const id of plan.deleted) seen.add(id);
+            ({ contacts, held, recorded } = plan);
           }
           const result = await engine.applyBatchIn(tx, contacts, { seen: pageSeen });
           // Deletions recorded on earlier pages were fetched there; held ones were fetched here.
