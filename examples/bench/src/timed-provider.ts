@@ -4,6 +4,7 @@ import {
   ContactsProvider,
   type FullSyncRequest,
   type IncrementalSyncRequest,
+  type ListingLimits,
 } from '@contacts/core';
 
 /**
@@ -58,8 +59,12 @@ export class TimedProvider extends ContactsProvider {
     return this.#time(() => this.#inner.incrementalSync(request));
   }
 
-  listGroups(): Promise<CanonicalGroup[]> {
-    return this.#time(() => this.#inner.listGroups());
+  listGroups(signal?: AbortSignal): Promise<CanonicalGroup[]> {
+    return this.#time(() => this.#inner.listGroups(signal));
+  }
+
+  override listingLimits(): ListingLimits {
+    return this.#inner.listingLimits();
   }
 
   override close(): Promise<void> {

@@ -19,7 +19,14 @@ describe('ContactsConfig', () => {
       provider: 'google',
       account_id: 'default',
       include_other_contacts: false,
-      sync: { enabled: true, run_on_startup: true, interval_minutes: 15, full_sync_interval_days: 6 },
+      sync: {
+        enabled: true,
+        run_on_startup: true,
+        interval_minutes: 15,
+        full_sync_interval_days: 6,
+        deletion_guard_percent: 20,
+        deletion_guard_min_contacts: 25,
+      },
     });
   });
 
@@ -30,7 +37,17 @@ describe('ContactsConfig', () => {
       run_on_startup: true,
       interval_minutes: 15,
       full_sync_interval_days: 6,
+      deletion_guard_percent: 20,
+      deletion_guard_min_contacts: 25,
     });
+  });
+
+  it('takes the deletion guard of [modules.contacts.sync] (issue 11, defect 2)', () => {
+    const config = parseContactsConfig({
+      provider: 'google',
+      sync: { deletion_guard_percent: 50, deletion_guard_min_contacts: 100 },
+    });
+    expect(config.sync).toMatchObject({ deletion_guard_percent: 50, deletion_guard_min_contacts: 100 });
   });
 
   it('keeps explicit values and trims the account id', () => {
@@ -85,6 +102,30 @@ describe('ContactsConfig', () => {
       '31',
     ],
     [{ provider: 'google', sync: { enabled: 'yes' } }, 'sync.enabled', 'true or false', '"yes"'],
+    [
+      { provider: 'google', sync: { deletion_guard_percent: 0 } },
+      'sync.deletion_guard_percent',
+      'whole number of percent from 1 to 100',
+      '0',
+    ],
+    [
+      { provider: 'google', sync: { deletion_guard_percent: 12.5 } },
+      'sync.deletion_guard_percent',
+      'whole number',
+      '12.5',
+    ],
+    [
+      { provider: 'google', sync: { deletion_guard_percent: '20%' } },
+      'sync.deletion_guard_percent',
+      'percent',
+      '"20%"',
+    ],
+    [
+      { provider: 'google', sync: { deletion_guard_min_contacts: 0 } },
+      'sync.deletion_guard_min_contacts',
+      'whole number of contacts from 1 to 1000000',
+      '0',
+    ],
     [{ provider: 'google', sync: 5 }, 'sync', 'must be a table', '5'],
     [{ provider: 'google', include_other_contacts: 'no' }, 'include_other_contacts', 'true or false', '"no"'],
     [{ provider: 'google', account_id: '   ' }, 'account_id', 'must not be empty', '"   "'],

@@ -20,7 +20,8 @@ const wholeNumber = (unit: string, min: number, max: number) => {
  * @example
  * ```ts
  * ContactsSyncConfig.parse({ interval_minutes: 30 });
- * // { enabled: true, run_on_startup: true, interval_minutes: 30, full_sync_interval_days: 6 }
+ * // { enabled: true, run_on_startup: true, interval_minutes: 30, full_sync_interval_days: 6,
+ * //   deletion_guard_percent: 20, deletion_guard_min_contacts: 25 }
  * ```
  */
 export const ContactsSyncConfig = z.strictObject(
@@ -30,6 +31,11 @@ export const ContactsSyncConfig = z.strictObject(
     interval_minutes: wholeNumber('minutes', 1, 24 * 60).default(15),
     // Google's sync tokens die 7 days after the full sync that issued them: 6 keeps one alive.
     full_sync_interval_days: wholeNumber('days', 1, 30).default(6),
+    // The deletion guard (core's DEFAULT_DELETION_GUARD, after Android's sync adapters: more than
+    // 20% at once, and more than 5, is held). A listing that would mark deleted every linked
+    // contact is always held; these set the share held in books of at least the given size.
+    deletion_guard_percent: wholeNumber('percent', 1, 100).default(20),
+    deletion_guard_min_contacts: wholeNumber('contacts', 1, 1_000_000).default(25),
   },
   { error: 'must be a table ([modules.contacts.sync])' },
 );
@@ -42,7 +48,8 @@ export const ContactsSyncConfig = z.strictObject(
  * ```ts
  * const config = ContactsConfig.parse({ provider: ' Google ' });
  * // { provider: 'google', account_id: 'default', include_other_contacts: false,
- * //   sync: { enabled: true, run_on_startup: true, interval_minutes: 15, full_sync_interval_days: 6 } }
+ * //   sync: { enabled: true, run_on_startup: true, interval_minutes: 15, full_sync_interval_days: 6,
+ * //           deletion_guard_percent: 20, deletion_guard_min_contacts: 25 } }
  * ```
  */
 export const ContactsConfig = z.strictObject(

@@ -47,6 +47,12 @@ export {
   type IncrementalSyncRequest,
 } from './provider/contacts-provider.js';
 export {
+  DEFAULT_LISTING_LIMITS,
+  ListingGuard,
+  type ListingGuardOptions,
+  type ListingLimits,
+} from './provider/listing-guard.js';
+export {
   PROVIDER_ERROR_CODES,
   ProviderError,
   type ProviderErrorCode,
@@ -54,6 +60,13 @@ export {
   toProviderError,
 } from './provider/provider-error.js';
 export { type ProviderFactory, ProviderRegistry } from './provider/registry.js';
+export { type CycleTimers, systemCycleTimers } from './sync/call-deadline.js';
+export {
+  DEFAULT_DELETION_GUARD,
+  type DeletionGuard,
+  type DeletionHold,
+  holdsDeletions,
+} from './sync/deletion-guard.js';
 export {
   holderIsDeadHere,
   type LeaseIdentity,

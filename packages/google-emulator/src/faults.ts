@@ -37,6 +37,19 @@ const INVALID_ARGUMENT_MESSAGE = 'Request contains an invalid argument.';
  * The three streamed faults stop writing when the client closes the connection (or the emulator
  * closes) and log how many body bytes they wrote (`bytesSent`).
  *
+ * Paging gone wrong, for clients that must stop a listing that never ends (they strike list
+ * endpoints only):
+ * - `repeatPageToken`: the normal page, whose `nextPageToken` is the very token the request
+ *   carried: the listing never advances (A, A). Only requests that carry a `pageToken`;
+ * - `cyclePageToken`: the normal page, whose `nextPageToken` is the token the endpoint's previous
+ *   request carried: with `after: 1, when: 'withPageToken'`, a listing goes A, B, A. Only requests
+ *   that carry a `pageToken`;
+ * - `endlessPages`: a page of people (or groups) never served before, `pageSize` of them (the
+ *   request's), and a fresh `nextPageToken` (which only this fault answers): pages that never end;
+ * - `emptyListing`: a full listing's answer as if the account had nobody: no people, no next page,
+ *   and a valid `nextSyncToken` for the current state (Google forgetting an account for a moment).
+ *   Only `connections` and `otherContacts` requests without a `syncToken`.
+ *
  * @example
  * ```ts
  * const fault: Fault = { kind: 'rateLimit', retryAfterSeconds: 30 };
@@ -54,7 +67,11 @@ export type Fault =
   | { kind: 'invalidPageToken' }
   | { kind: 'drip'; intervalMs: number }
   | { kind: 'endlessBody'; chunkBytes?: number }
-  | { kind: 'hugeBody'; bytes: number; contentLength?: boolean };
+  | { kind: 'hugeBody'; bytes: number; contentLength?: boolean }
+  | { kind: 'repeatPageToken' }
+  | { kind: 'cyclePageToken' }
+  | { kind: 'endlessPages' }
+  | { kind: 'emptyListing' };
 
 /**
  * The kinds of {@link Fault}.
@@ -181,6 +198,10 @@ function checkFault(options: FaultOptions): Fault {
     case 'expiredSyncToken':
     case 'syncTokenGone':
     case 'invalidPageToken':
+    case 'repeatPageToken':
+    case 'cyclePageToken':
+    case 'endlessPages':
+    case 'emptyListing':
       return { kind: options.kind };
     case 'echoRequest': {
       const status = options.status ?? 400;
@@ -200,8 +221,80 @@ function matches(entry: PendingFault, context: FaultContext): boolean {
     (entry.when === 'fullSyncFirstPage' && context.fullSyncFirstPage) ||
     (entry.when === 'withSyncToken' && context.withSyncToken) ||
     (entry.when === 'withPageToken' && context.withPageToken);
-  // A dead page token can only be answered to a request that sent one.
-  return endpoint && when && (entry.fault.kind !== 'invalidPageToken' || context.withPageToken);
+  return endpoint && when && fits(entry.fault.kind, context);
+}
+
+/** Whether a fault of this kind can be answered to this request at all. */
+function fits(kind: FaultKind, context: FaultContext): boolean {
+  const list = context.endpoint !== 'token';
+  switch (kind) {
+    // A dead or repeated page token can only be answered to a request that sent one.
+    case 'invalidPageToken':
+      return context.withPageToken;
+    case 'repeatPageToken':
+    case 'cyclePageToken':
+      return list && context.withPageToken;
+    case 'endlessPages':
+      return list;
+    case 'emptyListing':
+      return (
+        (context.endpoint === 'connections' || context.endpoint === 'otherContacts') && !context.withSyncToken
+      );
+    default:
+      return true;
+  }
+}
+
+/** Faults whose answer is the route's own, changed: the request is served, then rewritten. */
+export const PAGING_FAULTS: ReadonlySet<FaultKind> = new Set([
+  'repeatPageToken',
+  'cyclePageToken',
+  'emptyListing',
+]);
+
+/**
+ * A list answer with `nextPageToken` set to `token` (and no `nextSyncToken`, which only a last
+ * page carries): a `repeatPageToken` or `cyclePageToken` fault.
+ */
+export function withNextPageToken(body: unknown, token: string): Record<string, unknown> {
+  const data = (Buffer.isBuffer(body) ? JSON.parse(body.toString('utf8')) : structuredClone(body)) as Record<
+    string,
+    unknown
+  >;
+  data.nextPageToken = token;
+  delete data.nextSyncToken;
+  return data;
+}
+
+/**
+ * The answer of an `endlessPages` fault: `size` items never served before (people of the
+ * endpoint's kind, or groups), numbered from `first`, and a fresh `nextPageToken`.
+ */
+export function endlessPage(
+  endpoint: EmulatorEndpoint,
+  first: number,
+  size: number,
+): Record<string, unknown> {
+  const ids = Array.from({ length: size }, (_, i) => first + i);
+  const token = `endless-${first + size}`;
+  if (endpoint === 'contactGroups') {
+    const contactGroups = ids.map((n) => ({
+      resourceName: `contactGroups/endless${n}`,
+      etag: `endless-${n}`,
+      groupType: 'USER_CONTACT_GROUP',
+      name: `Endless ${n}`,
+      formattedName: `Endless ${n}`,
+    }));
+    return { contactGroups, nextPageToken: token };
+  }
+  const kind = endpoint === 'otherContacts' ? 'otherContacts' : 'people';
+  const people = ids.map((n) => ({
+    resourceName: `${kind}/endless${n}`,
+    etag: `%endless-${n}`,
+    metadata: { sources: [{ type: kind === 'people' ? 'CONTACT' : 'OTHER_CONTACT', id: `endless${n}` }] },
+    names: [{ displayName: `Endless ${n}`, givenName: 'Endless', familyName: String(n) }],
+  }));
+  return { [endpoint === 'otherContacts' ? 'otherContacts' : 'connections']: people, nextPageToken: token };
 }
 
 /** Faults waiting for requests, matched first-in first-out. */
@@ -296,7 +389,19 @@ export function echoResponse(
 /** The faults answered by {@link faultResponse}: a status and a body, sent at once. */
 export type ImmediateFault = Exclude<
   Fault,
-  { kind: 'slow' | 'hang' | 'echoRequest' | 'drip' | 'endlessBody' | 'hugeBody' }
+  {
+    kind:
+      | 'slow'
+      | 'hang'
+      | 'echoRequest'
+      | 'drip'
+      | 'endlessBody'
+      | 'hugeBody'
+      | 'repeatPageToken'
+      | 'cyclePageToken'
+      | 'endlessPages'
+      | 'emptyListing';
+  }
 >;
 
 /** The HTTP answer of an {@link ImmediateFault}. */

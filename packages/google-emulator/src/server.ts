@@ -7,11 +7,15 @@ import { type Clock, OffsetClock } from './clock.js';
 import { EmulatorError, GoogleHttpError, googleErrors } from './errors.js';
 import {
   echoResponse,
+  endlessPage,
   type Fault,
   type FaultContext,
   type FaultKind,
   FaultQueue,
   faultResponse,
+  type ImmediateFault,
+  PAGING_FAULTS,
+  withNextPageToken,
 } from './faults.js';
 import { type AddressBook, generateAddressBook } from './generator/address-book.js';
 import { Prng } from './generator/prng.js';
@@ -253,6 +257,10 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
   const onInternalError =
     options.onInternalError ?? ((error: unknown) => console.error('google-emulator: internal error', error));
 
+  // The page token each list endpoint's latest request carried (a `cyclePageToken` fault's A),
+  // and how many people an `endlessPages` fault has made up so far.
+  const lastPageToken = new Map<EmulatorEndpoint, string>();
+  let endlessServed = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
@@ -275,6 +283,16 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     try {
       const fault = faults.take(faultContext(endpoint, url.searchParams));
       faultKind = fault?.kind;
+      const pageToken = url.searchParams.get('pageToken') || url.searchParams.get('page_token') || undefined;
+      const previousPageToken = lastPageToken.get(endpoint);
+      if (pageToken) lastPageToken.set(endpoint, pageToken);
+      if (fault?.kind === 'endlessPages') {
+        const size = Math.min(1000, Math.max(1, Number(url.searchParams.get('pageSize')) || 100));
+        const body = endlessPage(endpoint, endlessServed + 1, size);
+        endlessServed += size;
+        status = 200;
+        return sendJson(res, 200, body);
+      }
       if (fault?.kind === 'echoRequest') {
         const answer = echoResponse(fault, {
           endpoint,
@@ -301,13 +319,15 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
         bytesSent = await streamBody(res, forever(chunk), { ...stream, intervalMs });
         return;
       }
-      if (fault && fault.kind !== 'slow' && fault.kind !== 'hugeBody') {
-        const answer = faultResponse(fault);
+      if (fault && fault.kind !== 'slow' && fault.kind !== 'hugeBody' && !PAGING_FAULTS.has(fault.kind)) {
+        const answer = faultResponse(fault as ImmediateFault);
         status = answer.status;
         return sendJson(res, answer.status, answer.body, answer.headers);
       }
       if (fault?.kind === 'slow') await sleep(fault.delayMs, shutdown.signal);
-      const result = await (routes[key] as RouteHandler)(req, url);
+      const result = await (routes[key] as RouteHandler)(req, url, {
+        emptyListing: fault?.kind === 'emptyListing',
+      });
       status = result.status;
       if (fault?.kind === 'hugeBody') {
         const answer = hugeAnswer(fault, result);
@@ -315,7 +335,15 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
         bytesSent = await streamBody(res, answer.chunks, stream);
         return;
       }
-      sendJson(res, result.status, result.body, result.headers);
+      // A page token repeated (A, A) or from the request before (A, B, A), on a normal page.
+      const repeated =
+        fault?.kind === 'repeatPageToken'
+          ? pageToken
+          : fault?.kind === 'cyclePageToken'
+            ? previousPageToken
+            : undefined;
+      const body = result.status === 200 && repeated ? withNextPageToken(result.body, repeated) : result.body;
+      sendJson(res, result.status, body, result.headers);
     } catch (error) {
       if (shutdown.signal.aborted) return void res.destroy();
       if (error instanceof GoogleHttpError) {

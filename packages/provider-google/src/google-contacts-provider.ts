@@ -4,6 +4,8 @@ import {
   ContactsProvider,
   type FullSyncRequest,
   type IncrementalSyncRequest,
+  ListingGuard,
+  type ListingLimits,
   ProviderError,
 } from '@contacts/core';
 import type { people_v1 } from '@googleapis/people';
@@ -39,6 +41,21 @@ export interface GoogleCheckpoint extends Record<string, unknown> {
   /** The batch's `next_page_token` (provider-owned; null on the last page). */
   pageToken: string | null;
 }
+
+/**
+ * The most contacts one Google account holds: Google refuses a 25,001st contact. Other contacts
+ * have no published cap; they are bounded as generously, as a stream of their own.
+ */
+export const GOOGLE_MAX_CONTACTS = 25_000;
+
+/**
+ * The contact groups listing's bounds: pages of 1,000, and far more groups than an account of
+ * 25,000 contacts can use (a repeated groups token once made 261,454 requests in 240 s).
+ */
+export const GOOGLE_GROUP_LISTING_LIMITS: Readonly<ListingLimits> = Object.freeze({
+  maxPages: 50,
+  maxItems: 50_000,
+});
 
 /**
  * Google Contacts through the People API v1, on the official `@googleapis/people` client.
@@ -127,10 +144,30 @@ export class GoogleContactsProvider extends ContactsProvider {
     return this.#syncPage(position, tokens, request.signal);
   }
 
-  /** Every contact group, all pages. Groups without a name are left out: an id is never a label. */
+  /**
+   * The bounds of one contacts listing: {@link GOOGLE_MAX_CONTACTS} per stream (connections, and
+   * other contacts when they are synced), in pages of at least 100 on average (or the page size,
+   * when smaller): ten times the pages a listing of full pages takes, so short pages still fit.
+   */
+  override listingLimits(): ListingLimits {
+    const streams = this.#options.includeOtherContacts ? 2 : 1;
+    const maxItems = GOOGLE_MAX_CONTACTS * streams;
+    return { maxItems, maxPages: Math.ceil(maxItems / Math.min(this.#options.pageSize, 100)) + streams + 1 };
+  }
+
+  /**
+   * Every contact group, all pages. Groups without a name are left out: an id is never a label.
+   * A listing that repeats a page token or passes {@link GOOGLE_GROUP_LISTING_LIMITS} is stopped.
+   */
   async listGroups(signal?: AbortSignal): Promise<CanonicalGroup[]> {
     this.#assertOpen();
     const groups: CanonicalGroup[] = [];
+    const listing = new ListingGuard({
+      provider: 'google',
+      listing: 'contact groups listing',
+      itemName: 'groups',
+      limits: GOOGLE_GROUP_LISTING_LIMITS,
+    });
     let pageToken: string | undefined;
     do {
       const token = pageToken;
@@ -140,7 +177,10 @@ export class GoogleContactsProvider extends ContactsProvider {
           { signal },
         ),
       );
-      for (const raw of res.data.contactGroups ?? []) {
+      const page = res.data.contactGroups ?? [];
+      // Before the page is kept: a server that loops is stopped here, not after memory filled up.
+      listing.accept(page.length, res.data.nextPageToken);
+      for (const raw of page) {
         const group = normalizeGroup(raw);
         if (group) groups.push(group);
         else

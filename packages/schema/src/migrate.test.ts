@@ -29,7 +29,12 @@ for (const driver of testDrivers()) {
         const first = await migrate(t.db);
         expect(first).toEqual({
           butlerSchema: 'relationship',
-          applied: ['shared/0000_init', 'butler/0000_init', 'butler/0001_full_sync_seen'],
+          applied: [
+            'shared/0000_init',
+            'butler/0000_init',
+            'butler/0001_full_sync_seen',
+            'butler/0002_deletion_hold',
+          ],
         });
         const second = await migrate(t.db);
         expect(second.applied).toEqual([]);
@@ -51,7 +56,11 @@ for (const driver of testDrivers()) {
       try {
         await migrate(t.db, { butlerSchema: 'alpha' });
         const beta = await migrate(t.db, { butlerSchema: 'beta' });
-        expect(beta.applied).toEqual(['butler/0000_init', 'butler/0001_full_sync_seen']);
+        expect(beta.applied).toEqual([
+          'butler/0000_init',
+          'butler/0001_full_sync_seen',
+          'butler/0002_deletion_hold',
+        ]);
         expect((await migrate(t.db, { butlerSchema: 'alpha' })).applied).toEqual([]);
         for (const schema of ['alpha', 'beta']) {
           const rows = await queryRows<{ table_name: string }>(t.db, tablesIn(schema));
@@ -125,7 +134,7 @@ for (const driver of testDrivers()) {
           t.db,
           sql`select scope from shared.contacts_schema_migrations order by scope`,
         );
-        expect(ours.map((r) => r.scope)).toEqual(['relationship', 'relationship', 'shared']);
+        expect(ours.map((r) => r.scope)).toEqual(['relationship', 'relationship', 'relationship', 'shared']);
       } finally {
         await t.close();
       }

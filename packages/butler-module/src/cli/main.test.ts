@@ -210,6 +210,7 @@ describeDatabase('contacts command on a database', (t) => {
       'last_error',
       'contact_count',
       'failed_contacts',
+      'held_deletions',
     ]);
   });
 

@@ -162,8 +162,12 @@ function buildProgram(
     .command('sync')
     .description('run one sync now (incremental, or full when there is no cursor yet)')
     .option('--full', 'force a full sync')
+    .option(
+      '--confirm-deletions',
+      'apply the deletions `contacts status` shows as held (after checking they were deleted at the source)',
+    )
     .option('--json', 'print the summary as JSON')
-    .action((options: { full?: boolean; json?: boolean }, command: Command) =>
+    .action((options: { full?: boolean; json?: boolean; confirmDeletions?: boolean }, command: Command) =>
       run((ctx) => syncCommand(ctx, options), globals(command)),
     );
 

@@ -47,7 +47,14 @@ describeDatabase('ContactsModule', (t) => {
       provider: 'google',
       account_id: 'default',
       include_other_contacts: false,
-      sync: { enabled: true, run_on_startup: true, interval_minutes: 15, full_sync_interval_days: 6 },
+      sync: {
+        enabled: true,
+        run_on_startup: true,
+        interval_minutes: 15,
+        full_sync_interval_days: 6,
+        deletion_guard_percent: 20,
+        deletion_guard_min_contacts: 25,
+      },
     });
     expect(h.module.runtime?.status().state).toBe('idle');
   });

@@ -64,8 +64,11 @@ export interface ContactsStartupOptions {
   googleRootUrl?: string;
   /** OAuth token endpoint to use instead of Google's (an emulator). */
   googleTokenUrl?: string;
-  /** Tuning of the runtime: backoff, jitter source, credential re-check period, lease TTL. */
-  runtime?: Pick<ContactsSyncRuntimeOptions, 'backoff' | 'random' | 'credentialCheckMs' | 'lockTtlMs'>;
+  /** Tuning of the runtime: backoff, jitter source, credential re-check period, lease TTL, call deadline. */
+  runtime?: Pick<
+    ContactsSyncRuntimeOptions,
+    'backoff' | 'random' | 'credentialCheckMs' | 'lockTtlMs' | 'callDeadlineMs'
+  >;
 }
 
 /**

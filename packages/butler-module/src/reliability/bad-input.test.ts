@@ -69,6 +69,10 @@ const E = 'modules.contacts.sync.enabled';
 const R = 'modules.contacts.sync.run_on_startup';
 const I = 'modules.contacts.sync.interval_minutes';
 const D = 'modules.contacts.sync.full_sync_interval_days';
+const G = 'modules.contacts.sync.deletion_guard_percent';
+const M = 'modules.contacts.sync.deletion_guard_min_contacts';
+const PERCENT = /must be a whole number of percent from 1 to 100/;
+const BOOK = /must be a whole number of contacts from 1 to 1000000/;
 const STRING = /must be the name of a provider as a string/;
 const BOOL = /must be true or false/;
 const MINUTES = /must be a whole number of minutes from 1 to 1440/;
@@ -135,6 +139,12 @@ const CONFIG_CASES: ConfigCase[] = [
   bad('full sync days fractional', toml(google, 'full_sync_interval_days = 2.5'), D, DAYS),
   bad('full sync days nan', toml(google, 'full_sync_interval_days = nan'), D, DAYS),
   bad('full sync days a string', toml(google, 'full_sync_interval_days = "6"'), D, DAYS),
+  bad('deletion guard percent zero', toml(google, 'deletion_guard_percent = 0'), G, PERCENT),
+  bad('deletion guard percent above 100', toml(google, 'deletion_guard_percent = 101'), G, PERCENT),
+  bad('deletion guard percent fractional', toml(google, 'deletion_guard_percent = 12.5'), G, PERCENT),
+  bad('deletion guard percent a string', toml(google, 'deletion_guard_percent = "20%"'), G, PERCENT),
+  bad('deletion guard book zero', toml(google, 'deletion_guard_min_contacts = 0'), M, BOOK),
+  bad('deletion guard book nan', toml(google, 'deletion_guard_min_contacts = nan'), M, BOOK),
   bad('unknown key', toml(`${google}\ncolour = "red"`), 'modules.contacts.colour', UNKNOWN),
   bad('unknown sync key', toml(google, 'interval = 5'), 'modules.contacts.sync.interval', UNKNOWN),
   bad(
@@ -187,6 +197,7 @@ const PROVIDERS: unknown[] = [
   'x'.repeat(1000),
 ];
 const MODES: unknown[] = ['fast', 'FULL', '', 5, null, true, ['full']];
+const CONFIRMS: unknown[] = ['yes', 'true', 1, 0, null, {}, [true]];
 const CONTACT_IDS: unknown[] = [
   '',
   'not-a-uuid',
@@ -210,6 +221,11 @@ const TOOL_CASES: ToolCase[] = [
     tool: 'contacts_sync_now' as const,
     args: { mode },
     names: /mode must be "incremental" or "full".* at mode/,
+  })),
+  ...CONFIRMS.map((confirm_deletions) => ({
+    tool: 'contacts_sync_now' as const,
+    args: { confirm_deletions },
+    names: /confirm_deletions must be true or false.* at confirm_deletions/,
   })),
   ...CONTACT_IDS.map((contact_id) => ({
     tool: 'contacts_source_reconcile' as const,

@@ -76,6 +76,7 @@ export interface SyncRuntimeStatus {
  * @example
  * ```ts
  * await runtime.syncNow({ mode: 'full', onProgress: (p) => console.error(`page ${p.page}`) });
+ * await runtime.syncNow({ confirmDeletions: true }); // apply the deletions the status shows held
  * ```
  */
 export interface SyncNowOptions {
@@ -83,6 +84,11 @@ export interface SyncNowOptions {
   mode?: 'auto' | 'incremental' | 'full';
   /** Called after each committed page of the cycle that serves this request. */
   onProgress?: (progress: SyncProgress) => void;
+  /**
+   * A person confirmed the deletions the deletion guard holds (the status shows them): the cycle
+   * that serves this request applies them first. Only those: later listings are guarded again.
+   */
+  confirmDeletions?: boolean;
 }
 
 /**
@@ -112,6 +118,8 @@ export interface ContactsSyncRuntimeOptions {
   credentialCheckMs?: number;
   /** The cross-process sync lease's lifetime without renewal (default: the core's 10 minutes). */
   lockTtlMs?: number;
+  /** The deadline of one provider call, shorter than `lockTtlMs` (default: the core's, half of it). */
+  callDeadlineMs?: number;
   /** Applied to error messages before they are stored as `last_error` (the module's secret redactor). */
   redact?: (text: string) => string;
 }

@@ -31,6 +31,8 @@ type Outcome = { ok: true; result: SyncCycleResult } | { ok: false; error: unkno
 type Listener = (progress: SyncProgress) => void;
 interface Cycle {
   mode: CycleMode;
+  /** A request it serves confirmed the held deletions. */
+  confirmDeletions: boolean;
   listeners: Set<Listener>;
   done: Promise<Outcome>;
 }
@@ -176,7 +178,12 @@ export class ContactsSyncRuntime {
         `${this.provider} asked for no requests before ${until.toISOString()} (rate limit); the runtime syncs again then, or try after that.`,
       );
     }
-    const outcome = await this.#request(options.mode ?? 'auto', false, options.onProgress);
+    const outcome = await this.#request(
+      options.mode ?? 'auto',
+      false,
+      options.onProgress,
+      options.confirmDeletions === true,
+    );
     if (outcome.ok) return outcome.result;
     // A cycle that fails while the runtime stops failed of the stop (its request was aborted, or
     // it never began), as #record judges it: the caller hears that, not the aborted request.
@@ -318,9 +325,9 @@ export class ContactsSyncRuntime {
     await this.#request('scheduled', true);
   }
 
-  #request(mode: CycleMode, joinRunning: boolean, listener?: Listener): Promise<Outcome> {
+  #request(mode: CycleMode, joinRunning: boolean, listener?: Listener, confirm = false): Promise<Outcome> {
     const current = this.#current;
-    if (!current) return this.#begin(mode, listener ? [listener] : []);
+    if (!current) return this.#begin(mode, listener ? [listener] : [], confirm);
     if (joinRunning) {
       if (listener) current.listeners.add(listener);
       return current.done;
@@ -329,10 +336,12 @@ export class ContactsSyncRuntime {
     if (queued) {
       if (MODE_STRENGTH[mode] > MODE_STRENGTH[queued.mode]) queued.mode = mode;
       if (listener) queued.listeners.add(listener);
+      queued.confirmDeletions ||= confirm;
       return queued.done;
     }
     const next: Cycle = {
       mode,
+      confirmDeletions: confirm,
       listeners: new Set(listener ? [listener] : []),
       done: Promise.resolve(null!),
     };
@@ -352,14 +361,19 @@ export class ContactsSyncRuntime {
         );
         return { ok: false as const, error };
       }
-      return this.#begin(next.mode, [...next.listeners]);
+      return this.#begin(next.mode, [...next.listeners], next.confirmDeletions);
     });
     this.#queued = next;
     return next.done;
   }
 
-  #begin(mode: CycleMode, listeners: Iterable<Listener>): Promise<Outcome> {
-    const cycle: Cycle = { mode, listeners: new Set(listeners), done: Promise.resolve(null!) };
+  #begin(mode: CycleMode, listeners: Iterable<Listener>, confirmDeletions = false): Promise<Outcome> {
+    const cycle: Cycle = {
+      mode,
+      confirmDeletions,
+      listeners: new Set(listeners),
+      done: Promise.resolve(null!),
+    };
     this.#current = cycle;
     cycle.done = this.#runCycle(cycle).finally(() => {
       if (this.#current === cycle) this.#current = null;
@@ -388,6 +402,12 @@ export class ContactsSyncRuntime {
         logger: this.#logger,
         signal: this.#abort.signal,
         lockTtlMs: this.#options.lockTtlMs,
+        callDeadlineMs: this.#options.callDeadlineMs,
+        deletionGuard: {
+          maxPercent: this.#options.config.sync.deletion_guard_percent,
+          minContacts: this.#options.config.sync.deletion_guard_min_contacts,
+        },
+        confirmDeletions: cycle.confirmDeletions,
         redact: this.#redact,
         onProgress: (progress) => {
           for (const listener of cycle.listeners) {

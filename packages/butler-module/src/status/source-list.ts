@@ -1,6 +1,7 @@
 import { ContactsSyncStateStore, type SyncState } from '@contacts/core';
 import { currentRuntimeError } from '../runtime/runtime-types.js';
 import type { ContactsSyncRuntime } from '../runtime/sync-runtime.js';
+import { type HeldDeletionsReport, heldDeletionsReport } from './held-deletions.js';
 import { iso, type ReadSyncStatusOptions } from './sync-status.js';
 
 /**
@@ -11,7 +12,13 @@ import { iso, type ReadSyncStatusOptions } from './sync-status.js';
  * const needsPerson = (s: SourceStatus) => s === 'auth_error';
  * ```
  */
-export type SourceStatus = 'active' | 'error' | 'auth_error' | 'never_synced' | 'sync_disabled';
+export type SourceStatus =
+  | 'active'
+  | 'error'
+  | 'auth_error'
+  | 'deletions_held'
+  | 'never_synced'
+  | 'sync_disabled';
 
 /**
  * One connected source account.
@@ -28,6 +35,8 @@ export interface SourceReport {
   status: SourceStatus;
   last_success_at: string | null;
   last_error: string | null;
+  /** Deletions held for a person's confirmation (the deletion guard), or null. */
+  held_deletions: HeldDeletionsReport | null;
 }
 
 /**
@@ -53,6 +62,8 @@ function statusOf(state: SyncState, syncEnabled: boolean, runtime: ContactsSyncR
   // still reads as one.
   if (state.lastError)
     return state.lastErrorCode === 'AUTH_FAILED' ? ('auth_error' as const) : ('error' as const);
+  // Syncing, but a person must confirm (or disprove) deletions the guard held.
+  if (state.deletionHold) return 'deletions_held' as const;
   return state.lastSuccessAt ? ('active' as const) : ('never_synced' as const);
 }
 
@@ -86,6 +97,7 @@ export async function listSources(options: ListSourcesOptions): Promise<SourceRe
       status: statusOf(ours, options.syncEnabled, options.runtime),
       last_success_at: iso(ours.lastSuccessAt),
       last_error: currentRuntimeError(live?.lastError, ours.lastSuccessAt)?.message ?? ours.lastError,
+      held_deletions: heldDeletionsReport(ours.deletionHold, ours.provider, ours.accountId),
     });
   }
   for (const state of states) {
@@ -97,6 +109,7 @@ export async function listSources(options: ListSourcesOptions): Promise<SourceRe
       status: 'sync_disabled',
       last_success_at: iso(state.lastSuccessAt),
       last_error: state.lastError,
+      held_deletions: heldDeletionsReport(state.deletionHold, state.provider, state.accountId),
     });
   }
   return reports;

@@ -8,6 +8,7 @@ import {
 import type { ContactsDatabase } from '@contacts/schema';
 import { currentRuntimeError } from '../runtime/runtime-types.js';
 import type { ContactsSyncRuntime } from '../runtime/sync-runtime.js';
+import { type HeldDeletionsReport, heldDeletionsReport } from './held-deletions.js';
 
 /**
  * The sync status of one account: what `contacts_sync_status` returns and `contacts status` prints.
@@ -33,6 +34,8 @@ export interface SyncStatusReport {
   last_error: string | null;
   contact_count: number;
   failed_contacts: number;
+  /** Deletions held for a person's confirmation (the deletion guard), or null. */
+  held_deletions: HeldDeletionsReport | null;
 }
 
 /**
@@ -100,5 +103,6 @@ export async function readSyncStatus(options: ReadSyncStatusOptions): Promise<Sy
     last_error: currentRuntimeError(live?.lastError, state.lastSuccessAt)?.message ?? state.lastError,
     contact_count: state.contactCount,
     failed_contacts: state.failedContacts,
+    held_deletions: heldDeletionsReport(state.deletionHold, provider, accountId),
   };
 }

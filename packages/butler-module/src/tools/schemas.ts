@@ -25,7 +25,9 @@ function shown(value: unknown): string {
  * ```
  */
 export function toolInput<Shape extends z.ZodRawShape>(tool: string, shape: Shape) {
-  const names = Object.keys(shape);
+  const keys = Object.keys(shape);
+  // "provider", "provider and mode", "provider, mode and confirm_deletions".
+  const names = keys.length > 1 ? [keys.slice(0, -1).join(', '), keys.at(-1)] : keys;
   return z.strictObject(shape, {
     error: (issue) => {
       if (issue.code === 'unrecognized_keys') {
@@ -60,3 +62,16 @@ export const summarySchema = z
       .describe('Contacts that could not be applied; kept for retry, see failed_contacts.'),
   })
   .describe('What the sync did.');
+
+export const heldDeletionsSchema = z
+  .object({
+    mode: z.enum(['full', 'incremental']).describe('The listing that would have deleted them.'),
+    count: z.number().int().describe('Linked contacts it would have marked deleted.'),
+    of: z.number().int().describe('Contacts linked to the source when it was listed.'),
+    listed_at: z.string().describe('When it was listed (ISO 8601).'),
+    message: z.string().describe('Why they were held, and how to confirm them or clear the hold.'),
+  })
+  .nullable()
+  .describe(
+    'Deletions held for a person to confirm: a listing would have marked deleted every linked contact, or too large a share of them at once. Null when none are held.',
+  );

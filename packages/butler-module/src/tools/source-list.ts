@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { listSources } from '../status/source-list.js';
 import { requireEnvironment } from './require-environment.js';
-import { isoTimestamp, providerInput, toolInput } from './schemas.js';
+import { heldDeletionsSchema, isoTimestamp, providerInput, toolInput } from './schemas.js';
 import { type ContactsToolContext, statusOptions } from './tool-context.js';
 import { toolResult } from './tool-result.js';
 
@@ -15,12 +15,13 @@ export const sourceListOutput = z.object({
       account_id: z.string(),
       sync_enabled: z.boolean(),
       status: z
-        .enum(['active', 'error', 'auth_error', 'never_synced', 'sync_disabled'])
+        .enum(['active', 'error', 'auth_error', 'deletions_held', 'never_synced', 'sync_disabled'])
         .describe(
-          'active: syncing fine; error: the last sync failed (retried with backoff); auth_error: the credentials were refused, reconnect through the dashboard OAuth flow; never_synced: no sync has completed yet; sync_disabled: not synced by this butler.',
+          'active: syncing fine; error: the last sync failed (retried with backoff); auth_error: the credentials were refused, reconnect through the dashboard OAuth flow; deletions_held: syncing, but deletions wait for the user to confirm them (see held_deletions); never_synced: no sync has completed yet; sync_disabled: not synced by this butler.',
         ),
       last_success_at: isoTimestamp,
       last_error: z.string().nullable(),
+      held_deletions: heldDeletionsSchema,
     }),
   ),
 });
@@ -39,7 +40,7 @@ export function registerSourceListTool(server: McpServer, context: ContactsToolC
     {
       title: 'List contact sources',
       description:
-        'Lists the address-book accounts this butler syncs contacts from (and any others with stored sync state), each with its status (active, error, auth_error, never_synced, sync_disabled), last successful sync and last error. ' +
+        'Lists the address-book accounts this butler syncs contacts from (and any others with stored sync state), each with its status (active, error, auth_error, deletions_held, never_synced, sync_disabled), last successful sync and last error. ' +
         'Use it to see which accounts are connected and which need attention; auth_error means the user must reconnect the account in the dashboard.',
       inputSchema: sourceListInput,
       outputSchema: sourceListOutput,

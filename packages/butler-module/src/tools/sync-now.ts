@@ -2,9 +2,10 @@ import type { SyncProgress } from '@contacts/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { ContactsModuleError } from '../errors.js';
+import { heldDeletionsReport } from '../status/held-deletions.js';
 import { describeStoppedSync, describeSyncError } from './describe-error.js';
 import { requireRuntime } from './require-environment.js';
-import { providerInput, summarySchema, toolInput } from './schemas.js';
+import { heldDeletionsSchema, providerInput, summarySchema, toolInput } from './schemas.js';
 import type { ContactsToolContext } from './tool-context.js';
 import { toolError, toolResult } from './tool-result.js';
 
@@ -19,6 +20,15 @@ export const syncNowInput = toolInput('contacts_sync_now', {
     .describe(
       '"incremental" (default) fetches the changes since the last sync, or everything when there was none; "full" re-reads the whole address book and marks contacts deleted at the source.',
     ),
+  confirm_deletions: z
+    .boolean({
+      error: (issue) =>
+        `confirm_deletions must be true or false (or left out)${issue.input === undefined ? '' : `, not ${JSON.stringify(issue.input)?.slice(0, 60)}`}`,
+    })
+    .optional()
+    .describe(
+      'true applies the deletions contacts_sync_status shows as held (held_deletions), once; only after the user confirmed those contacts really were deleted at the source. Later deletions are guarded again.',
+    ),
 });
 
 export const syncNowOutput = z.object({
@@ -28,6 +38,8 @@ export const syncNowOutput = z.object({
     .enum(['incremental', 'full'])
     .describe('The mode that ran (a first sync, or an expired cursor, runs full).'),
   summary: summarySchema,
+  confirmed_deletions: z.number().int().describe('Held deletions this sync applied (confirm_deletions).'),
+  held_deletions: heldDeletionsSchema,
   duration_ms: z.number().int().nonnegative(),
 });
 
@@ -51,12 +63,13 @@ export function registerSyncNowTool(server: McpServer, context: ContactsToolCont
       description:
         'Runs a contacts sync from the source (Google Contacts) into the CRM right now and returns what it did: contacts fetched, created, updated, deleted at the source, skipped as unchanged, conflicts and failures. ' +
         'Use it after the user changed contacts at the source and wants them here at once; use mode "full" when contacts seem missing or stale. ' +
-        'Local edits are never overwritten (conflicts are recorded) and nothing is deleted from the CRM. May take a while on large address books.',
+        'Local edits are never overwritten (conflicts are recorded) and nothing is deleted from the CRM. May take a while on large address books. ' +
+        'When a sync would mark every linked contact, or too many at once, deleted at the source, it holds them instead (held_deletions says how many); confirm_deletions: true applies them once the user confirms.',
       inputSchema: syncNowInput,
       outputSchema: syncNowOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
-    async ({ mode }, extra) => {
+    async ({ mode, confirm_deletions }, extra) => {
       const { env, runtime, error } = requireRuntime(context);
       if (error) return error;
       const token = extra._meta?.progressToken;
@@ -76,13 +89,19 @@ export function registerSyncNowTool(server: McpServer, context: ContactsToolCont
                 .catch(() => {});
             };
       try {
-        const result = await runtime.syncNow({ mode: mode ?? 'incremental', onProgress });
+        const result = await runtime.syncNow({
+          mode: mode ?? 'incremental',
+          onProgress,
+          confirmDeletions: confirm_deletions === true,
+        });
         if (!result.completed) return toolError(describeStoppedSync(env, result.pages));
         return toolResult({
           provider: result.provider,
           account_id: result.accountId,
           mode: result.mode,
           summary: result.summary,
+          confirmed_deletions: result.confirmedDeletions,
+          held_deletions: heldDeletionsReport(result.deletionHold, result.provider, result.accountId),
           duration_ms: Math.max(0, Math.round(result.durationMs)),
         });
       } catch (failure) {

@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { readSyncStatus } from '../status/sync-status.js';
 import { requireEnvironment } from './require-environment.js';
-import { isoTimestamp, providerInput, toolInput } from './schemas.js';
+import { heldDeletionsSchema, isoTimestamp, providerInput, toolInput } from './schemas.js';
 import { type ContactsToolContext, statusOptions } from './tool-context.js';
 import { toolResult } from './tool-result.js';
 
@@ -28,6 +28,7 @@ export const syncStatusOutput = z.object({
   last_error: z.string().nullable().describe('The last failure, cleared by the next successful sync.'),
   contact_count: z.number().int().describe('Contacts currently linked to the source.'),
   failed_contacts: z.number().int().describe('Contacts that could not be applied and wait for a retry.'),
+  held_deletions: heldDeletionsSchema,
 });
 
 /**
@@ -46,7 +47,7 @@ export function registerSyncStatusTool(server: McpServer, context: ContactsToolC
     {
       title: 'Contacts sync status',
       description:
-        'Reports the state of the contacts sync: whether it is enabled and running now, the age of the incremental cursor, when the last full, incremental and successful syncs happened, the last error, how many contacts are linked and how many failed to apply. ' +
+        'Reports the state of the contacts sync: whether it is enabled and running now, the age of the incremental cursor, when the last full, incremental and successful syncs happened, the last error, how many contacts are linked and how many failed to apply, and deletions held for the user to confirm. ' +
         'Use it to answer "is my contacts sync working?" or to check on a sync started with contacts_sync_now or contacts_source_reconcile.',
       inputSchema: syncStatusInput,
       outputSchema: syncStatusOutput,
@@ -56,7 +57,14 @@ export function registerSyncStatusTool(server: McpServer, context: ContactsToolC
       const { env, error } = requireEnvironment(context);
       if (error) return error;
       const report = await readSyncStatus(statusOptions(env));
-      return toolResult({ ...report, last_error: report.last_error && env.redact(report.last_error) });
+      return toolResult({
+        ...report,
+        last_error: report.last_error && env.redact(report.last_error),
+        held_deletions: report.held_deletions && {
+          ...report.held_deletions,
+          message: env.redact(report.held_deletions.message),
+        },
+      });
     },
   );
 }

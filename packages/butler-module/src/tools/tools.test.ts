@@ -72,6 +72,8 @@ describeDatabase('contacts MCP tools over a real client', (t) => {
         conflicts: 0,
         failed: 0,
       },
+      confirmed_deletions: 0,
+      held_deletions: null,
       duration_ms: expect.any(Number),
     });
     expect(JSON.parse(resultText(result))).toEqual(result.structuredContent);
@@ -114,6 +116,7 @@ describeDatabase('contacts MCP tools over a real client', (t) => {
       last_error: null,
       contact_count: 0,
       failed_contacts: 0,
+      held_deletions: null,
     });
     await h.call('contacts_sync_now');
     const syncedAt = h.clock.now().toISOString();
@@ -155,6 +158,7 @@ describeDatabase('contacts MCP tools over a real client', (t) => {
         status: 'never_synced',
         last_success_at: null,
         last_error: null,
+        held_deletions: null,
       },
     ]);
     await h.call('contacts_sync_now');

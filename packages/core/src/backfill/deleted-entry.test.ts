@@ -43,13 +43,24 @@ describeDatabase('a source entry deleted at the source', (t) => {
     it(`stops controlling fields and rows once ${deletedBy} saw it go, and its successor takes over`, async () => {
       const book = new MemoryAddressBook();
       const provider = new MemoryContactsProvider(book, { name: 'google', pageSize: 2 });
-      const sync = (mode: 'incremental' | 'full' = 'incremental') =>
-        runSyncCycle({ db: t.db, butlerSchema: t.butlerSchema, provider, accountId: 'default', mode });
+      const sync = (mode: 'incremental' | 'full' = 'incremental', confirmDeletions = false) =>
+        runSyncCycle({
+          db: t.db,
+          butlerSchema: t.butlerSchema,
+          provider,
+          accountId: 'default',
+          mode,
+          confirmDeletions,
+        });
       book.put(ada);
       await sync('full');
 
       book.remove('people/c1');
       await sync(deletedBy === 'a full sync' ? 'full' : 'incremental');
+      // The book's only entry gone is held by the deletion guard until a person confirms it; the
+      // confirmed deletion must stop counting as the tombstone of a page does.
+      expect((await only()).links).toEqual(['google:default:people/c1']);
+      await sync('incremental', true);
       expect((await only()).links).toEqual(['google:default:people/c1 (deleted)']);
       // Stored, so that a butler without a link to the entry knows it too.
       const stored = (await only()).metadata as {

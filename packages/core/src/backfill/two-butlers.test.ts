@@ -11,7 +11,8 @@ import { describeDatabase } from '@contacts/schema/testing';
 import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import type { CanonicalContactInput, CanonicalGroup } from '../model/canonical-contact.js';
-import { recordFullSyncSeen, tombstoneUnseen } from '../sync/full-sync-seen.js';
+import { DEFAULT_DELETION_GUARD } from '../sync/deletion-guard.js';
+import { recordListingIds, sweepUnseen } from '../sync/full-sync-seen.js';
 import { type ContactView, readContacts } from './crm-snapshot.test-support.js';
 import { testEngine } from './engine.test-support.js';
 
@@ -206,10 +207,20 @@ describeDatabase('two butler schemas on one account', (t) => {
       },
     ]);
     // A full sync of google that no longer sees the entry.
+    // Two more entries it still sees (links only), so that one unseen of three is an ordinary
+    // deletion, not one the deletion guard holds.
     const scope = { butlerSchema: t.butlerSchema, provider: 'google', accountId: 'default' };
+    const links = sql.identifier(t.butlerSchema);
+    await t.db.execute(
+      sql`insert into ${links}.contacts_source_links (provider, account_id, external_contact_id)
+        values ('google', 'default', 'people/c2'), ('google', 'default', 'people/c3')`,
+    );
     await t.db.transaction(async (tx) => {
-      await recordFullSyncSeen(tx, scope, []);
-      expect(await tombstoneUnseen(tx, scope, new Date())).toBe(1);
+      await recordListingIds(tx, scope, ['people/c2', 'people/c3']);
+      expect(await sweepUnseen(tx, scope, new Date(), DEFAULT_DELETION_GUARD)).toEqual({
+        tombstoned: 1,
+        held: null,
+      });
     });
     // The work book now gives a job title: the deleted google entry no longer holds the field.
     const summary = await work.applyBatch([

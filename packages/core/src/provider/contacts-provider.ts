@@ -1,5 +1,6 @@
 import type { CanonicalGroup } from '../model/canonical-contact.js';
 import type { ContactBatch } from '../model/contact-batch.js';
+import { DEFAULT_LISTING_LIMITS, type ListingLimits } from './listing-guard.js';
 
 /**
  * Asks a provider for one page of a full sync.
@@ -47,6 +48,7 @@ export interface IncrementalSyncRequest {
  *   async fullSync() { return { contacts: people, next_page_token: null, next_sync_cursor: 'v1' }; }
  *   async incrementalSync() { return { contacts: [], next_page_token: null, next_sync_cursor: 'v1' }; }
  *   async listGroups() { return []; }
+ *   listingLimits() { return { maxItems: 5_000, maxPages: 100 }; } // optional: the source's caps
  * }
  * ```
  */
@@ -59,8 +61,21 @@ export abstract class ContactsProvider {
   abstract fullSync(request: FullSyncRequest): Promise<ContactBatch>;
   /** One page of the changes since a cursor. */
   abstract incrementalSync(request: IncrementalSyncRequest): Promise<ContactBatch>;
-  /** Every group, so labels get names rather than ids. */
-  abstract listGroups(): Promise<CanonicalGroup[]>;
+  /**
+   * Every group, so labels get names rather than ids. The cycle aborts `signal` at its deadline
+   * for the call (and stops waiting even if it is ignored). A provider that pages here bounds its
+   * pages with a {@link ListingGuard}.
+   */
+  abstract listGroups(signal?: AbortSignal): Promise<CanonicalGroup[]>;
+  /**
+   * The most one full contacts listing of an account can take at this source: `maxItems`
+   * contacts (the most an account holds there) in at most `maxPages` pages. The cycle stops a
+   * listing past them (an incremental listing may take twice as many: each contact once deleted,
+   * once live). Default {@link DEFAULT_LISTING_LIMITS}; override with the source's own caps.
+   */
+  listingLimits(): ListingLimits {
+    return DEFAULT_LISTING_LIMITS;
+  }
   /** Releases connections; safe to call twice. */
   async close(): Promise<void> {}
 }

@@ -8,30 +8,24 @@ import { CoreError } from '../errors.js';
 import { ContactBatch, type ParsedContactBatch } from '../model/contact-batch.js';
 import { formatIssues } from '../model/parse-contact.js';
 import type { ContactsProvider } from '../provider/contacts-provider.js';
+import { DEFAULT_LISTING_LIMITS, ListingGuard, type ListingLimits } from '../provider/listing-guard.js';
 import { ProviderError, toProviderError } from '../provider/provider-error.js';
 import { systemClock } from '../util/clock.js';
 import { errorMessage } from '../util/error-message.js';
 import { type Logger, silentLogger } from '../util/logger.js';
-import { clearFullSyncSeen, recordFullSyncSeen, tombstoneUnseen } from './full-sync-seen.js';
+import { callDeadlineMs, callWithDeadline, systemCycleTimers } from './call-deadline.js';
+import { type Checkpoint, readCheckpoint } from './checkpoint.js';
+import { DEFAULT_DELETION_GUARD, type DeletionGuard, type DeletionHold } from './deletion-guard.js';
+import { clearListingIds, recordListingIds, sweepUnseen } from './full-sync-seen.js';
+import {
+  applyHeldDeletions,
+  clearDeletionHold,
+  planIncrementalPage,
+  saveDeletionHold,
+} from './held-deletions.js';
 import { holderIsDeadHere, type LeaseIdentity, leaseOwnerId, localLeaseIdentity } from './lease-owner.js';
 import { ContactsSyncStateStore } from './sync-state-store.js';
 import type { SyncCycleOptions, SyncCycleResult } from './sync-types.js';
-
-/** Where an interrupted cycle resumes: stored with every page, cleared when the cycle completes. */
-interface Checkpoint {
-  mode: 'full' | 'incremental';
-  pageToken: string;
-  cursor: string | null;
-  /** The provider's own checkpoint for the page, kept for its diagnostics. */
-  provider?: Record<string, unknown> | null;
-  /**
-   * A full sync whose every committed page recorded what it saw (`contacts_sync_seen`) since its
-   * first page: resumed, it can still tombstone the links it never saw.
-   */
-  seenRecorded?: boolean;
-  /** When the page was committed (ISO 8601): how long ago a resumed full sync last listed. */
-  savedAt?: string;
-}
 
 /** A page fetch that has settled: its batch, or what it failed with. */
 type Fetched = { batch: ParsedContactBatch } | { error: unknown };
@@ -45,19 +39,6 @@ const RETRY_FAILURES_LIMIT = 1000;
  * than deleting late. The next full sync from its first page does it.
  */
 export const RESUMED_SWEEP_WINDOW_MS = 10 * 60_000;
-
-function readCheckpoint(value: Record<string, unknown> | null): Checkpoint | null {
-  if (!value) return null;
-  const { mode, pageToken, cursor, seenRecorded, savedAt } = value;
-  if ((mode !== 'full' && mode !== 'incremental') || typeof pageToken !== 'string') return null;
-  return {
-    mode,
-    pageToken,
-    cursor: typeof cursor === 'string' ? cursor : null,
-    seenRecorded: seenRecorded === true,
-    ...(typeof savedAt === 'string' ? { savedAt } : {}),
-  };
-}
 
 async function fetchPage(
   provider: ContactsProvider,
@@ -89,16 +70,24 @@ async function fetchPage(
  * each in one transaction together with its checkpoint, so a crash resumes after the last
  * committed page. A completed full sync tombstones the account's links it did not see, in its last
  * page's transaction (a resumed one too, from the ids its pages recorded, when it resumed within
- * {@link RESUMED_SWEEP_WINDOW_MS}). A page token refused mid-listing starts the listing over, once.
- * Earlier failed contacts are retried at the end. One cycle per account at a time, across processes
- * and hosts (a lease in `contacts_sync_state`, taken over at once from a dead process of this
- * machine): a second one fails with `SYNC_IN_PROGRESS`.
+ * {@link RESUMED_SWEEP_WINDOW_MS}); an incremental listing's deletions are applied at its end.
+ * Either way, a listing that would delete every linked contact or too large a share of them
+ * (`deletionGuard`) deletes nothing: the deletions are held in the sync state until a person
+ * confirms them (`confirmDeletions`, applied first, once) or a full listing judges again.
+ * A page token refused mid-listing starts the listing over, once; a listing that repeats a page
+ * token or passes the provider's bounds (`listingLimits()`) is stopped (`TEMPORARY`). Every
+ * provider call has its own deadline (`callDeadlineMs`, shorter than the lease). Earlier failed
+ * contacts are retried at the end. One cycle per account at a time, across processes and hosts (a
+ * lease in `contacts_sync_state`, taken over at once from a dead process of this machine): a
+ * second one fails with `SYNC_IN_PROGRESS`.
  *
- * @throws ProviderError from the provider (after recording it as `last_error`), CoreError `SYNC_IN_PROGRESS`.
+ * @throws ProviderError from the provider or a stopped listing (after recording it as
+ *   `last_error`), CoreError `SYNC_IN_PROGRESS`, `INVALID_CONFIG` (a deadline not shorter than the lease).
  * @example
  * ```ts
  * const result = await runSyncCycle({ db, butlerSchema: 'relationship', provider, accountId: 'default' });
  * console.log(result.mode, result.summary.created);
+ * if (result.deletionHold) console.warn(`${result.deletionHold.count} deletions wait for a confirmation`);
  * ```
  */
 export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycleResult> {
@@ -115,6 +104,14 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
   const identity = options.leaseIdentity ?? localLeaseIdentity();
   const owner = options.lockOwner ?? leaseOwnerId(identity, randomUUID());
   const ttl = options.lockTtlMs ?? 10 * 60_000;
+  const deadlineMs = callDeadlineMs(options.callDeadlineMs, ttl);
+  const timers = options.timers ?? systemCycleTimers;
+  const guard: DeletionGuard = { ...DEFAULT_DELETION_GUARD, ...defined(options.deletionGuard) };
+  const limits: ListingLimits = {
+    ...DEFAULT_LISTING_LIMITS,
+    ...defined(provider.listingLimits()),
+    ...defined(options.listingLimits),
+  };
   const store = new ContactsSyncStateStore({ db, butlerSchema, clock });
   const started = clock.now().getTime();
 
@@ -124,6 +121,12 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
       `A sync of ${providerName} (${accountId}) is already running elsewhere; try again when it has finished.`,
     );
   }
+  // Every provider call of this cycle: aborted with the caller's signal, and when the cycle ends
+  // (a page prefetched before a failure must not run on unobserved).
+  const calls = new AbortController();
+  const stop = () => calls.abort(signal?.reason);
+  if (signal?.aborted) stop();
+  else signal?.addEventListener('abort', stop, { once: true });
   try {
     const state = await store.load(providerName, accountId);
     const requested = options.mode ?? 'auto';
@@ -140,8 +143,12 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
       checkpoint?.savedAt !== undefined &&
       clock.now().getTime() - Date.parse(checkpoint.savedAt) <= RESUMED_SWEEP_WINDOW_MS;
     let knowsWhatItSaw = mode === 'full' && (!resumed || (checkpoint?.seenRecorded === true && resumedSoon));
-    // The next page is the first of a full sync: what an abandoned one recorded is forgotten.
-    let fullStartsOver = !resumed && mode === 'full';
+    // The next page is the first of a listing: what an abandoned one recorded is forgotten. (A
+    // listing that ended or never recorded anything left no rows: a fresh incremental listing
+    // only clears when a checkpoint, discarded now, says one may have.)
+    let listingStartsOver = !resumed && (mode === 'full' || state.checkpoint !== null);
+    // An incremental listing recorded deletions on an earlier page (see takeDeletions).
+    let deletionsRecorded = checkpoint?.deletionsRecorded === true;
     const seenScope = { butlerSchema, provider: providerName, accountId };
     let cursorExpired = false;
     let listingRestarted = false;
@@ -149,7 +156,24 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
     let pages = 0;
     let completed = false;
     let tombstonedUnseen = 0;
+    let confirmedDeletions = 0;
+    let hold: DeletionHold | null = state.deletionHold;
     const seen = new Set<string>();
+    const call = <T>(what: string, run: (callSignal: AbortSignal) => Promise<T>) =>
+      callWithDeadline({ provider: providerName, what, deadlineMs, run, signal: calls.signal, timers });
+    // Stops a listing that loops or never ends; a resumed one keeps the pages it already took.
+    const watchListing = (from: Checkpoint | null) =>
+      new ListingGuard({
+        provider: providerName,
+        listing: `${mode} contacts listing`,
+        itemName: 'contacts',
+        // An incremental listing may carry each contact twice: once deleted, once new.
+        limits: mode === 'full' ? limits : { maxPages: limits.maxPages * 2, maxItems: limits.maxItems * 2 },
+        resumeToken: from?.pageToken ?? null,
+        pagesBefore: from?.pages ?? 0,
+        itemsBefore: from?.items ?? 0,
+      });
+    let listing = watchListing(checkpoint);
 
     const engine = new ContactBackfillEngine({
       db,
@@ -161,16 +185,35 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
     });
     logger.info('contacts_sync_started', { provider: providerName, account_id: accountId, mode, resumed });
     try {
-      engine.setGroups(await provider.listGroups());
+      if (options.confirmDeletions) {
+        if (hold) {
+          // What the person saw in the status, and only that: later listings are guarded again.
+          const now = clock.now();
+          confirmedDeletions = await db.transaction((tx) => applyHeldDeletions(tx, seenScope, now));
+          summary.deleted += confirmedDeletions;
+          logger.info('contacts_sync_deletions_confirmed', {
+            provider: providerName,
+            account_id: accountId,
+            held: hold.count,
+            tombstoned: confirmedDeletions,
+          });
+          hold = null;
+        } else {
+          logger.info('contacts_sync_no_deletions_held', { provider: providerName, account_id: accountId });
+        }
+      }
+      engine.setGroups(await call('listGroups', (callSignal) => provider.listGroups(callSignal)));
       // Settled, never rejected: a prefetched page's failure is handled when its turn comes.
-      const fetchSettled = (token: string | null): Promise<Fetched> =>
-        fetchPage(provider, mode, cursor, token, signal).then(
+      const fetchSettled = (token: string | null, page: number): Promise<Fetched> =>
+        call(`${mode}Sync (page ${page})`, (callSignal) =>
+          fetchPage(provider, mode, cursor, token, callSignal),
+        ).then(
           (batch) => ({ batch }),
           (error: unknown) => ({ error }),
         );
       let prefetched: Promise<Fetched> | null = null;
       while (!signal?.aborted) {
-        const fetched: Fetched = await (prefetched ?? fetchSettled(pageToken));
+        const fetched: Fetched = await (prefetched ?? fetchSettled(pageToken, listing.pages + 1));
         prefetched = null;
         if ('error' in fetched) {
           const error = fetched.error;
@@ -190,7 +233,9 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
             pageToken = null;
             checkpoint = null;
             knowsWhatItSaw = true;
-            fullStartsOver = true;
+            listingStartsOver = true;
+            deletionsRecorded = false;
+            listing = watchListing(null);
             continue;
           }
           if (pageToken !== null && err.code === 'PERMANENT' && !listingRestarted) {
@@ -208,36 +253,62 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
             checkpoint = null;
             pageToken = null;
             knowsWhatItSaw = mode === 'full';
-            fullStartsOver = mode === 'full';
+            listingStartsOver = true;
+            deletionsRecorded = false;
+            listing = watchListing(null);
             continue;
           }
           throw err;
         }
         const batch = fetched.batch;
+        // Before the page is used: a listing that loops or never ends stops here, at its last
+        // committed checkpoint, without fetching on or writing what it was sent beyond its bounds.
+        listing.accept(batch.contacts.length, batch.next_page_token);
         checkpoint = null;
         if (batch.groups) engine.setGroups(batch.groups);
         const last = !batch.next_page_token;
         // The next page travels while this one is written: fetching and writing overlap.
-        if (!last) prefetched = fetchSettled(batch.next_page_token!);
+        if (!last) prefetched = fetchSettled(batch.next_page_token!, listing.pages + 1);
         const now = clock.now();
-        const pageSummary = await db.transaction(async (tx) => {
-          // `seen` keeps this cycle's own failures out of the retry at its end; a full sync
-          // also records it per page, for the unseen-link check when it completes.
+        const page = await db.transaction(async (tx) => {
+          if (listingStartsOver) await clearListingIds(tx, seenScope);
+          // `seen` keeps this cycle's own failures out of the retry at its end (and those of
+          // contacts deleted at the source); a full sync also records it per page, for the
+          // unseen-link check when it completes.
           const pageSeen = new Set<string>();
-          const result = await engine.applyBatchIn(tx, batch.contacts, { seen: pageSeen });
+          let held: DeletionHold | null | undefined;
+          let contacts: readonly unknown[] = batch.contacts;
+          let recorded = deletionsRecorded;
+          if (mode === 'incremental') {
+            const plan = await planIncrementalPage(tx, seenScope, { contacts, last, recorded, now, guard });
+            for (const id of plan.deleted) seen.add(id);
+            ({ contacts, held, recorded } = plan);
+          }
+          const result = await engine.applyBatchIn(tx, contacts, { seen: pageSeen });
+          // Deletions recorded on earlier pages were fetched there; held ones were fetched here.
+          result.fetched = batch.contacts.length;
           for (const id of pageSeen) seen.add(id);
           if (mode === 'full') {
-            if (fullStartsOver) await clearFullSyncSeen(tx, seenScope);
-            await recordFullSyncSeen(tx, seenScope, pageSeen);
+            await recordListingIds(tx, seenScope, pageSeen);
             if (last && knowsWhatItSaw) {
-              tombstonedUnseen = await tombstoneUnseen(tx, seenScope, now);
-              result.deleted += tombstonedUnseen;
+              // The whole account was judged: its verdict replaces any earlier hold.
+              const swept = await sweepUnseen(tx, seenScope, now, guard);
+              tombstonedUnseen = swept.tombstoned;
+              result.deleted += swept.tombstoned;
+              if (swept.held) {
+                const { ids, of } = swept.held;
+                const count = await saveDeletionHold(tx, seenScope, { mode, ids, of, listedAt: now }, false);
+                held = { mode, count, of, listedAt: now };
+              } else {
+                if (hold) await clearDeletionHold(tx, seenScope);
+                held = null;
+              }
             } else if (last) {
               logger.info('contacts_sync_unseen_check_skipped', {
                 provider: providerName,
                 reason: 'resumed a full sync too late, or one that did not record what it saw',
               });
-              await clearFullSyncSeen(tx, seenScope);
+              await clearListingIds(tx, seenScope);
             }
           }
           const txStore = store.withDb(tx);
@@ -258,6 +329,9 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
               pageToken: batch.next_page_token!,
               cursor,
               provider: batch.checkpoint ?? null,
+              pages: listing.pages,
+              items: listing.items,
+              ...(recorded ? { deletionsRecorded: true } : {}),
               ...(mode === 'full' ? { seenRecorded: knowsWhatItSaw, savedAt: now.toISOString() } : {}),
             };
             await txStore.save(providerName, accountId, { checkpoint: { ...next } });
@@ -272,13 +346,24 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
               `The sync lease of ${providerName} (${accountId}) expired and another sync took it; this one stopped without committing its page.`,
             );
           }
-          return result;
+          return { result, held, recorded };
         });
         pages += 1;
-        fullStartsOver = false;
-        summary = addSummaries(summary, pageSummary);
+        listingStartsOver = false;
+        deletionsRecorded = page.recorded;
+        summary = addSummaries(summary, page.result);
+        if (page.held !== undefined) hold = page.held;
+        if (page.held) {
+          logger.warn('contacts_sync_deletions_held', {
+            provider: providerName,
+            account_id: accountId,
+            mode,
+            count: page.held.count,
+            of: page.held.of,
+          });
+        }
         options.onProgress?.({ mode, page: pages, summary });
-        logger.debug('contacts_sync_page', { provider: providerName, page: pages, ...pageSummary });
+        logger.debug('contacts_sync_page', { provider: providerName, page: pages, ...page.result });
         if (last) {
           completed = true;
           break;
@@ -293,7 +378,11 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
     } catch (error) {
       const message = (options.redact ?? ((text: string) => text))(errorMessage(error));
       // A cycle that lost its lease no longer speaks for the account: the holder's outcome stands.
-      const leaseLost = error instanceof CoreError && error.code === 'SYNC_IN_PROGRESS';
+      // (A call stuck past the lease, say in a process frozen mid-page, fails by its deadline
+      // only after another cycle took over.)
+      const leaseLost =
+        (error instanceof CoreError && error.code === 'SYNC_IN_PROGRESS') ||
+        !(await store.isLeaseOwner(providerName, accountId, owner));
       const code = error instanceof ProviderError || error instanceof CoreError ? error.code : null;
       if (!leaseLost) {
         await store.save(providerName, accountId, { lastError: message.slice(0, 2000), lastErrorCode: code });
@@ -321,11 +410,20 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
       resumed,
       completed,
       tombstonedUnseen,
+      confirmedDeletions,
+      deletionHold: hold,
       durationMs,
     };
   } finally {
+    signal?.removeEventListener('abort', stop);
+    calls.abort();
     await store.releaseLease(providerName, accountId, owner);
   }
+}
+
+/** `value` without its undefined members, so spreading it never erases a default. */
+function defined<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**

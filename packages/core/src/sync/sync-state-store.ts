@@ -2,6 +2,7 @@ import { butlerTables, type ContactsDatabase, queryRows } from '@contacts/schema
 import { and, eq, sql } from 'drizzle-orm';
 import { storableText } from '../backfill/desired-contact.js';
 import { type Clock, systemClock } from '../util/clock.js';
+import type { DeletionHold } from './deletion-guard.js';
 
 /**
  * The sync state of one (provider, account), as `contacts_sync_state` holds it, plus the
@@ -27,6 +28,8 @@ export interface SyncState {
   lastErrorCode: string | null;
   /** Where an interrupted sync resumes: `{ mode, pageToken, ... }`; null when none is in flight. */
   checkpoint: Record<string, unknown> | null;
+  /** Deletions the deletion guard held until a person confirms them; null when none are held. */
+  deletionHold: DeletionHold | null;
   contactCount: number;
   failedContacts: number;
   updatedAt: Date | null;
@@ -113,6 +116,8 @@ export class ContactsSyncStateStore {
       this.#db,
       sql`select s.provider, s.account_id, s.sync_cursor, s.cursor_issued_at, s.last_full_sync_at,
           s.last_incremental_sync_at, s.last_success_at, s.last_error, s.last_error_code, s.checkpoint::text as checkpoint, s.updated_at,
+          -- Without its ids: a hold of 25,000 links is read only by the confirmation.
+          (s.deletion_hold - 'ids')::text as deletion_hold,
           (select count(*) from ${schema}.contacts_source_links l
             where l.provider = s.provider and l.account_id = s.account_id and l.deleted_at is null)::int as contact_count,
           (select count(*) from ${schema}.contacts_sync_failures f
@@ -211,6 +216,20 @@ export class ContactsSyncStateStore {
       .where(and(eq(t.provider, provider), eq(t.accountId, accountId), eq(t.lockOwner, owner)));
   }
 
+  /**
+   * Whether `owner` is still the lease's last holder, expired or not: false once another cycle
+   * took it (and perhaps released it since). A cycle that is no longer the holder no longer
+   * speaks for the account.
+   */
+  async isLeaseOwner(provider: string, accountId: string, owner: string): Promise<boolean> {
+    const t = this.#tables.contactsSyncState;
+    const rows = await this.#db
+      .select({ owner: t.lockOwner })
+      .from(t)
+      .where(and(eq(t.provider, provider), eq(t.accountId, accountId)));
+    return rows[0]?.owner === owner;
+  }
+
   /** Who holds the lease now, or null. */
   async leaseHolder(provider: string, accountId: string): Promise<string | null> {
     const t = this.#tables.contactsSyncState;
@@ -236,6 +255,7 @@ function emptyState(provider: string, accountId: string): SyncState {
     lastError: null,
     lastErrorCode: null,
     checkpoint: null,
+    deletionHold: null,
     contactCount: 0,
     failedContacts: 0,
     updatedAt: null,
@@ -258,8 +278,18 @@ function toState(row: Record<string, unknown>): SyncState {
     // Read as text and parsed here: the two drivers return jsonb differently.
     checkpoint:
       row.checkpoint == null ? null : (JSON.parse(String(row.checkpoint)) as Record<string, unknown>),
+    deletionHold: row.deletion_hold == null ? null : toHold(JSON.parse(String(row.deletion_hold))),
     contactCount: Number(row.contact_count ?? 0),
     failedContacts: Number(row.failed_contacts ?? 0),
     updatedAt: date(row.updated_at),
+  };
+}
+
+function toHold(value: Record<string, unknown>): DeletionHold {
+  return {
+    mode: value.mode === 'incremental' ? 'incremental' : 'full',
+    count: Number(value.count ?? 0),
+    of: Number(value.of ?? 0),
+    listedAt: new Date(String(value.listed_at)),
   };
 }

@@ -1,8 +1,11 @@
 import type { ContactsDatabase } from '@contacts/schema';
 import type { BackfillSummary } from '../backfill/summary.js';
 import type { ContactsProvider } from '../provider/contacts-provider.js';
+import type { ListingLimits } from '../provider/listing-guard.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import type { CycleTimers } from './call-deadline.js';
+import type { DeletionGuard, DeletionHold } from './deletion-guard.js';
 import type { LeaseIdentity } from './lease-owner.js';
 
 /** `auto` runs incremental when a cursor exists and full otherwise. */
@@ -41,6 +44,26 @@ export interface SyncCycleOptions {
    * redactor, so a provider that quotes a token in an error never puts it in the database).
    */
   redact?: (text: string) => string;
+  /**
+   * How long one provider call (`listGroups`, one page) may take before the cycle aborts its
+   * signal and fails with `TEMPORARY`, whether or not the provider stops. Must be shorter than
+   * `lockTtlMs`, so the lease never lapses while the cycle waits (default: half of it, 5 minutes).
+   */
+  callDeadlineMs?: number;
+  /** The watchdog's timers (default Node's); tests pass fake ones. */
+  timers?: CycleTimers;
+  /**
+   * Bounds of one contacts listing instead of the provider's own (`provider.listingLimits()`),
+   * e.g. tighter ones in a test.
+   */
+  listingLimits?: Partial<ListingLimits>;
+  /** When a listing's deletions are held for a person's confirmation (default `DEFAULT_DELETION_GUARD`: all of them, or over 20% of 25 or more). */
+  deletionGuard?: Partial<DeletionGuard>;
+  /**
+   * A person confirmed the deletions the guard holds (the status shows them): they are applied
+   * first, once. Later listings are guarded as before: this is no standing override.
+   */
+  confirmDeletions?: boolean;
 }
 
 /** What one cycle did. `completed` is false when it stopped early (signal) and will resume. */
@@ -57,5 +80,12 @@ export interface SyncCycleResult {
   completed: boolean;
   /** Links of this account a completed full sync did not see, now tombstoned. */
   tombstonedUnseen: number;
+  /** Held deletions this cycle applied, as confirmed (`confirmDeletions`). */
+  confirmedDeletions: number;
+  /**
+   * Deletions held for a person's confirmation after this cycle (held by it or earlier, and not
+   * confirmed), or null: the account's status shows the same.
+   */
+  deletionHold: DeletionHold | null;
   durationMs: number;
 }

@@ -5,6 +5,7 @@ import {
   ContactsProvider,
   type FullSyncRequest,
   type IncrementalSyncRequest,
+  type ListingLimits,
   ProviderError,
 } from '../index.js';
 
@@ -134,6 +135,13 @@ export interface MemoryContactsProviderOptions {
    * fails) to inject a fault, or hold it to keep a sync mid-page.
    */
   onPage?: (call: PageCall) => void | Promise<void>;
+  /**
+   * What a page answers instead of `batch`, the page the book would answer: a source gone wrong
+   * (a page token repeated, pages that never end, an empty listing with a valid cursor).
+   */
+  rewrite?: (batch: ContactBatch, call: PageCall) => ContactBatch;
+  /** The bounds the provider declares (`listingLimits()`); default the SDK's. */
+  listingLimits?: ListingLimits;
 }
 
 /**
@@ -170,8 +178,12 @@ export class MemoryContactsProvider extends ContactsProvider {
   /** Nothing to check here; a real provider makes its cheapest authenticated request. */
   async validateCredentials(): Promise<void> {}
 
-  async listGroups(): Promise<CanonicalGroup[]> {
+  async listGroups(_signal?: AbortSignal): Promise<CanonicalGroup[]> {
     return [...this.book.groups];
+  }
+
+  override listingLimits(): ListingLimits {
+    return this.#options.listingLimits ?? super.listingLimits();
   }
 
   async fullSync({ pageToken }: FullSyncRequest): Promise<ContactBatch> {
@@ -216,6 +228,6 @@ export class MemoryContactsProvider extends ContactsProvider {
       checkpoint: { page: call.page },
     };
     await this.#options.onPage?.(call);
-    return batch;
+    return this.#options.rewrite?.(batch, call) ?? batch;
   }
 }

@@ -55,6 +55,10 @@ const faultInput = z.discriminatedUnion('kind', [
     contentLength: z.boolean().optional(),
     ...common,
   }),
+  z.strictObject({ kind: z.literal('repeatPageToken'), ...common }),
+  z.strictObject({ kind: z.literal('cyclePageToken'), ...common }),
+  z.strictObject({ kind: z.literal('endlessPages'), ...common }),
+  z.strictObject({ kind: z.literal('emptyListing'), ...common }),
   z.strictObject({
     kind: z.literal('echoRequest'),
     status: z.union([z.literal(400), z.literal(401), z.literal(500)]).optional(),

@@ -28,7 +28,7 @@ export function connectionsRoute(deps: RouteDeps): RouteHandler {
       ['totalItems', count > 0 ? count : undefined],
     ],
   };
-  return (req, url) => {
+  return (req, url, options) => {
     const resourceName = decodeURIComponent(url.pathname.slice('/v1/'.length, -'/connections'.length));
     deps.auth.authorize(req.headers.authorization, url.searchParams.get('access_token'), [
       CONTACTS_READONLY_SCOPE,
@@ -43,6 +43,6 @@ export function connectionsRoute(deps: RouteDeps): RouteHandler {
     const legacyMask = (query.all('requestMask.includeField') ?? [])
       .flatMap((value) => value.split(','))
       .map((path) => path.trim().replace(/^person\./, ''));
-    return { status: 200, body: listPeople(deps, config, query, legacyMask) };
+    return { status: 200, body: listPeople(deps, config, query, legacyMask, options) };
   };
 }

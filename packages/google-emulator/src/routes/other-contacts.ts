@@ -26,10 +26,10 @@ export function otherContactsRoute(deps: RouteDeps): RouteHandler {
       sources.includes('READ_SOURCE_TYPE_PROFILE') ? PERSON_FIELDS : OTHER_CONTACT_FIELDS,
     totals: (count) => [['totalSize', count > 0 ? count : undefined]],
   };
-  return (req, url) => {
+  return (req, url, options) => {
     deps.auth.authorize(req.headers.authorization, url.searchParams.get('access_token'), [
       OTHER_CONTACTS_READONLY_SCOPE,
     ]);
-    return { status: 200, body: listPeople(deps, config, Query.parse(url.searchParams, SPEC)) };
+    return { status: 200, body: listPeople(deps, config, Query.parse(url.searchParams, SPEC), [], options) };
   };
 }

@@ -20,4 +20,14 @@ export interface RouteDeps {
   syncTokenTtlMs: number;
 }
 
-export type RouteHandler = (req: IncomingMessage, url: URL) => RouteResult | Promise<RouteResult>;
+/** How a fault bends a route's answer (list routes only). */
+export interface RouteOptions {
+  /** Answer a full listing as if the account had nobody (an `emptyListing` fault). */
+  emptyListing?: boolean;
+}
+
+export type RouteHandler = (
+  req: IncomingMessage,
+  url: URL,
+  options?: RouteOptions,
+) => RouteResult | Promise<RouteResult>;

@@ -149,6 +149,10 @@ export function butlerTables(butlerSchema: string) {
       // error from another failure, not only the one that met it.
       lastErrorCode: text('last_error_code'),
       checkpoint: jsonb('checkpoint').$type<Record<string, unknown>>(),
+      // Deletions a listing would have made but the deletion guard held (too many at once): what
+      // the status shows and what a confirmation applies, `{ mode, count, of, listed_at, ids }`;
+      // null when none are held. Kept across cycles until confirmed or judged again by a full listing.
+      deletionHold: jsonb('deletion_hold').$type<Record<string, unknown>>(),
       // The sync lease: one sync per (provider, account) across processes and hosts.
       lockOwner: text('lock_owner'),
       lockExpiresAt: timestamp('lock_expires_at', { withTimezone: true }),
@@ -177,9 +181,10 @@ export function butlerTables(butlerSchema: string) {
     ],
   );
 
-  // The external ids each committed page of an unfinished FULL sync saw, one row per page. A full
-  // sync resumed after a crash reads them to know what its earlier pages saw, so it can still
-  // tombstone the links it never saw; the row set is emptied when the full sync completes.
+  // The external ids each committed page of an unfinished listing recorded, one row per page: what
+  // a FULL listing saw, or what an INCREMENTAL listing was told was deleted (deletions wait for the
+  // listing's end, where the deletion guard judges them all at once). A listing resumed after a
+  // crash reads them back; the row set is emptied when the listing completes or starts over.
   const contactsSyncSeen = schema.table(
     'contacts_sync_seen',
     {

@@ -47,8 +47,15 @@ export async function statusCommand(ctx: CommandContext, flags: { json?: boolean
         ['last error', report.last_error ? ctx.redactor.redact(report.last_error) : 'none'],
         ['contacts', String(report.contact_count)],
         ['failed contacts', String(report.failed_contacts)],
+        [
+          'held deletions',
+          report.held_deletions
+            ? `${report.held_deletions.count} of ${report.held_deletions.of} (see below)`
+            : 'none',
+        ],
       ],
     ),
   );
+  if (report.held_deletions) ctx.out(`\n${report.held_deletions.message}`);
   return 0;
 }

@@ -4,6 +4,7 @@ import { CredentialStoreProviderSource } from '../../module/credential-provider-
 import { defaultProviderFactory } from '../../module/provider-factory.js';
 import { fixedProviderSource } from '../../runtime/provider-source.js';
 import { ContactsSyncRuntime } from '../../runtime/sync-runtime.js';
+import { heldDeletionsReport } from '../../status/held-deletions.js';
 import { type CommandContext, withDatabase } from '../command-context.js';
 import { loadCliConfig } from '../load-config.js';
 import { syncLeaseTtlMs } from '../options.js';
@@ -28,13 +29,15 @@ function withoutRetryNoise(logger: Logger): Logger {
 }
 
 /**
- * `contacts sync [--full]`: one sync cycle in the foreground, with a progress display on stderr
- * and a summary on stdout. SIGINT stops it after the page in flight (the next sync resumes there).
- * Exit 0 when it completed, 1 when it failed or was interrupted, 2 for configuration errors.
+ * `contacts sync [--full] [--confirm-deletions]`: one sync cycle in the foreground, with a progress
+ * display on stderr and a summary on stdout. SIGINT stops it after the page in flight (the next
+ * sync resumes there). `--confirm-deletions` applies the deletions the deletion guard holds.
+ * Exit 0 when it completed, 1 when it failed, was interrupted or left deletions held for a
+ * person to confirm, 2 for configuration errors.
  */
 export async function syncCommand(
   ctx: CommandContext,
-  flags: { full?: boolean; json?: boolean },
+  flags: { full?: boolean; json?: boolean; confirmDeletions?: boolean },
 ): Promise<number> {
   const { butlerSchema, googleRootUrl, googleTokenUrl, configPath } = ctx.globals;
   const config = await loadCliConfig(configPath);
@@ -87,9 +90,11 @@ export async function syncCommand(
       const result = await runtime.syncNow({
         mode: flags.full ? 'full' : 'auto',
         onProgress: (p) => display.update(p),
+        confirmDeletions: flags.confirmDeletions === true,
       });
       display.stop();
       const s = result.summary;
+      const held = heldDeletionsReport(result.deletionHold, result.provider, result.accountId);
       if (flags.json) {
         ctx.out(
           JSON.stringify({
@@ -98,6 +103,8 @@ export async function syncCommand(
             mode: result.mode,
             completed: result.completed,
             summary: s,
+            confirmed_deletions: result.confirmedDeletions,
+            held_deletions: held,
             duration_ms: Math.round(result.durationMs),
           }),
         );
@@ -111,9 +118,18 @@ export async function syncCommand(
         );
         if (s.failed > 0)
           ctx.out(`  ${s.failed} contact(s) could not be applied; they are retried on the next sync.`);
+        if (flags.confirmDeletions) {
+          ctx.out(
+            result.confirmedDeletions > 0 || result.summary.deleted > 0
+              ? `  ${result.confirmedDeletions} held deletion(s) confirmed and applied.`
+              : '  No deletions were held: nothing to confirm.',
+          );
+        }
         if (!result.completed) ctx.out('  The next sync resumes after the last committed page.');
       }
-      return result.completed ? 0 : 1;
+      // A person must act: the deletions wait for a confirmation (or a full sync that disproves them).
+      if (held) ctx.err(`contacts: ${held.message}`);
+      return result.completed && !held ? 0 : 1;
     } catch (error) {
       // Stopped by a signal: the provider's cancelled request is not the news, the stop is.
       if (!ctx.io.signal?.aborted) throw error;
