@@ -10,8 +10,8 @@ import type { ContactsDatabase } from '@contacts/schema';
 import { queryRows } from '@contacts/schema';
 import { sql } from 'drizzle-orm';
 import { toJsonText } from '../backfill/json-rows.js';
-import { markDeletedInProvenance, sourceKey } from '../backfill/provenance-codec.js';
 import type { DeletionGuard } from './deletion-guard.js';
+import { tombstoneEffects } from './tombstone-effects.js';
 
 /** Which account's seen ids, in which butler schema. */
 export interface SeenScope {
@@ -74,7 +74,6 @@ export async function sweepUnseen(
   const { provider, accountId } = scope;
   const s = sql.identifier(scope.butlerSchema);
   const at = now.toISOString();
-  const where = `${provider} (${accountId})`;
   // NOT IN over the materialized set is a hashed subplan (one hash of the seen ids, one probe per
   // link). NOT EXISTS against the CTE was planned as a nested loop: 73 s instead of 2 s at 25,000.
   // The guard is judged in the statement (the same rule as holdsDeletions), so the fast path
@@ -97,7 +96,6 @@ export async function sweepUnseen(
         where l.provider = ${provider} and l.account_id = ${accountId} and l.deleted_at is null
           and l.external_contact_id in (select id from unseen) and (select go from verdict)
         returning l.external_contact_id, l.local_contact_id),
-      flagged as (${markDeletedInProvenance(sql`gone`, sourceKey(provider, accountId))}),
       dropped as (
         delete from ${s}.contacts_sync_failures f
         where f.provider = ${provider} and f.account_id = ${accountId}
@@ -106,14 +104,7 @@ export async function sweepUnseen(
       cleared as (
         delete from ${s}.contacts_sync_seen r where r.provider = ${provider} and r.account_id = ${accountId}
         returning 1),
-      logged as (
-        insert into ${s}.activity_feed (contact_id, type, description, details, created_at)
-        select g.local_contact_id, 'contact_sync_deleted_source',
-          c.name || ${` was deleted in ${where}; the contact is kept here.`},
-          jsonb_build_object('provider', ${provider}::text, 'account_id', ${accountId}::text, 'external_id', g.external_contact_id, 'reason', 'not seen by a full sync'),
-          ${at}::timestamptz
-        from gone g join shared.contacts c on c.id = g.local_contact_id
-        returning 1)
+      ${tombstoneEffects(scope, at, 'not seen by a full sync')}
       select v.n, v.total, v.go,
         case when v.go then null else (select coalesce(jsonb_agg(id), '[]'::jsonb)::text from unseen) end as ids
       from verdict v`,

@@ -8,10 +8,10 @@ import { queryRows } from '@contacts/schema';
 import { sql } from 'drizzle-orm';
 import { storableText } from '../backfill/desired-contact.js';
 import { toJsonText } from '../backfill/json-rows.js';
-import { markDeletedInProvenance, sourceKey } from '../backfill/provenance-codec.js';
 import { CanonicalContact } from '../model/canonical-contact.js';
 import { type DeletionGuard, type DeletionHold, holdsDeletions } from './deletion-guard.js';
 import { clearListingIds, recordListingIds, type SeenScope } from './full-sync-seen.js';
+import { tombstoneEffects } from './tombstone-effects.js';
 
 /**
  * Takes the deletions out of an incremental page: they wait for the listing's end, where the
@@ -141,7 +141,6 @@ export async function applyHeldDeletions(tx: ContactsDatabase, scope: SeenScope,
   const { provider, accountId } = scope;
   const s = sql.identifier(scope.butlerSchema);
   const at = now.toISOString();
-  const where = `${provider} (${accountId})`;
   const rows = await queryRows<{ n: number }>(
     tx,
     sql`with hold as materialized (
@@ -154,7 +153,6 @@ export async function applyHeldDeletions(tx: ContactsDatabase, scope: SeenScope,
           and l.external_contact_id in (select id from ids)
           and l.last_seen_at <= (select (h ->> 'listed_at')::timestamptz from hold)
         returning l.external_contact_id, l.local_contact_id),
-      flagged as (${markDeletedInProvenance(sql`gone`, sourceKey(provider, accountId))}),
       dropped as (
         delete from ${s}.contacts_sync_failures f
         where f.provider = ${provider} and f.account_id = ${accountId} and f.external_contact_id in (select id from ids)
@@ -163,14 +161,7 @@ export async function applyHeldDeletions(tx: ContactsDatabase, scope: SeenScope,
         update ${s}.contacts_sync_state set deletion_hold = null
         where provider = ${provider} and account_id = ${accountId}
         returning 1),
-      logged as (
-        insert into ${s}.activity_feed (contact_id, type, description, details, created_at)
-        select g.local_contact_id, 'contact_sync_deleted_source',
-          c.name || ${` was deleted in ${where}; the contact is kept here.`},
-          jsonb_build_object('provider', ${provider}::text, 'account_id', ${accountId}::text, 'external_id', g.external_contact_id, 'reason', 'held by the deletion guard, then confirmed'),
-          ${at}::timestamptz
-        from gone g join shared.contacts c on c.id = g.local_contact_id
-        returning 1)
+      ${tombstoneEffects(scope, at, 'held by the deletion guard, then confirmed')}
       select (select count(*) from gone)::int as n`,
   );
   return Number(rows[0]?.n ?? 0);
