@@ -55,6 +55,16 @@ export interface CliRun {
   stderr: string;
 }
 
+/** `contacts <args>` as a child of its own, with a minimal environment plus `env`. */
+function spawnCli(args: string[], env: Record<string, string>) {
+  const { command, args: argv } = cliCommand(args);
+  return spawn(command, argv, {
+    cwd: PACKAGE_DIR,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 /**
  * Runs `contacts <args>` to its end, or until the plan kills it.
  *
@@ -71,12 +81,7 @@ export function runCliProcess(
   plan: KillPlan | null,
   env: Record<string, string> = {},
 ): Promise<CliRun> {
-  const { command, args: argv } = cliCommand(args);
-  const child = spawn(command, argv, {
-    cwd: PACKAGE_DIR,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnCli(args, env);
   let stdout = '';
   let stderr = '';
   let pending = '';
@@ -143,12 +148,7 @@ export interface StartedCli {
  * ```
  */
 export function startCliProcess(args: string[], env: Record<string, string> = {}): StartedCli {
-  const { command, args: argv } = cliCommand(args);
-  const child = spawn(command, argv, {
-    cwd: PACKAGE_DIR,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnCli(args, env);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
