@@ -49,8 +49,6 @@ export interface KillPlan {
 export interface CliRun {
   code: number | null;
   killed: boolean;
-  /** Page commits the command logged before it ended. */
-  pagesLogged: number;
   stdout: string;
   stderr: string;
 }
@@ -86,7 +84,6 @@ export function runCliProcess(
   let stderr = '';
   let pending = '';
   let seen = 0;
-  let pagesLogged = 0;
   let killing = false;
   let exited = false;
   const kill = async (p: KillPlan) => {
@@ -107,7 +104,6 @@ export function runCliProcess(
     pending = lines.pop() ?? '';
     for (const line of lines) {
       const event = line.split(' ')[2];
-      if (event === 'contacts_sync_page') pagesLogged += 1;
       if (plan && !killing && event === plan.event && ++seen >= plan.count) void kill(plan);
     }
   });
@@ -116,7 +112,7 @@ export function runCliProcess(
     // 'close', not 'exit': every byte of its output has been read by then.
     child.on('close', (code, signal) => {
       exited = true;
-      resolve({ code, killed: signal === 'SIGKILL', pagesLogged, stdout, stderr });
+      resolve({ code, killed: signal === 'SIGKILL', stdout, stderr });
     });
   });
 }
