@@ -13,29 +13,29 @@ const error = (code: ConstructorParameters<typeof ProviderError>[0]) =>
 
 describe('recoverListing', () => {
   it('falls back to a full listing when the cursor of an incremental one expired, at any page', () => {
-    expect(recoverListing(error('CURSOR_EXPIRED'), incremental)).toBe('fall-back-to-full');
-    expect(recoverListing(error('CURSOR_EXPIRED'), paging(incremental))).toBe('fall-back-to-full');
+    expect(recoverListing(error('CURSOR_EXPIRED'), incremental)).toBe('full_sync_now');
+    expect(recoverListing(error('CURSOR_EXPIRED'), paging(incremental))).toBe('full_sync_now');
   });
 
-  it('fails a full listing whose cursor expired: it has none to lose', () => {
-    expect(recoverListing(error('CURSOR_EXPIRED'), full)).toBe('fail');
-    expect(recoverListing(error('CURSOR_EXPIRED'), fallBackToFull(incremental))).toBe('fail');
+  it('ends the cycle of a full listing whose cursor expired: it has none to lose', () => {
+    expect(recoverListing(error('CURSOR_EXPIRED'), full)).toBe('end_cycle');
+    expect(recoverListing(error('CURSOR_EXPIRED'), fallBackToFull(incremental))).toBe('end_cycle');
   });
 
   it('restarts a listing whose page token was refused, once per cycle', () => {
-    expect(recoverListing(error('PERMANENT'), paging(full))).toBe('restart-listing');
-    expect(recoverListing(error('PERMANENT'), paging(incremental))).toBe('restart-listing');
-    expect(recoverListing(error('PERMANENT'), paging(restartListing(paging(full))))).toBe('fail');
+    expect(recoverListing(error('PERMANENT'), paging(full))).toBe('restart_listing');
+    expect(recoverListing(error('PERMANENT'), paging(incremental))).toBe('restart_listing');
+    expect(recoverListing(error('PERMANENT'), paging(restartListing(paging(full))))).toBe('end_cycle');
   });
 
-  it('fails a listing refused at its first page: there is no page token to blame', () => {
-    expect(recoverListing(error('PERMANENT'), full)).toBe('fail');
+  it('ends the cycle of a listing refused at its first page: there is no page token to blame', () => {
+    expect(recoverListing(error('PERMANENT'), full)).toBe('end_cycle');
   });
 
-  it('fails on every other error, with or without a page token', () => {
+  it('ends the cycle on every other error, with or without a page token', () => {
     for (const code of ['AUTH_FAILED', 'RATE_LIMITED', 'TEMPORARY', 'NOT_SUPPORTED'] as const) {
-      expect(recoverListing(error(code), incremental)).toBe('fail');
-      expect(recoverListing(error(code), paging(full))).toBe('fail');
+      expect(recoverListing(error(code), incremental)).toBe('end_cycle');
+      expect(recoverListing(error(code), paging(full))).toBe('end_cycle');
     }
   });
 });

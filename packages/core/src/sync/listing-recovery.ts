@@ -9,15 +9,15 @@ import type { CycleContext } from './cycle-context.js';
 import { fallBackToFull, type ListingState, restartListing } from './listing-state.js';
 
 /**
- * How a listing recovers from a failed page: `fall-back-to-full`, `restart-listing`, or `fail`
- * (the error is the cycle's).
+ * How a listing recovers from a failed page: `full_sync_now` (it falls back to a full listing),
+ * `restart_listing`, or `end_cycle` (the error is the cycle's). The names are the sync policy's.
  *
  * @example
  * ```ts
- * const next: ListingRecovery = recoverListing(error, listing); // 'fall-back-to-full'
+ * const next: ListingRecovery = recoverListing(error, listing); // 'full_sync_now'
  * ```
  */
-export type ListingRecovery = 'fall-back-to-full' | 'restart-listing' | 'fail';
+export type ListingRecovery = 'full_sync_now' | 'restart_listing' | 'end_cycle';
 
 /**
  * The decision, and only it: an expired cursor of an incremental listing falls back to a full
@@ -26,14 +26,14 @@ export type ListingRecovery = 'fall-back-to-full' | 'restart-listing' | 'fail';
  *
  * @example
  * ```ts
- * recoverListing(new ProviderError('CURSOR_EXPIRED', 'The sync token expired.'), listing); // 'fall-back-to-full' (incremental)
+ * recoverListing(new ProviderError('CURSOR_EXPIRED', 'The sync token expired.'), listing); // 'full_sync_now' (incremental)
  * ```
  */
 export function recoverListing(error: ProviderError, listing: ListingState): ListingRecovery {
-  if (error.code === 'CURSOR_EXPIRED' && listing.kind === 'incremental') return 'fall-back-to-full';
+  if (error.code === 'CURSOR_EXPIRED' && listing.kind === 'incremental') return 'full_sync_now';
   if (listing.pageToken !== null && error.code === 'PERMANENT' && !listing.restarted)
-    return 'restart-listing';
-  return 'fail';
+    return 'restart_listing';
+  return 'end_cycle';
 }
 
 /**
@@ -53,7 +53,7 @@ export async function recover(
 ): Promise<ListingState> {
   const { providerName, accountId, logger } = cycle;
   switch (recoverListing(error, listing)) {
-    case 'fall-back-to-full':
+    case 'full_sync_now':
       logger.warn('contacts_sync_cursor_expired', { provider: providerName, account_id: accountId });
       await cycle.store.save(providerName, accountId, {
         syncCursor: null,
@@ -61,7 +61,7 @@ export async function recover(
         checkpoint: null,
       });
       return fallBackToFull(listing);
-    case 'restart-listing':
+    case 'restart_listing':
       // Pages already applied come again unchanged and cost no writes.
       logger.warn(
         listing.resumedFrom ? 'contacts_sync_checkpoint_discarded' : 'contacts_sync_listing_restarted',
@@ -71,7 +71,7 @@ export async function recover(
         },
       );
       return restartListing(listing);
-    case 'fail':
+    case 'end_cycle':
       throw error;
   }
 }
