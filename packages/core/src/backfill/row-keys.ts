@@ -18,7 +18,14 @@
  */
 import type { DesiredInfo } from './desired-contact.js';
 
-/** The kinds of `shared.contact_info` rows a source writes. */
+/**
+ * The kinds of `shared.contact_info` rows a source writes.
+ *
+ * @example
+ * ```ts
+ * const type: InfoType = 'email';
+ * ```
+ */
 export type InfoType = DesiredInfo['type'];
 
 /**
@@ -47,7 +54,14 @@ export function parseInfoKey(key: string): { type: string; normalized: string } 
   return at < 0 ? { type: '', normalized: key } : { type: key.slice(0, at), normalized: key.slice(at + 1) };
 }
 
-/** The parts of an address its key is made of (a row's label is not one: it is a detail). */
+/**
+ * The parts of an address its key is made of (a row's label is not one: it is a detail).
+ *
+ * @example
+ * ```ts
+ * const parts: AddressKeyParts = { line_1: '1 Main St', line_2: null, city: 'Springfield', province: null, postal_code: null, country: 'US' };
+ * ```
+ */
 export interface AddressKeyParts {
   line_1: string | null;
   line_2: string | null;

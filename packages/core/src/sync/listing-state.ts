@@ -14,6 +14,11 @@ import type { SyncMode } from './sync-types.js';
  * never saw: a listing whose page tokens are positions skips the contacts that moved across the
  * resume point meanwhile (a deletion before it shifts the rest), and deleting wrongly is worse
  * than deleting late. The next full sync from its first page does it.
+ *
+ * @example
+ * ```ts
+ * const resumedSoon = now - Date.parse(checkpoint.savedAt) <= RESUMED_SWEEP_WINDOW_MS;
+ * ```
  */
 export const RESUMED_SWEEP_WINDOW_MS = 10 * 60_000;
 
@@ -55,7 +60,14 @@ export interface ListingState {
   restarted: boolean;
 }
 
-/** What {@link startListing} starts from: the request and the account's stored sync state. */
+/**
+ * What {@link startListing} starts from: the request and the account's stored sync state.
+ *
+ * @example
+ * ```ts
+ * const start: ListingStart = { requested: options.mode ?? 'auto', syncCursor: state.syncCursor, checkpoint: state.checkpoint, clock };
+ * ```
+ */
 export interface ListingStart {
   requested: SyncMode;
   syncCursor: string | null;
