@@ -6,6 +6,7 @@ import {
   normalizeUsername,
   normalizeWebsite,
 } from '../util/normalize.js';
+import { addressKey, dateKey, infoKey } from './row-keys.js';
 
 /** The scalar fields of `shared.contacts` a source writes, with provenance per field. */
 export const SCALAR_FIELDS = [
@@ -150,15 +151,12 @@ function address(a: ContactAddress): DesiredAddress | null {
     postal_code: clean(a.postal_code),
     country: isoCountry(a.country_code),
   };
-  const key = [row.line_1, row.line_2, row.city, row.province, row.postal_code, row.country]
-    .map((v) => (v ?? '').toLowerCase())
-    .join('|');
-  return { key, ...row };
+  return { key: addressKey(row), ...row };
 }
 
 function date(d: ContactDate, label: string): DesiredDate | null {
   if (d.month == null || d.day == null) return null; // text-only dates stay in the source payload
-  return { key: `${label}|${d.month}|${d.day}`, label, month: d.month, day: d.day, year: d.year ?? null };
+  return { key: dateKey(label, d.month, d.day), label, month: d.month, day: d.day, year: d.year ?? null };
 }
 
 function uniqueBy<T extends { key: string }>(items: (T | null)[]): T[] {
@@ -208,7 +206,7 @@ export function toDesiredContact(
     ...primaryFirst(c.emails).map((e) => {
       const normalized = normalizeEmail(e.value);
       return {
-        key: `email|${normalized}`,
+        key: infoKey('email', normalized),
         type: 'email' as const,
         value: e.value.trim(),
         normalized,
@@ -219,7 +217,7 @@ export function toDesiredContact(
     ...primaryFirst(c.phones).map((p) => {
       const normalized = normalizePhone(p.value, p.e164, country);
       return {
-        key: `phone|${normalized}`,
+        key: infoKey('phone', normalized),
         type: 'phone' as const,
         value: p.value.trim(),
         normalized,
@@ -230,7 +228,7 @@ export function toDesiredContact(
     ...c.urls.map((u) => {
       const normalized = normalizeWebsite(u.value);
       return {
-        key: `website|${normalized}`,
+        key: infoKey('website', normalized),
         type: 'website' as const,
         value: u.value.trim(),
         normalized,
@@ -241,7 +239,7 @@ export function toDesiredContact(
     ...c.usernames.map((u) => {
       const normalized = normalizeUsername(u.service, u.value);
       return {
-        key: `username|${normalized}`,
+        key: infoKey('username', normalized),
         type: 'username' as const,
         value: u.value.trim(),
         normalized,

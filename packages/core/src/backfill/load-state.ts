@@ -4,14 +4,10 @@ import { SCALAR_FIELDS, type ScalarValues } from './desired-contact.js';
 import { toJsonText } from './json-rows.js';
 import type { ContactState } from './provenance.js';
 import { type ContactLink, cloneProvenance, decodeProvenance } from './provenance-codec.js';
+import { addressKey, dateKey, type InfoType, infoKey } from './row-keys.js';
 
 const ids = (contactIds: string[]) =>
   sql`jsonb_array_elements_text(${toJsonText(contactIds)}::text::jsonb) as x(id)`;
-
-const addressKey = (r: Record<string, unknown>) =>
-  ['line_1', 'line_2', 'city', 'province', 'postal_code', 'country']
-    .map((k) => String(r[k] ?? '').toLowerCase())
-    .join('|');
 
 /**
  * Loads the CRM contacts a page touches, with their child rows, in five queries, and locks the
@@ -66,8 +62,8 @@ export async function loadContactStates(
       from ${ids(contactIds)} join shared.contact_info ci on ci.contact_id = x.id::uuid`,
   );
   for (const r of info) {
-    const type = String(r.type) as 'email';
-    const key = `${type}|${String(r.normalized_value)}`;
+    const type = String(r.type) as InfoType;
+    const key = infoKey(type, String(r.normalized_value));
     states.get(String(r.contact_id))?.info.set(key, {
       key,
       type,
@@ -83,18 +79,18 @@ export async function loadContactStates(
       from ${ids(contactIds)} join ${schema}.addresses a on a.contact_id = x.id::uuid`,
   );
   for (const r of addresses) {
-    const key = addressKey(r);
-    states.get(String(r.contact_id))?.addresses.set(key, {
-      key,
-      id: String(r.id),
-      label: String(r.label),
+    const parts = {
       line_1: String(r.line_1),
       line_2: (r.line_2 as string | null) ?? null,
       city: (r.city as string | null) ?? null,
       province: (r.province as string | null) ?? null,
       postal_code: (r.postal_code as string | null) ?? null,
       country: (r.country as string | null) ?? null,
-    });
+    };
+    const key = addressKey(parts);
+    states
+      .get(String(r.contact_id))
+      ?.addresses.set(key, { key, id: String(r.id), label: String(r.label), ...parts });
   }
   const dates = await queryRows<Record<string, unknown>>(
     db,
@@ -102,7 +98,7 @@ export async function loadContactStates(
       from ${ids(contactIds)} join ${schema}.important_dates d on d.contact_id = x.id::uuid`,
   );
   for (const r of dates) {
-    const key = `${String(r.label)}|${Number(r.month)}|${Number(r.day)}`;
+    const key = dateKey(String(r.label), Number(r.month), Number(r.day));
     states.get(String(r.contact_id))?.dates.set(key, {
       key,
       id: String(r.id),

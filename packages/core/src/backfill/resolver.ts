@@ -2,6 +2,13 @@ import { type ContactsDatabase, queryRows } from '@contacts/schema';
 import { sql } from 'drizzle-orm';
 import type { DesiredContact } from './desired-contact.js';
 import { jsonRows, toJsonText } from './json-rows.js';
+import { type InfoType, infoKey, parseInfoKey } from './row-keys.js';
+
+/** The info keys a contact's identity is matched by: its normalized emails and E.164 phones. */
+const identityKeys = (c: DesiredContact): string[] => [
+  ...c.emailKeys.map((e) => infoKey('email', e)),
+  ...c.phoneKeys.map((p) => infoKey('phone', p)),
+];
 
 /**
  * How a source contact found its CRM contact, in the order they are tried.
@@ -151,7 +158,7 @@ export class ContactBackfillResolver {
     const owner = new Map<string, number>();
     for (const i of pending) {
       const c = contacts[i]!;
-      for (const key of [...c.emailKeys.map((e) => `email|${e}`), ...c.phoneKeys.map((p) => `phone|${p}`)]) {
+      for (const key of identityKeys(c)) {
         const first = owner.get(key);
         if (first === undefined) owner.set(key, i);
         else groups.union(first, i);
@@ -169,10 +176,7 @@ export class ContactBackfillResolver {
     contacts.forEach((c) => {
       const contactId = result.get(c.externalId)?.contactId;
       if (c.deleted || !contactId) return;
-      const keys = new Set([
-        ...c.emailKeys.map((e) => `email|${e}`),
-        ...c.phoneKeys.map((p) => `phone|${p}`),
-      ]);
+      const keys = new Set(identityKeys(c));
       for (const info of c.info) {
         if (!keys.has(info.key) || inPage.has(info.key)) continue;
         inPage.set(info.key, {
@@ -188,8 +192,7 @@ export class ContactBackfillResolver {
       let best: { id: string; rank: number } | undefined;
       for (const i of members) {
         const c = contacts[i]!;
-        const keys = [...c.emailKeys.map((e) => `email|${e}`), ...c.phoneKeys.map((p) => `phone|${p}`)];
-        for (const key of keys) {
+        for (const key of identityKeys(c)) {
           const page = inPage.get(key);
           for (const m of [...(byKey.get(key) ?? []), ...(page ? [page] : [])]) {
             if (!best || m.rank < best.rank) best = m;
@@ -288,7 +291,10 @@ export class ContactBackfillResolver {
       sql`select r.type, r.v, ci.contact_id,
           (case when ci.type = 'email' then 0 else ${PHONE_RANK} end) + (case when ci.is_primary then 0 else 1 end) as rank
         from ${jsonRows(
-          keys.map((k) => ({ type: k.slice(0, k.indexOf('|')), v: k.slice(k.indexOf('|') + 1) })),
+          keys.map((k) => {
+            const { type, normalized } = parseInfoKey(k);
+            return { type, v: normalized };
+          }),
           'type text, v text',
         )}
         join shared.contact_info ci on ci.type = r.type and ci.normalized_value = r.v
@@ -297,7 +303,7 @@ export class ContactBackfillResolver {
     );
     // Rows come oldest contact first; a stable sort by rank keeps that order among equals.
     for (const row of rows) {
-      const key = `${row.type}|${row.v}`;
+      const key = infoKey(row.type as InfoType, row.v);
       map.set(key, [...(map.get(key) ?? []), { id: row.contact_id, rank: Number(row.rank) }]);
     }
     return map;

@@ -1,0 +1,176 @@
+/**
+ * One page of a listing, committed: its contacts and what the listing records, its sweep or
+ * held deletions at the end of a listing, and the checkpoint (or the finished sync state), all in
+ * one transaction with the renewal of the lease. A crash resumes after the last committed page.
+ */
+import type { ContactsDatabase } from '@contacts/schema';
+import type { BackfillSummary } from '../backfill/summary.js';
+import { CoreError } from '../errors.js';
+import type { ParsedContactBatch } from '../model/contact-batch.js';
+import type { Checkpoint } from './checkpoint.js';
+import type { CycleContext } from './cycle-context.js';
+import type { DeletionHold } from './deletion-guard.js';
+import { clearListingIds, recordListingIds, sweepUnseen } from './full-sync-seen.js';
+import { clearDeletionHold, planIncrementalPage, saveDeletionHold } from './held-deletions.js';
+import type { ListingState } from './listing-state.js';
+
+/**
+ * One fetched page, where its listing stands.
+ *
+ * @example
+ * ```ts
+ * const page: PageToCommit = { listing, batch, pages: guard.pages, items: guard.items, hold };
+ * ```
+ */
+export interface PageToCommit {
+  listing: ListingState;
+  batch: ParsedContactBatch;
+  /** Pages and contacts the listing took with this one (its checkpoint carries them on). */
+  pages: number;
+  items: number;
+  /** The deletions held for the account before this page (a completed full listing clears them). */
+  hold: DeletionHold | null;
+}
+
+/**
+ * What a committed page did: its summary, the hold it made or cleared (`undefined`: none
+ * judged), whether its incremental listing has recorded deletions, and the links a completed full
+ * listing tombstoned for not seeing them.
+ *
+ * @example
+ * ```ts
+ * const page: CommittedPage = await commitPage(cycle, toCommit, seen);
+ * if (page.held) console.warn(`${page.held.count} deletions held`);
+ * ```
+ */
+export interface CommittedPage {
+  result: BackfillSummary;
+  held: DeletionHold | null | undefined;
+  recorded: boolean;
+  tombstonedUnseen: number;
+}
+
+/**
+ * Applies and commits one page. `seen` gathers the ids the cycle saw (and those the source said
+ * were deleted), which keeps them out of the retry of earlier failures at its end.
+ *
+ * @throws CoreError `SYNC_IN_PROGRESS` when the lease expired and another cycle took it: nothing
+ *   of the page commits.
+ * @example
+ * ```ts
+ * const page = await commitPage(cycle, { listing, batch, pages: 1, items: batch.contacts.length, hold: null }, seen);
+ * ```
+ */
+export async function commitPage(
+  cycle: CycleContext,
+  page: PageToCommit,
+  seen: Set<string>,
+): Promise<CommittedPage> {
+  const { db, engine, scope, logger, providerName, accountId } = cycle;
+  const { listing, batch } = page;
+  const { kind } = listing;
+  const last = !batch.next_page_token;
+  if (batch.groups) engine.setGroups(batch.groups);
+  const now = cycle.clock.now();
+  return db.transaction(async (tx) => {
+    if (listing.startsOver) await clearListingIds(tx, scope);
+    // `seen` keeps this cycle's own failures out of the retry at its end (and those of contacts
+    // deleted at the source); a full sync also records it per page, for the unseen-link check
+    // when it completes.
+    const pageSeen = new Set<string>();
+    let held: DeletionHold | null | undefined;
+    let contacts: readonly unknown[] = batch.contacts;
+    let recorded = listing.deletionsRecorded;
+    let tombstonedUnseen = 0;
+    if (kind === 'incremental') {
+      const plan = await planIncrementalPage(tx, scope, {
+        contacts,
+        last,
+        recorded,
+        now,
+        guard: cycle.deletionGuard,
+      });
+      for (const id of plan.deleted) seen.add(id);
+      ({ contacts, held, recorded } = plan);
+    }
+    const result = await engine.applyBatchIn(tx, contacts, { seen: pageSeen });
+    // Deletions recorded on earlier pages were fetched there; held ones were fetched here.
+    result.fetched = batch.contacts.length;
+    for (const id of pageSeen) seen.add(id);
+    if (kind === 'full') {
+      await recordListingIds(tx, scope, pageSeen);
+      if (last && listing.knowsWhatItSaw) {
+        // The whole account was judged: its verdict replaces any earlier hold.
+        const swept = await sweepUnseen(tx, scope, now, cycle.deletionGuard);
+        tombstonedUnseen = swept.tombstoned;
+        result.deleted += swept.tombstoned;
+        if (swept.held) {
+          const { ids, of } = swept.held;
+          const count = await saveDeletionHold(tx, scope, { mode: kind, ids, of, listedAt: now }, false);
+          held = { mode: kind, count, of, listedAt: now };
+        } else {
+          if (page.hold) await clearDeletionHold(tx, scope);
+          held = null;
+        }
+      } else if (last) {
+        logger.info('contacts_sync_unseen_check_skipped', {
+          provider: providerName,
+          reason: 'resumed a full sync too late, or one that did not record what it saw',
+        });
+        await clearListingIds(tx, scope);
+      }
+    }
+    await saveListing(cycle, tx, { ...page, last, recorded, now });
+    // Renewed with every page; lost (expired, and taken by another process) means this cycle
+    // must stop before its page commits, or two cycles would write one account. Only renewed,
+    // never re-taken: once free again, the lease was released by a cycle that ran after this one
+    // lost it, and this one's pages and seen ids are stale.
+    if (
+      !(await cycle.store
+        .withDb(tx)
+        .renewLease(providerName, accountId, cycle.lease.owner, cycle.lease.ttlMs))
+    ) {
+      throw new CoreError(
+        'SYNC_IN_PROGRESS',
+        `The sync lease of ${providerName} (${accountId}) expired and another sync took it; this one stopped without committing its page.`,
+      );
+    }
+    return { result, held, recorded, tombstonedUnseen };
+  });
+}
+
+/**
+ * Saves, in the page's transaction, where the listing stands: the finished sync state after its
+ * last page (cursor, times, no error, no checkpoint), else the checkpoint to resume after this one.
+ */
+async function saveListing(
+  cycle: CycleContext,
+  tx: ContactsDatabase,
+  page: PageToCommit & { last: boolean; recorded: boolean; now: Date },
+): Promise<void> {
+  const { listing, batch, now } = page;
+  const { kind, cursor } = listing;
+  const txStore = cycle.store.withDb(tx);
+  if (page.last) {
+    await txStore.save(cycle.providerName, cycle.accountId, {
+      syncCursor: batch.next_sync_cursor ?? (kind === 'incremental' ? cursor : null),
+      ...(kind === 'full' ? { cursorIssuedAt: now, lastFullSyncAt: now } : { lastIncrementalSyncAt: now }),
+      lastSuccessAt: now,
+      lastError: null,
+      lastErrorCode: null,
+      checkpoint: null,
+    });
+    return;
+  }
+  const next: Checkpoint = {
+    mode: kind,
+    pageToken: batch.next_page_token!,
+    cursor,
+    provider: batch.checkpoint ?? null,
+    pages: page.pages,
+    items: page.items,
+    ...(page.recorded ? { deletionsRecorded: true } : {}),
+    ...(kind === 'full' ? { seenRecorded: listing.knowsWhatItSaw, savedAt: now.toISOString() } : {}),
+  };
+  await txStore.save(cycle.providerName, cycle.accountId, { checkpoint: { ...next } });
+}
