@@ -82,6 +82,7 @@ export {
   fullSyncDueAt,
   type ListingAction,
   type ListingPosition,
+  listingAction,
   PARKED_REASONS,
   type ParkedReason,
   planWake,

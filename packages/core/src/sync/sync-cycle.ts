@@ -24,6 +24,7 @@ import {
   saveDeletionHold,
 } from './held-deletions.js';
 import { holderIsDeadHere, type LeaseIdentity, leaseOwnerId, localLeaseIdentity } from './lease-owner.js';
+import { listingAction } from './sync-policy.js';
 import { ContactsSyncStateStore } from './sync-state-store.js';
 import type { SyncCycleOptions, SyncCycleResult } from './sync-types.js';
 
@@ -220,7 +221,13 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
           // Stopped while a page was in flight: not a failure; the checkpoint resumes it.
           if (signal?.aborted) break;
           const err = toProviderError(error, providerName);
-          if (err.code === 'CURSOR_EXPIRED' && mode === 'incremental') {
+          // The sync policy says whether the listing goes on (sync-policy.ts).
+          const next = listingAction(err.code, {
+            mode,
+            pageToken: pageToken !== null,
+            restarted: listingRestarted,
+          });
+          if (next === 'full_sync_now') {
             logger.warn('contacts_sync_cursor_expired', { provider: providerName, account_id: accountId });
             await store.save(providerName, accountId, {
               syncCursor: null,
@@ -238,7 +245,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
             listing = watchListing(null);
             continue;
           }
-          if (pageToken !== null && err.code === 'PERMANENT' && !listingRestarted) {
+          if (next === 'restart_listing') {
             // A page token is no longer accepted (the one a crashed cycle left, or one that died
             // mid-listing): start this listing over, once per cycle. Pages already applied come
             // again unchanged and cost no writes; a second refusal is reported, not looped on.

@@ -346,13 +346,8 @@ export function decideSync(outcome: SyncOutcome, state: SyncPolicyState, now: Da
       return { ...parked(state, 'disabled'), action: 'parked_disabled' };
     case 'failed': {
       const row = SYNC_POLICY[outcome.code];
-      const at = outcome.during;
-      if (at && row.inListing === 'full_sync_now' && at.mode === 'incremental') {
-        return { ...keep, action: 'full_sync_now', until: now };
-      }
-      if (at && row.inListing === 'restart_listing' && at.pageToken && !at.restarted) {
-        return { ...keep, action: 'restart_listing', until: now };
-      }
+      const inListing = outcome.during ? listingAction(outcome.code, outcome.during) : 'end_cycle';
+      if (inListing !== 'end_cycle') return { ...keep, action: inListing, until: now };
       if (row.afterCycle === 'wait_for_credentials') return parked(state, 'auth');
       const failures = state.consecutiveFailures + 1;
       let delay =
@@ -374,6 +369,24 @@ export function decideSync(outcome: SyncOutcome, state: SyncPolicyState, now: Da
       };
     }
   }
+}
+
+/**
+ * What a cycle does when a page of its listing fails with `code` at `at`: the table's
+ * `inListing`, when the position allows it (a full sync replaces an incremental listing only; a
+ * listing starts over when the failed page carried a page token, once per cycle), else `end_cycle`.
+ *
+ * @example
+ * ```ts
+ * listingAction('PAGE_TOKEN_REFUSED', { mode: 'full', pageToken: true, restarted: false }); // 'restart_listing'
+ * listingAction('PAGE_TOKEN_REFUSED', { mode: 'full', pageToken: true, restarted: true }); // 'end_cycle'
+ * ```
+ */
+export function listingAction(code: ProviderErrorCode, at: ListingPosition): ListingAction {
+  const action = SYNC_POLICY[code].inListing;
+  if (action === 'full_sync_now' && at.mode === 'incremental') return action;
+  if (action === 'restart_listing' && at.pageToken && !at.restarted) return action;
+  return 'end_cycle';
 }
 
 function parked(state: SyncPolicyState, reason: ParkedReason): SyncDecision {
