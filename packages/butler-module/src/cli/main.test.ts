@@ -211,6 +211,11 @@ describeDatabase('contacts command on a database', (t) => {
       'contact_count',
       'failed_contacts',
       'held_deletions',
+      'next_sync_at',
+      'next_full_sync_at',
+      'retry_after',
+      'consecutive_failures',
+      'parked_reason',
     ]);
   });
 
