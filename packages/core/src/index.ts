@@ -60,6 +60,7 @@ export {
   toProviderError,
 } from './provider/provider-error.js';
 export { type ProviderFactory, ProviderRegistry } from './provider/registry.js';
+export { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './sync/backoff.js';
 export { type CycleTimers, systemCycleTimers } from './sync/call-deadline.js';
 export {
   DEFAULT_DELETION_GUARD,
@@ -74,6 +75,27 @@ export {
   localLeaseIdentity,
 } from './sync/lease-owner.js';
 export { runSyncCycle } from './sync/sync-cycle.js';
+export {
+  type AfterCycleAction,
+  type CodePolicy,
+  decideSync,
+  fullSyncDueAt,
+  type ListingAction,
+  type ListingPosition,
+  listingAction,
+  PARKED_REASONS,
+  type ParkedReason,
+  planWake,
+  SYNC_POLICY,
+  SYNC_POLICY_COLUMNS,
+  type SyncAction,
+  type SyncDecision,
+  type SyncOutcome,
+  type SyncPolicyState,
+  type SyncSchedule,
+  syncPolicyMarkdown,
+  syncPolicyRow,
+} from './sync/sync-policy.js';
 export {
   ContactsSyncStateStore,
   type SyncState,

@@ -190,19 +190,19 @@ describe('classifyFailure', () => {
     });
   });
 
-  it('says a 400 INVALID_ARGUMENT on a page-token call refused the page token (still PERMANENT)', () => {
+  it('says a 400 INVALID_ARGUMENT on a page-token call refused the page token (PAGE_TOKEN_REFUSED)', () => {
     const invalid = httpError(400, {
       error: { code: 400, message: 'Request contains an invalid argument.', status: 'INVALID_ARGUMENT' },
     });
     expect(classify(invalid, { usedPageToken: true, usedSyncToken: false })).toEqual({
-      code: 'PERMANENT',
+      code: 'PAGE_TOKEN_REFUSED',
       message:
         'Google no longer accepts the page token of people.connections.list (HTTP 400, INVALID_ARGUMENT: Request contains an invalid argument.): the listing must start over from its first page.',
       retryable: false,
       retryAfterMs: null,
     });
     // With a sync token too (an incremental page): still the page token, not the cursor.
-    expect(classify(invalid, { usedPageToken: true }).code).toBe('PERMANENT');
+    expect(classify(invalid, { usedPageToken: true }).code).toBe('PAGE_TOKEN_REFUSED');
     // An expired sync token on a later page stays CURSOR_EXPIRED.
     expect(classify(httpError(400, expiredBody), { usedPageToken: true }).code).toBe('CURSOR_EXPIRED');
     // Without a page token, a 400 is a plain rejection.

@@ -95,8 +95,8 @@ function fromTokenEndpoint(failure: GoogleFailure, context: FailureContext): Cla
  *   retryable (a timeout says so, with the limit, rather than "could not reach" and a DOMException name);
  * - a body over `maxResponseBytes` is `TEMPORARY` but not retried within the call (it would be
  *   downloaded again), with the cap and the operation in the message;
- * - a 400 INVALID_ARGUMENT on a call with a page token is `PERMANENT` and says the page token was
- *   refused (the engine then starts the listing over, rather than retrying a dead token);
+ * - a 400 INVALID_ARGUMENT on a call with a page token is `PAGE_TOKEN_REFUSED` (the engine then
+ *   starts the listing over, rather than retrying a dead token);
  * - other 4xx are `PERMANENT`; anything unrecognised is `TEMPORARY` (never fatal by surprise).
  *
  * @example
@@ -195,7 +195,7 @@ export function classifyFailure(failure: GoogleFailure, context: FailureContext)
     // Every page repeats the first page's parameters, so a 400 that only a later page gets is
     // about its page token: expired, or issued for other parameters (an upgrade in between).
     return result(
-      'PERMANENT',
+      'PAGE_TOKEN_REFUSED',
       `Google no longer accepts the page token of ${context.operation} (HTTP 400, ${detail}): the listing must start over from its first page.`,
       false,
     );

@@ -54,8 +54,10 @@ describe('page token', () => {
   it('refuses a token of the other mode, or an otherContacts page without the connections token', () => {
     const full = encodePageToken({ mode: 'full', stream: 'connections', page: 'p' });
     expect(() => decodePageToken(full, 'incremental')).toThrow(ProviderError);
-    // PERMANENT: the engine then drops the checkpoint and starts the sync over.
-    expect(() => decodePageToken('garbage!', 'full')).toThrow(expect.objectContaining({ code: 'PERMANENT' }));
+    // PAGE_TOKEN_REFUSED: the engine then drops the checkpoint and starts the sync over.
+    expect(() => decodePageToken('garbage!', 'full')).toThrow(
+      expect.objectContaining({ code: 'PAGE_TOKEN_REFUSED' }),
+    );
     const broken = Buffer.from(JSON.stringify({ v: 1, mode: 'full', stream: 'otherContacts' })).toString(
       'base64url',
     );

@@ -113,10 +113,11 @@ export function encodePageToken(position: GooglePagePosition): string {
 
 /**
  * Reads a page token {@link encodePageToken} made, for the sync `mode` it belongs to. An
- * unreadable token (or one of the other mode) is `PERMANENT`: that page can never be fetched,
- * and the engine answers a refused checkpoint page by starting the sync over from its first page.
+ * unreadable token (or one of the other mode) is `PAGE_TOKEN_REFUSED`: that page can never be
+ * fetched, and the engine answers a refused checkpoint page by starting the sync over from its
+ * first page.
  *
- * @throws ProviderError `PERMANENT` when the token is not one this provider issued for `mode`.
+ * @throws ProviderError `PAGE_TOKEN_REFUSED` when the token is not one this provider issued for `mode`.
  * @example
  * ```ts
  * const position = decodePageToken(request.pageToken, 'full'); // { mode: 'full', stream: 'connections', page: '...' }
@@ -126,7 +127,7 @@ export function decodePageToken(pageToken: string, mode: 'full' | 'incremental')
   const parsed = decode(pageToken, PageTokenJson);
   if (!parsed || parsed.mode !== mode) {
     throw new ProviderError(
-      'PERMANENT',
+      'PAGE_TOKEN_REFUSED',
       `The page token is not one this provider issued for a ${mode} sync; start the sync from its first page.`,
       { provider: 'google' },
     );

@@ -34,6 +34,7 @@ for (const driver of testDrivers()) {
             'butler/0000_init',
             'butler/0001_full_sync_seen',
             'butler/0002_deletion_hold',
+            'butler/0003_sync_schedule',
           ],
         });
         const second = await migrate(t.db);
@@ -60,6 +61,7 @@ for (const driver of testDrivers()) {
           'butler/0000_init',
           'butler/0001_full_sync_seen',
           'butler/0002_deletion_hold',
+          'butler/0003_sync_schedule',
         ]);
         expect((await migrate(t.db, { butlerSchema: 'alpha' })).applied).toEqual([]);
         for (const schema of ['alpha', 'beta']) {
@@ -134,7 +136,13 @@ for (const driver of testDrivers()) {
           t.db,
           sql`select scope from shared.contacts_schema_migrations order by scope`,
         );
-        expect(ours.map((r) => r.scope)).toEqual(['relationship', 'relationship', 'relationship', 'shared']);
+        expect(ours.map((r) => r.scope)).toEqual([
+          'relationship',
+          'relationship',
+          'relationship',
+          'relationship',
+          'shared',
+        ]);
       } finally {
         await t.close();
       }

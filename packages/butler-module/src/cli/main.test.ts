@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { ContactsSyncStateStore } from '@contacts/core';
 import { type GoogleEmulator, startGoogleEmulator } from '@contacts/google-emulator';
 import { describeDatabase } from '@contacts/schema/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -211,6 +212,11 @@ describeDatabase('contacts command on a database', (t) => {
       'contact_count',
       'failed_contacts',
       'held_deletions',
+      'next_sync_at',
+      'next_full_sync_at',
+      'retry_after',
+      'consecutive_failures',
+      'parked_reason',
     ]);
   });
 
@@ -226,6 +232,37 @@ describeDatabase('contacts command on a database', (t) => {
     } finally {
       emulator.admin.rotateRefreshToken(emulator.credentials.refreshToken);
     }
+  });
+
+  it("honours the schedule another process stored: status shows the next sync, sync waits for a source's retry-after", async () => {
+    await seed();
+    const store = new ContactsSyncStateStore({ db: t.db, butlerSchema: t.butlerSchema });
+    const retryAfter = new Date(Date.now() + 60 * 60_000);
+    await store.save('google', 'default', {
+      consecutiveFailures: 2,
+      nextIncrementalDueAt: retryAfter,
+      retryAfter,
+    });
+    const status = await cli(['status']);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(
+      new RegExp(
+        `next sync\\s+${retryAfter.toISOString().replaceAll('.', '\\.')} \\(retry after 2 failed syncs\\)\n`,
+      ),
+    );
+    expect(JSON.parse((await cli(['status', '--json'])).stdout)).toMatchObject({
+      next_sync_at: retryAfter.toISOString(),
+      retry_after: retryAfter.toISOString(),
+      consecutive_failures: 2,
+      parked_reason: null,
+    });
+    const requests = emulator.admin.requestCount();
+    const sync = await cli(['sync', ...googleFlags()], { env: googleEnv() });
+    expect(sync.code).toBe(1);
+    expect(sync.stderr).toContain(
+      `google asked for no requests before ${retryAfter.toISOString()} (rate limit)`,
+    );
+    expect(emulator.admin.requestCount()).toBe(requests);
   });
 
   it('sync stops after the page in flight on a signal, exits 1 and says the next sync resumes', async () => {

@@ -1,4 +1,4 @@
-import { CoreError, errorMessage } from '@contacts/core';
+import { CoreError, errorMessage, ProviderError, SYNC_POLICY } from '@contacts/core';
 import { SchemaError } from '@contacts/schema';
 import { Command, CommanderError, Option } from 'commander';
 import { ContactsModuleError, type ContactsModuleErrorCode } from '../errors.js';
@@ -45,6 +45,8 @@ const CONFIGURATION_CODES = new Set<ContactsModuleErrorCode>([
 ]);
 
 function exitCodeOf(error: unknown): number {
+  // A sync that failed at the source: the sync policy's table says (1 for every code today).
+  if (error instanceof ProviderError) return SYNC_POLICY[error.code].exitCode;
   if (error instanceof ContactsModuleError)
     return CONFIGURATION_CODES.has(error.code) ? EXIT.usage : EXIT.failed;
   if (error instanceof SchemaError && error.code === 'INVALID_SCHEMA_NAME') return EXIT.usage;

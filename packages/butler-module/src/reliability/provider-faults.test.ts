@@ -601,7 +601,10 @@ describeDatabase('provider faults: runtime + Google provider + emulator over HTT
         'Google no longer accepts the page token of people.connections.list (HTTP 400, INVALID_ARGUMENT: Request contains an invalid argument.): the listing must start over from its first page.',
       );
       expect(await h.source()).toMatchObject({ status: 'error', last_error: report.last_error });
-      expect(h.runtime.status()).toMatchObject({ state: 'backoff', lastError: { code: 'PERMANENT' } });
+      expect(h.runtime.status()).toMatchObject({
+        state: 'backoff',
+        lastError: { code: 'PAGE_TOKEN_REFUSED' },
+      });
       expect(h.timers.nextDelay()).toBe(BACKOFF_MS);
       // One restart, then the error, not a loop: the listing's third page is refused, it starts
       // over, and its next page token (the second page's) is refused too.

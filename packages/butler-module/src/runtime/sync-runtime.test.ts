@@ -373,6 +373,135 @@ describeDatabase('ContactsSyncRuntime', (t) => {
     expect(report.last_error).toBeNull();
   });
 
+  it('resumes a backoff after a restart: a new runtime over the same database waits out the same schedule', async () => {
+    const clock = new ManualClock();
+    const backoff = { baseMs: 1000, maxMs: 60_000 };
+    const first = setup({ clock, backoff, people: 3 });
+    for (let i = 0; i < 3; i += 1)
+      first.hooks.failures.push(new ProviderError('TEMPORARY', 'Google answered 503.'));
+    first.runtime.start();
+    for (let i = 0; i < 3; i += 1) await first.timers.runNext();
+    expect(first.timers.nextDelay()).toBe(4000);
+    const stored = await first.state();
+    expect(stored).toMatchObject({ consecutiveFailures: 3, parkedReason: null });
+    expect(stored.nextIncrementalDueAt?.getTime()).toBe(clock.now().getTime() + 4000);
+    await first.runtime.stop();
+
+    // The host restarts a second later: its startup sync waits for the rest of the backoff.
+    clock.advance(1000);
+    const second = setup({ clock, backoff, book: first.book });
+    second.runtime.start();
+    await second.timers.runNext();
+    expect(second.provider.calls).toEqual([]);
+    expect(second.runtime.status()).toMatchObject({ state: 'backoff', consecutiveFailures: 3 });
+    expect(second.timers.nextDelay()).toBe(3000);
+    // The fourth failure doubles the stored backoff, as if no restart had happened.
+    second.hooks.failures.push(new ProviderError('TEMPORARY', 'Google answered 503.'));
+    await second.timers.runNext();
+    expect(second.timers.nextDelay()).toBe(8000);
+    await second.timers.runNext();
+    expect(second.runtime.status()).toMatchObject({ state: 'idle', consecutiveFailures: 0 });
+    expect(await second.state()).toMatchObject({
+      consecutiveFailures: 0,
+      retryAfter: null,
+      parkedReason: null,
+    });
+  });
+
+  it("resumes a source's retry-after after a restart: no sync, not even a sync_now, before it", async () => {
+    const clock = new ManualClock();
+    const first = setup({ clock, people: 2 });
+    first.hooks.failures.push(new ProviderError('RATE_LIMITED', 'Quota.', { retryAfterMs: 10 * MINUTE }));
+    first.runtime.start();
+    await first.timers.runNext();
+    await first.runtime.stop();
+    clock.advance(4 * MINUTE);
+    const second = setup({ clock, book: first.book });
+    await expect(second.runtime.syncNow()).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    second.runtime.start();
+    await second.timers.runNext();
+    expect(second.provider.calls).toEqual([]);
+    expect(second.timers.nextDelay()).toBe(6 * MINUTE);
+    expect(second.runtime.status().retryAfterUntil?.getTime()).toBe(clock.now().getTime() + 6 * MINUTE);
+    await second.timers.runNext();
+    expect(second.runtime.status()).toMatchObject({ state: 'idle', retryAfterUntil: null });
+  });
+
+  it('resumes an auth wait after a restart: refused credentials are not retried, new ones are', async () => {
+    const clock = new ManualClock();
+    const book = new MemoryAddressBook(3);
+    const credentials = { revision: 'refused' };
+    const opened: MemoryContactsProvider[] = [];
+    const providers = (fail: boolean): ProviderSource => ({
+      revision: async () => credentials.revision,
+      open: async () => {
+        const hooks = new PageHooks();
+        if (fail) hooks.failures.push(new ProviderError('AUTH_FAILED', 'Google refused the refresh token.'));
+        const provider = new MemoryContactsProvider(book, { name: 'google', onPage: hooks.onPage });
+        opened.push(provider);
+        return { provider, revision: credentials.revision };
+      },
+    });
+    const first = setup({ clock, book, providers: providers(true) });
+    first.runtime.start();
+    await first.timers.runNext();
+    expect(first.runtime.status().state).toBe('auth_error');
+    const parked = await first.state();
+    expect(parked).toMatchObject({ parkedReason: 'auth', nextIncrementalDueAt: null });
+    // A fingerprint of the refused revision, never the revision (a digest of the credentials).
+    expect(parked.parkedCredentials).toMatch(/^[0-9a-f]{32}$/);
+    expect(parked.parkedCredentials).not.toContain('refused');
+    await first.runtime.stop();
+
+    const second = setup({ clock, book, providers: providers(false) });
+    second.runtime.start();
+    await second.timers.runNext();
+    await second.timers.runNext();
+    expect(opened).toHaveLength(1);
+    expect(second.runtime.status().state).toBe('auth_error');
+    expect(second.timers.nextDelay()).toBe(MINUTE);
+    credentials.revision = 'renewed';
+    await second.timers.runNext();
+    expect(opened).toHaveLength(2);
+    expect(second.runtime.status()).toMatchObject({ state: 'idle', lastError: null });
+    expect(await second.state()).toMatchObject({
+      parkedReason: null,
+      parkedCredentials: null,
+      contactCount: 3,
+    });
+  });
+
+  it('stores the next due times, and sleeps on when another process synced meanwhile', async () => {
+    const { clock, timers, runtime, provider, store, state } = setup({ people: 2 });
+    runtime.start();
+    await timers.runNext();
+    const syncedAt = clock.now().getTime();
+    const s = await state();
+    expect(s.nextIncrementalDueAt?.getTime()).toBe(syncedAt + 15 * MINUTE);
+    expect(s.nextFullDueAt?.getTime()).toBe(syncedAt + 6 * DAY);
+    // Ten minutes on, another process (the contacts command) syncs and moves the schedule.
+    clock.advance(10 * MINUTE);
+    await store.save('google', 'default', {
+      nextIncrementalDueAt: new Date(clock.now().getTime() + 15 * MINUTE),
+    });
+    provider.calls.length = 0;
+    await timers.runNext();
+    expect(provider.calls).toEqual([]);
+    expect(timers.nextDelay()).toBe(10 * MINUTE);
+    await timers.runNext();
+    expect(provider.calls.map((c) => c.mode)).toEqual(['incremental']);
+  });
+
+  it('records PERMANENT and retries it only after the longest backoff', async () => {
+    const { timers, hooks, runtime, state } = setup({ backoff: { baseMs: 1000, maxMs: 60 * MINUTE } });
+    hooks.failures.push(new ProviderError('PERMANENT', 'Google rejected the request with HTTP 404.'));
+    runtime.start();
+    await timers.runNext();
+    expect(runtime.status()).toMatchObject({ state: 'backoff', lastError: { code: 'PERMANENT' } });
+    expect(timers.nextDelay()).toBe(60 * MINUTE);
+    expect(await state()).toMatchObject({ lastErrorCode: 'PERMANENT', consecutiveFailures: 1 });
+  });
+
   it('refuses trigger() before start() and everything after stop()', async () => {
     const { runtime } = setup();
     expect(() => runtime.trigger()).toThrow(ContactsModuleError);

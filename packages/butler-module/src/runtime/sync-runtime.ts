@@ -1,21 +1,31 @@
+import { createHash } from 'node:crypto';
 import {
+  type BackoffPolicy,
+  backoffDelay,
   type Clock,
   type ContactsProvider,
   ContactsSyncStateStore,
   CoreError,
+  DEFAULT_BACKOFF,
+  decideSync,
   errorMessage,
+  fullSyncDueAt,
   type Logger,
   ProviderError,
+  planWake,
   runSyncCycle,
   type SyncCycleResult,
+  type SyncDecision,
   type SyncMode,
+  type SyncOutcome,
+  type SyncPolicyState,
   type SyncProgress,
+  type SyncState,
   silentLogger,
   systemClock,
 } from '@contacts/core';
 import { ContactsModuleError } from '../errors.js';
 import { redactError, SecretRedactor } from '../redact.js';
-import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import type {
   ContactsSyncRuntimeOptions,
   RuntimeErrorInfo,
@@ -51,14 +61,41 @@ function errorInfo(error: unknown, at: Date): RuntimeErrorInfo {
 const isBusy = (error: unknown): boolean => error instanceof CoreError && error.code === 'SYNC_IN_PROGRESS';
 const isNotRunning = (error: unknown): boolean =>
   error instanceof ContactsModuleError && error.code === 'RUNTIME_NOT_RUNNING';
-const isAuthFailure = (error: unknown): boolean =>
-  (error instanceof ProviderError && error.code === 'AUTH_FAILED') ||
-  (error instanceof ContactsModuleError &&
-    (error.code === 'MISSING_CREDENTIALS' ||
-      error.code === 'CREDENTIAL_STORE_MISSING' ||
-      // The secrets were re-keyed under a running process: no retry helps until it gets the key.
-      error.code === 'SECRETS_KEY_MISSING' ||
-      error.code === 'SECRETS_KEY_WRONG'));
+/** The host has no usable credentials: no retry helps until a person stores them. */
+const isMissingCredentials = (error: unknown): boolean =>
+  error instanceof ContactsModuleError &&
+  (error.code === 'MISSING_CREDENTIALS' ||
+    error.code === 'CREDENTIAL_STORE_MISSING' ||
+    // The secrets were re-keyed under a running process: no retry helps until it gets the key.
+    error.code === 'SECRETS_KEY_MISSING' ||
+    error.code === 'SECRETS_KEY_WRONG');
+
+/**
+ * A failed cycle as the sync policy reads it: a provider error by its code, another process's
+ * lease as busy, missing credentials as such, and anything else as `TEMPORARY` (a surprise
+ * never stops syncing for good).
+ */
+function outcomeOf(error: unknown): SyncOutcome {
+  if (isBusy(error)) return { kind: 'busy' };
+  if (isMissingCredentials(error)) return { kind: 'no_credentials' };
+  if (error instanceof ProviderError) {
+    return { kind: 'failed', code: error.code, retryAfterMs: error.retryAfterMs ?? null };
+  }
+  return { kind: 'failed', code: 'TEMPORARY' };
+}
+
+/**
+ * What the database keeps of a refused credentials revision: a fingerprint, never the revision
+ * itself (a digest of the credentials), so a restarted host knows whether they changed since.
+ */
+const credentialsFingerprint = (revision: string): string =>
+  createHash('sha256').update(`contacts-sync-parked:${revision}`).digest('hex').slice(0, 32);
+
+/** What the stored schedule says the runtime is doing between cycles. */
+function stateOf(row: SyncState): RuntimeState {
+  if (row.parkedReason === 'auth') return 'auth_error';
+  return row.consecutiveFailures > 0 ? 'backoff' : 'idle';
+}
 
 /**
  * The background sync of one (provider, account): a sync at start when `run_on_startup` (full
@@ -72,9 +109,14 @@ const isAuthFailure = (error: unknown): boolean =>
  * meanwhile, so changes made before the request are always included). Across processes the core's
  * sync lease decides: a cycle refused with `SYNC_IN_PROGRESS` means "busy", not a failure.
  *
- * Failures back off exponentially (capped, with jitter) and honour a source's `retryAfterMs`;
- * `AUTH_FAILED` or missing credentials park the runtime in `auth_error` until the credentials
- * change or a person reconciles. {@link stop} lets the page in flight commit, then resolves.
+ * Core's sync policy (`decideSync`, `planWake`) decides what follows a cycle, and its schedule
+ * lives in `contacts_sync_state` (next incremental and full due times, consecutive failures, the
+ * source's retry-after, why the account is parked): every wake reads it, every outcome writes it,
+ * so a restarted host (or another process) neither forgets a backoff or an auth wait nor repeats
+ * a full sync that is not due. Failures back off exponentially (capped, with jitter) and honour a
+ * source's `retryAfterMs`; `AUTH_FAILED` or missing credentials park the account in `auth_error`
+ * until the credentials change or a person reconciles. {@link stop} lets the page in flight
+ * commit, then resolves.
  *
  * @example
  * ```ts
@@ -108,14 +150,15 @@ export class ContactsSyncRuntime {
   #current: Cycle | null = null;
   #queued: Cycle | null = null;
   #triggered = false;
+  /** The next wake is the one at start: `run_on_startup` syncs at once unless a backoff holds. */
+  #startupWake = false;
 
+  // What this process last read or wrote of the stored schedule, for status() and for the
+  // checks that cannot wait for the database (a queued request's retry-after).
   #failures = 0;
   #retryAfterUntil: Date | null = null;
   #lastError: RuntimeErrorInfo | null = null;
   #lastResult: SyncCycleResult | null = null;
-  #lastFullSyncAt: Date | null = null;
-  /** Set while in `auth_error`: the credentials revision that failed (null: none were there). */
-  #authFailedRevision: string | null | undefined;
 
   #provider: ContactsProvider | null = null;
   #providerRevision: string | null = null;
@@ -157,6 +200,7 @@ export class ContactsSyncRuntime {
       full_sync_interval_days: sync.full_sync_interval_days,
       run_on_startup: sync.run_on_startup,
     });
+    this.#startupWake = sync.run_on_startup;
     this.#schedule(sync.run_on_startup ? 0 : sync.interval_minutes * 60_000);
   }
 
@@ -171,7 +215,8 @@ export class ContactsSyncRuntime {
    */
   async syncNow(options: SyncNowOptions = {}): Promise<SyncCycleResult> {
     this.#assertNotStopped();
-    const until = this.#retryAfterUntil;
+    // The stored retry-after binds every process: one met by the server's runtime holds here too.
+    const until = await this.#storedRetryAfter();
     if (until && until.getTime() > this.#clock.now().getTime()) {
       throw new ContactsModuleError(
         'RATE_LIMITED',
@@ -312,9 +357,27 @@ export class ContactsSyncRuntime {
 
   async #runTick(): Promise<void> {
     if (this.#stopping) return;
-    if (this.#authFailedRevision !== undefined && !this.#triggered) {
+    const startup = this.#startupWake;
+    this.#startupWake = false;
+    const row = await this.#loadSchedule();
+    if (!this.#options.config.sync.enabled) {
+      // Started by a host with sync disabled: parked, and said so in the stored schedule.
+      await this.#decide({ kind: 'disabled' }, row);
+      return;
+    }
+    const wake = planWake(this.#policyState(row), this.#clock.now(), { startup, triggered: this.#triggered });
+    if (wake.kind === 'sleep') {
+      // A backoff or a retry-after (this process's, before a restart, or another's), or a sync
+      // another process ran meanwhile: the stored schedule says when.
+      this.#schedule(wake.until.getTime() - this.#clock.now().getTime());
+      return;
+    }
+    if (wake.kind === 'check_credentials') {
       const revision = await this.#currentRevision();
-      if (revision === null || revision === this.#authFailedRevision) {
+      if (
+        revision === null ||
+        (row.parkedCredentials !== null && credentialsFingerprint(revision) === row.parkedCredentials)
+      ) {
         // Refused credentials are not retried: only new ones (or a reconcile) end the wait.
         if (!this.#triggered) this.#schedule(this.#credentialCheckMs());
         this.#logger.debug('contacts_sync_waiting_for_credentials', this.#ids());
@@ -425,28 +488,53 @@ export class ContactsSyncRuntime {
       // client secret): scrubbed here, it reaches neither the status, the logs nor the caller.
       outcome = { ok: false, error: redactError(error, this.#redact) };
     }
-    this.#record(outcome, before);
+    await this.#record(outcome, before);
     return outcome;
   }
 
   /** Full when a full sync is due; otherwise `auto`, which also resumes an interrupted cycle. */
   async #scheduledMode(): Promise<SyncMode> {
-    const state = await this.#store.load(this.provider, this.accountId);
-    this.#lastFullSyncAt = state.lastFullSyncAt;
-    if (state.checkpoint) return 'auto';
-    return this.#msUntilFullSync() === 0 ? 'full' : 'auto';
+    const row = await this.#loadSchedule();
+    if (row.checkpoint) return 'auto';
+    const due = fullSyncDueAt(this.#policyState(row));
+    return !due || due <= this.#clock.now() ? 'full' : 'auto';
   }
 
-  #msUntilFullSync(): number {
-    if (!this.#lastFullSyncAt) return 0;
-    const due = this.#lastFullSyncAt.getTime() + this.#options.config.sync.full_sync_interval_days * DAY_MS;
-    return Math.max(0, due - this.#clock.now().getTime());
+  /** The stored state, mirrored into what status() reports. */
+  async #loadSchedule(): Promise<SyncState> {
+    const row = await this.#store.load(this.provider, this.accountId);
+    this.#failures = row.consecutiveFailures;
+    this.#retryAfterUntil = row.retryAfter;
+    if (this.#state !== 'syncing' && this.#state !== 'stopped') this.#state = stateOf(row);
+    return row;
   }
 
-  #regularDelay(): number {
-    const interval = this.#options.config.sync.interval_minutes * 60_000;
-    // Wake in time for the forced full sync rather than up to one interval late.
-    return this.#lastFullSyncAt ? Math.min(interval, this.#msUntilFullSync()) : interval;
+  async #storedRetryAfter(): Promise<Date | null> {
+    try {
+      return (await this.#loadSchedule()).retryAfter;
+    } catch {
+      // The database answers nothing: the cycle will say so; this process's own view stands.
+      return this.#retryAfterUntil;
+    }
+  }
+
+  /** The stored schedule and this runtime's settings, as the sync policy reads them. */
+  #policyState(row: SyncState): SyncPolicyState {
+    const { sync } = this.#options.config;
+    return {
+      consecutiveFailures: row.consecutiveFailures,
+      lastFullSyncAt: row.lastFullSyncAt,
+      nextIncrementalDueAt: row.nextIncrementalDueAt,
+      nextFullDueAt: row.nextFullDueAt,
+      retryAfter: row.retryAfter,
+      parkedReason: row.parkedReason,
+      schedule: {
+        intervalMs: sync.interval_minutes * 60_000,
+        fullIntervalMs: sync.full_sync_interval_days * DAY_MS,
+        backoff: this.#backoff,
+        jitter: this.#random(),
+      },
+    };
   }
 
   #backoffFor(attempt: number): number {
@@ -457,71 +545,119 @@ export class ContactsSyncRuntime {
     return this.#options.credentialCheckMs ?? 60_000;
   }
 
-  #record(outcome: Outcome, before: RuntimeState): void {
+  /** Asks the sync policy what follows a cycle, stores the schedule it decides, and sleeps on it. */
+  async #record(outcome: Outcome, before: RuntimeState): Promise<void> {
     const now = this.#clock.now();
     const resume = before === 'syncing' ? 'idle' : before;
     if (outcome.ok) {
-      const result = outcome.result;
-      this.#lastResult = result;
-      if (!result.completed) {
+      this.#lastResult = outcome.result;
+      if (!outcome.result.completed) {
         // Stopped between pages: the checkpoint resumes it; nothing else to decide.
         this.#state = resume;
         return;
       }
-      this.#failures = 0;
-      this.#retryAfterUntil = null;
-      this.#authFailedRevision = undefined;
       this.#lastError = null;
-      if (result.mode === 'full') this.#lastFullSyncAt = now;
-      this.#state = 'idle';
-      this.#schedule(this.#regularDelay());
-      return;
-    }
-    const error = outcome.error;
-    if (this.#stopping) {
+    } else if (this.#stopping) {
       this.#state = resume;
       this.#logger.info('contacts_sync_interrupted', { ...this.#ids(), reason: 'runtime stopping' });
       return;
     }
-    if (isBusy(error)) {
-      // Another process is syncing this account right now: that is the sync we wanted.
-      this.#state = resume;
-      this.#logger.info('contacts_sync_busy', { ...this.#ids(), next: 'retry at the next interval' });
-      // The plain interval, not #regularDelay(): once a forced full sync is due that would be 0,
-      // and a busy account would be polled in a tight loop.
-      if (resume === 'idle') this.#schedule(this.#options.config.sync.interval_minutes * 60_000);
-      else if (resume === 'backoff') this.#schedule(this.#backoffFor(this.#failures));
-      else if (resume === 'auth_error') this.#schedule(this.#credentialCheckMs());
-      return;
-    }
-    this.#lastError = errorInfo(error, now);
-    if (isAuthFailure(error)) {
-      this.#state = 'auth_error';
-      this.#authFailedRevision = error instanceof ProviderError ? this.#providerRevision : null;
-      this.#logger.warn('contacts_sync_auth_error', {
+    const happened: SyncOutcome = outcome.ok
+      ? { kind: 'completed', mode: outcome.result.mode }
+      : outcomeOf(outcome.error);
+    // Another process syncing the account is the sync we wanted, not a failure.
+    if (!outcome.ok && happened.kind !== 'busy') this.#lastError = errorInfo(outcome.error, now);
+    try {
+      const row = await this.#store.load(this.provider, this.accountId);
+      const refused = !outcome.ok && outcome.error instanceof ProviderError ? this.#providerRevision : null;
+      await this.#decide(happened, row, resume, refused);
+    } catch (error) {
+      // The schedule could not be read or stored (the database is away): back off in memory.
+      this.#logger.error('contacts_runtime_schedule_failed', {
         ...this.#ids(),
-        code: this.#lastError.code,
-        error: this.#lastError.message,
-        next: 'waiting for new credentials or a reconcile',
+        error: this.#redact(errorInfo(error, this.#clock.now()).message),
       });
-      this.#schedule(this.#credentialCheckMs());
-      return;
+      this.#state = 'backoff';
+      this.#schedule(this.#backoffFor(++this.#failures));
     }
-    this.#failures += 1;
-    let delay = this.#backoffFor(this.#failures);
-    if (error instanceof ProviderError && error.code === 'RATE_LIMITED' && error.retryAfterMs) {
-      delay = Math.max(delay, error.retryAfterMs);
-      this.#retryAfterUntil = new Date(now.getTime() + error.retryAfterMs);
+  }
+
+  /**
+   * Applies the policy's decision: stores the schedule (unless it is another process's), mirrors
+   * it for status(), logs it and sets the next wake. `refusedRevision`: the credentials revision
+   * a provider refused, whose fingerprint the stored auth wait keeps.
+   */
+  async #decide(
+    happened: SyncOutcome,
+    row: SyncState,
+    resume: RuntimeState = 'idle',
+    refusedRevision: string | null = null,
+  ): Promise<SyncDecision> {
+    const now = this.#clock.now();
+    const decision = decideSync(happened, this.#policyState(row), now);
+    // A host that started a runtime with sync disabled (a one-shot sync) keeps the account parked.
+    const parkedReason = this.#options.config.sync.enabled ? decision.parkedReason : 'disabled';
+    if (decision.store) {
+      await this.#store.save(this.provider, this.accountId, {
+        nextIncrementalDueAt: decision.nextIncrementalDueAt,
+        nextFullDueAt: decision.nextFullDueAt,
+        consecutiveFailures: decision.consecutiveFailures,
+        retryAfter: decision.retryAfter,
+        parkedReason,
+        parkedCredentials:
+          parkedReason !== 'auth'
+            ? null
+            : refusedRevision !== null
+              ? credentialsFingerprint(refusedRevision)
+              : decision.parkedReason === row.parkedReason
+                ? row.parkedCredentials
+                : null,
+      });
     }
-    this.#state = 'backoff';
-    this.#logger.warn('contacts_sync_backoff', {
-      ...this.#ids(),
-      attempt: this.#failures,
-      delay_ms: delay,
-      code: this.#lastError.code,
-      error: this.#lastError.message,
-    });
-    this.#schedule(delay);
+    this.#failures = decision.consecutiveFailures;
+    this.#retryAfterUntil = decision.retryAfter;
+    const delay = (until: Date | null) => (until ? until.getTime() - now.getTime() : 0);
+    switch (decision.action) {
+      case 'done': {
+        this.#state = 'idle';
+        const full = decision.nextFullDueAt;
+        // Wake in time for the forced full sync rather than up to one interval late.
+        const until = full && decision.until && full < decision.until ? full : decision.until;
+        this.#schedule(delay(until));
+        break;
+      }
+      case 'busy_elsewhere':
+        this.#state = resume;
+        this.#logger.info('contacts_sync_busy', { ...this.#ids(), next: 'retry at the next interval' });
+        this.#schedule(resume === 'auth_error' ? this.#credentialCheckMs() : delay(decision.until));
+        break;
+      case 'wait_for_credentials':
+        this.#state = 'auth_error';
+        this.#logger.warn('contacts_sync_auth_error', {
+          ...this.#ids(),
+          code: this.#lastError?.code ?? 'MISSING_CREDENTIALS',
+          error: this.#lastError?.message ?? '',
+          next: 'waiting for new credentials or a reconcile',
+        });
+        this.#schedule(this.#credentialCheckMs());
+        break;
+      case 'parked_disabled':
+        this.#state = 'idle';
+        this.#logger.info('contacts_sync_parked', { ...this.#ids(), reason: 'sync.enabled = false' });
+        break;
+      default:
+        // back_off (full_sync_now, restart_listing and stopped are decided inside a cycle).
+        this.#state = 'backoff';
+        this.#logger.warn('contacts_sync_backoff', {
+          ...this.#ids(),
+          attempt: decision.consecutiveFailures,
+          delay_ms: delay(decision.until),
+          code: this.#lastError?.code,
+          error: this.#lastError?.message,
+        });
+        this.#schedule(delay(decision.until));
+    }
+    return decision;
   }
 
   /** The current credentials revision, or null while they are missing. */
@@ -529,7 +665,7 @@ export class ContactsSyncRuntime {
     try {
       return await this.#options.providers.revision();
     } catch (error) {
-      if (isAuthFailure(error)) return null;
+      if (isMissingCredentials(error)) return null;
       throw error;
     }
   }

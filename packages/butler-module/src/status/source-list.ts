@@ -1,4 +1,4 @@
-import { ContactsSyncStateStore, type SyncState } from '@contacts/core';
+import { ContactsSyncStateStore, PROVIDER_ERROR_CODES, SYNC_POLICY, type SyncState } from '@contacts/core';
 import { currentRuntimeError } from '../runtime/runtime-types.js';
 import type { ContactsSyncRuntime } from '../runtime/sync-runtime.js';
 import { type HeldDeletionsReport, heldDeletionsReport } from './held-deletions.js';
@@ -59,12 +59,18 @@ function statusOf(state: SyncState, syncEnabled: boolean, runtime: ContactsSyncR
   if (live?.state === 'auth_error') return 'auth_error' as const;
   if (currentRuntimeError(live?.lastError, state.lastSuccessAt)) return 'error' as const;
   // Stored by whichever process met it: after a restart, or in another process, an auth error
-  // still reads as one.
-  if (state.lastError)
-    return state.lastErrorCode === 'AUTH_FAILED' ? ('auth_error' as const) : ('error' as const);
+  // still reads as one (the sync policy says which codes are), and so does a parked auth wait.
+  if (state.parkedReason === 'auth') return 'auth_error' as const;
+  if (state.lastError) return storedErrorStatus(state.lastErrorCode);
   // Syncing, but a person must confirm (or disprove) deletions the guard held.
   if (state.deletionHold) return 'deletions_held' as const;
   return state.lastSuccessAt ? ('active' as const) : ('never_synced' as const);
+}
+
+/** The status a stored error code shows, as the sync policy's table says; `error` for any other. */
+function storedErrorStatus(code: string | null): 'error' | 'auth_error' {
+  const known = PROVIDER_ERROR_CODES.find((c) => c === code);
+  return known ? SYNC_POLICY[known].sourceStatus : 'error';
 }
 
 /**

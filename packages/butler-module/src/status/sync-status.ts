@@ -4,6 +4,7 @@ import {
   holderIsDeadHere,
   type LeaseIdentity,
   localLeaseIdentity,
+  type ParkedReason,
 } from '@contacts/core';
 import type { ContactsDatabase } from '@contacts/schema';
 import { currentRuntimeError } from '../runtime/runtime-types.js';
@@ -36,6 +37,19 @@ export interface SyncStatusReport {
   failed_contacts: number;
   /** Deletions held for a person's confirmation (the deletion guard), or null. */
   held_deletions: HeldDeletionsReport | null;
+  /**
+   * When the account is next due to sync, from the stored schedule (a retry while backing off);
+   * null while parked (waiting for credentials) or before the first scheduled sync.
+   */
+  next_sync_at: string | null;
+  /** When the next forced full sync is due, from the stored schedule; null before the first. */
+  next_full_sync_at: string | null;
+  /** The source asked for no request before this instant (a rate limit), or null. */
+  retry_after: string | null;
+  /** Failed syncs since the last one that completed. */
+  consecutive_failures: number;
+  /** Why nothing is scheduled: `auth` (waiting for new credentials), `disabled`, or null. */
+  parked_reason: ParkedReason | null;
 }
 
 /**
@@ -104,5 +118,19 @@ export async function readSyncStatus(options: ReadSyncStatusOptions): Promise<Sy
     contact_count: state.contactCount,
     failed_contacts: state.failedContacts,
     held_deletions: heldDeletionsReport(state.deletionHold, provider, accountId),
+    // The schedule every process reads (core's sync policy decides it).
+    // Before its first cycle stored one, this process's runtime knows when it wakes.
+    next_sync_at: state.parkedReason
+      ? null
+      : iso(laterOf(state.nextIncrementalDueAt, state.retryAfter) ?? live?.nextRunAt ?? null),
+    next_full_sync_at: iso(state.nextFullDueAt),
+    retry_after: iso(state.retryAfter),
+    consecutive_failures: state.consecutiveFailures,
+    parked_reason: state.parkedReason,
   };
+}
+
+function laterOf(a: Date | null, b: Date | null): Date | null {
+  if (!a || !b) return a ?? b;
+  return a > b ? a : b;
 }

@@ -29,6 +29,20 @@ export const syncStatusOutput = z.object({
   contact_count: z.number().int().describe('Contacts currently linked to the source.'),
   failed_contacts: z.number().int().describe('Contacts that could not be applied and wait for a retry.'),
   held_deletions: heldDeletionsSchema,
+  next_sync_at: isoTimestamp.describe(
+    'When the next sync is due (a retry while backing off); null while waiting for new credentials or before the first sync.',
+  ),
+  next_full_sync_at: isoTimestamp.describe(
+    'When the next forced full sync is due; null before the first full sync.',
+  ),
+  retry_after: isoTimestamp.describe('The source asked for no request before this instant (a rate limit).'),
+  consecutive_failures: z.number().int().describe('Failed syncs since the last one that completed.'),
+  parked_reason: z
+    .enum(['auth', 'disabled'])
+    .nullable()
+    .describe(
+      'Why nothing is scheduled: auth (waiting for new credentials, see contacts_source_list), disabled, or null.',
+    ),
 });
 
 /**
@@ -47,7 +61,7 @@ export function registerSyncStatusTool(server: McpServer, context: ContactsToolC
     {
       title: 'Contacts sync status',
       description:
-        'Reports the state of the contacts sync: whether it is enabled and running now, the age of the incremental cursor, when the last full, incremental and successful syncs happened, the last error, how many contacts are linked and how many failed to apply, and deletions held for the user to confirm. ' +
+        'Reports the state of the contacts sync: whether it is enabled and running now, the age of the incremental cursor, when the last full, incremental and successful syncs happened, the last error, how many contacts are linked and how many failed to apply, deletions held for the user to confirm, and when the next incremental and full syncs are due (or why none is scheduled). ' +
         'Use it to answer "is my contacts sync working?" or to check on a sync started with contacts_sync_now or contacts_source_reconcile.',
       inputSchema: syncStatusInput,
       outputSchema: syncStatusOutput,

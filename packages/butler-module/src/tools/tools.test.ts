@@ -117,6 +117,11 @@ describeDatabase('contacts MCP tools over a real client', (t) => {
       contact_count: 0,
       failed_contacts: 0,
       held_deletions: null,
+      next_sync_at: new Date(h.clock.now().getTime() + 15 * 60_000).toISOString(),
+      next_full_sync_at: null,
+      retry_after: null,
+      consecutive_failures: 0,
+      parked_reason: null,
     });
     await h.call('contacts_sync_now');
     const syncedAt = h.clock.now().toISOString();
@@ -132,6 +137,65 @@ describeDatabase('contacts MCP tools over a real client', (t) => {
       running: false,
     });
     expect(JSON.parse(resultText(after))).toEqual(after.structuredContent);
+  });
+
+  it('contacts_sync_status shows when the next syncs are due, and the backoff after a failure', async () => {
+    const h = await harness();
+    await h.start();
+    await h.call('contacts_sync_now');
+    const at = (ms: number) => new Date(h.clock.now().getTime() + ms).toISOString();
+    expect((await h.call('contacts_sync_status')).structuredContent).toMatchObject({
+      next_sync_at: at(15 * 60_000),
+      next_full_sync_at: at(6 * 24 * 60 * 60_000),
+      consecutive_failures: 0,
+      parked_reason: null,
+    });
+    h.hooks.failures.push(
+      new ProviderError('RATE_LIMITED', 'Quota exceeded.', { retryAfterMs: 20 * 60_000 }),
+    );
+    await h.call('contacts_sync_now');
+    expect((await h.call('contacts_sync_status')).structuredContent).toMatchObject({
+      next_sync_at: at(20 * 60_000),
+      retry_after: at(20 * 60_000),
+      consecutive_failures: 1,
+      parked_reason: null,
+    });
+  });
+
+  it('contacts_sync_status and contacts_source_list show an auth wait stored by another process', async () => {
+    const h = await harness();
+    await h.start();
+    const store = new ContactsSyncStateStore({ db: t.db, butlerSchema: t.butlerSchema, clock: h.clock });
+    await store.save('google', 'default', { parkedReason: 'auth', lastSuccessAt: h.clock.now() });
+    expect((await h.call('contacts_sync_status')).structuredContent).toMatchObject({
+      next_sync_at: null,
+      parked_reason: 'auth',
+    });
+    const list = (await h.call('contacts_source_list')).structuredContent as { sources: unknown[] };
+    expect(list.sources[0]).toMatchObject({ status: 'auth_error' });
+  });
+
+  it('contacts_sync_now says what follows a refused page token, and what follows PERMANENT', async () => {
+    const h = await harness();
+    await h.start();
+    h.hooks.failures.push(
+      new ProviderError(
+        'PAGE_TOKEN_REFUSED',
+        'Google no longer accepts the page token of people.connections.list.',
+      ),
+    );
+    const refused = await h.call('contacts_sync_now');
+    expect(refused.isError).toBe(true);
+    expect(resultText(refused)).toBe(
+      'The sync of google (default) failed for now: google refused a page token again after the listing had started over once (Google no longer accepts the page token of people.connections.list.). The next sync starts the listing over; the runtime runs it on its own with backoff; call contacts_sync_status to follow it.',
+    );
+    h.hooks.failures.push(
+      new ProviderError('PERMANENT', 'Google rejected people.connections.list with HTTP 404.'),
+    );
+    const permanent = await h.call('contacts_sync_now');
+    expect(resultText(permanent)).toMatch(
+      /only after its longest backoff \(an hour\), or when you call contacts_sync_now again/,
+    );
   });
 
   it('contacts_sync_status shows a sync in flight as running', async () => {

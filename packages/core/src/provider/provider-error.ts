@@ -1,11 +1,14 @@
 /**
  * The closed set of failures a provider maps its own errors into, so the engine decides what to
  * do without knowing the provider:
- * - `CURSOR_EXPIRED`: drop the cursor and run a full sync at once;
+ * - `CURSOR_EXPIRED`: the server no longer accepts the sync cursor: drop it and run a full sync at once;
+ * - `PAGE_TOKEN_REFUSED`: the server refused a page token mid-listing: start the listing over (once
+ *   per cycle; a second refusal backs off like `TEMPORARY`);
  * - `AUTH_FAILED`: stop and wait for new credentials (a person must act);
  * - `RATE_LIMITED`: back off, at least `retryAfterMs` when given;
  * - `TEMPORARY`: back off and retry later (also the default for anything unrecognised);
- * - `PERMANENT`: this request will never work as made (a bug or bad configuration);
+ * - `PERMANENT`: this request will never work as made (a bug or bad configuration): the error is
+ *   recorded and the account retried only after the longest backoff;
  * - `NOT_SUPPORTED`: the provider does not offer this operation.
  *
  * @example
@@ -15,6 +18,7 @@
  */
 export const PROVIDER_ERROR_CODES = [
   'CURSOR_EXPIRED',
+  'PAGE_TOKEN_REFUSED',
   'AUTH_FAILED',
   'RATE_LIMITED',
   'TEMPORARY',
@@ -31,6 +35,15 @@ export const PROVIDER_ERROR_CODES = [
  * ```
  */
 export type ProviderErrorCode = (typeof PROVIDER_ERROR_CODES)[number];
+
+// Kept here rather than read from the sync policy's table: the policy imports this module.
+// sync-policy.test.ts holds the two equal.
+const RETRYABLE_CODES: ReadonlySet<ProviderErrorCode> = new Set([
+  'RATE_LIMITED',
+  'TEMPORARY',
+  'CURSOR_EXPIRED',
+  'PAGE_TOKEN_REFUSED',
+]);
 
 /**
  * Options of a {@link ProviderError}.
@@ -73,9 +86,9 @@ export class ProviderError extends Error {
     this.provider = options.provider;
   }
 
-  /** Whether a later attempt may succeed without a person acting. */
+  /** Whether a later attempt may succeed without a person acting (the sync policy's table says). */
   get retryable(): boolean {
-    return this.code === 'RATE_LIMITED' || this.code === 'TEMPORARY' || this.code === 'CURSOR_EXPIRED';
+    return RETRYABLE_CODES.has(this.code);
   }
 }
 

@@ -23,6 +23,12 @@ describe('recoverListing', () => {
   });
 
   it('restarts a listing whose page token was refused, once per cycle', () => {
+    expect(recoverListing(error('PAGE_TOKEN_REFUSED'), paging(full))).toBe('restart_listing');
+    expect(recoverListing(error('PAGE_TOKEN_REFUSED'), paging(incremental))).toBe('restart_listing');
+    expect(recoverListing(error('PAGE_TOKEN_REFUSED'), paging(restartListing(paging(full))))).toBe(
+      'end_cycle',
+    );
+    // PERMANENT while paging is the deprecated spelling of the same (providers written before).
     expect(recoverListing(error('PERMANENT'), paging(full))).toBe('restart_listing');
     expect(recoverListing(error('PERMANENT'), paging(incremental))).toBe('restart_listing');
     expect(recoverListing(error('PERMANENT'), paging(restartListing(paging(full))))).toBe('end_cycle');
@@ -30,6 +36,7 @@ describe('recoverListing', () => {
 
   it('ends the cycle of a listing refused at its first page: there is no page token to blame', () => {
     expect(recoverListing(error('PERMANENT'), full)).toBe('end_cycle');
+    expect(recoverListing(error('PAGE_TOKEN_REFUSED'), full)).toBe('end_cycle');
   });
 
   it('ends the cycle on every other error, with or without a page token', () => {

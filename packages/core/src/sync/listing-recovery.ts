@@ -1,12 +1,13 @@
 /**
  * What a cycle does when its provider fails a page in a way the listing can recover from: the
  * cursor expired (a full listing, at once, in the same cycle) or a page token was refused (the
- * listing from its first page, once). The decision is {@link recoverListing}, one small function
- * kept apart from its effects so a sync policy can take it over; {@link recover} carries it out.
+ * listing from its first page, once). The decision is the sync policy's ({@link recoverListing});
+ * {@link recover} carries it out.
  */
 import type { ProviderError } from '../provider/provider-error.js';
 import type { CycleContext } from './cycle-context.js';
 import { fallBackToFull, type ListingState, restartListing } from './listing-state.js';
+import { type ListingAction, listingAction } from './sync-policy.js';
 
 /**
  * How a listing recovers from a failed page: `full_sync_now` (it falls back to a full listing),
@@ -17,12 +18,13 @@ import { fallBackToFull, type ListingState, restartListing } from './listing-sta
  * const next: ListingRecovery = recoverListing(error, listing); // 'full_sync_now'
  * ```
  */
-export type ListingRecovery = 'full_sync_now' | 'restart_listing' | 'end_cycle';
+export type ListingRecovery = ListingAction;
 
 /**
- * The decision, and only it: an expired cursor of an incremental listing falls back to a full
- * one; a page token refused (`PERMANENT` while paging: the one a crashed cycle left, or one that
- * died mid-listing) restarts the listing, once per cycle; anything else fails the cycle.
+ * The decision, and only it, as the sync policy takes it ({@link listingAction}): an expired cursor
+ * of an incremental listing falls back to a full one; a refused page token (`PAGE_TOKEN_REFUSED`,
+ * or the deprecated `PERMANENT` while paging) restarts the listing, once per cycle; anything else
+ * fails the cycle.
  *
  * @example
  * ```ts
@@ -30,10 +32,11 @@ export type ListingRecovery = 'full_sync_now' | 'restart_listing' | 'end_cycle';
  * ```
  */
 export function recoverListing(error: ProviderError, listing: ListingState): ListingRecovery {
-  if (error.code === 'CURSOR_EXPIRED' && listing.kind === 'incremental') return 'full_sync_now';
-  if (listing.pageToken !== null && error.code === 'PERMANENT' && !listing.restarted)
-    return 'restart_listing';
-  return 'end_cycle';
+  return listingAction(error.code, {
+    mode: listing.kind,
+    pageToken: listing.pageToken !== null,
+    restarted: listing.restarted,
+  });
 }
 
 /**

@@ -166,4 +166,48 @@ describeDatabase('ContactsSyncStateStore', (t) => {
     expect(await s.leaseHolder('google', 'default')).toBe('host-a');
     expect((await s.load('google', 'default')).syncCursor).toBe('c');
   });
+
+  it('stores the schedule the sync policy decides, for every account in one read', async () => {
+    const s = store();
+    const due = new Date('2026-03-01T10:15:00Z');
+    const full = new Date('2026-03-07T10:00:00Z');
+    expect(await s.load('google', 'default')).toMatchObject({
+      nextIncrementalDueAt: null,
+      nextFullDueAt: null,
+      consecutiveFailures: 0,
+      retryAfter: null,
+      parkedReason: null,
+      parkedCredentials: null,
+    });
+    await s.save('google', 'default', {
+      nextIncrementalDueAt: due,
+      nextFullDueAt: full,
+      consecutiveFailures: 3,
+      retryAfter: due,
+    });
+    await s.save('google', 'work', { parkedReason: 'auth', parkedCredentials: 'f1', consecutiveFailures: 0 });
+    const [work, ours] = [await s.load('google', 'work'), await s.load('google', 'default')];
+    expect(ours).toMatchObject({ consecutiveFailures: 3, parkedReason: null });
+    expect(ours.nextIncrementalDueAt?.toISOString()).toBe(due.toISOString());
+    expect(ours.nextFullDueAt?.toISOString()).toBe(full.toISOString());
+    expect(ours.retryAfter?.toISOString()).toBe(due.toISOString());
+    expect(work).toMatchObject({ parkedReason: 'auth', parkedCredentials: 'f1', nextIncrementalDueAt: null });
+    expect((await s.list()).map((x) => [x.accountId, x.consecutiveFailures])).toEqual([
+      ['default', 3],
+      ['work', 0],
+    ]);
+    // Cleared with null, as the policy does after a completed cycle.
+    await s.save('google', 'work', { parkedReason: null, parkedCredentials: null });
+    expect(await s.load('google', 'work')).toMatchObject({ parkedReason: null, parkedCredentials: null });
+  });
+
+  it('refuses a parked reason the policy does not know, and a negative failure count', async () => {
+    const t2 = butlerTables(t.butlerSchema).contactsSyncState;
+    await expect(
+      t.db.insert(t2).values({ provider: 'google', accountId: 'x', parkedReason: 'tired' }),
+    ).rejects.toThrow();
+    await expect(
+      t.db.insert(t2).values({ provider: 'google', accountId: 'y', consecutiveFailures: -1 }),
+    ).rejects.toThrow();
+  });
 });

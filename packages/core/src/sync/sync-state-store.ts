@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { storableText } from '../backfill/desired-contact.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import type { DeletionHold } from './deletion-guard.js';
+import { PARKED_REASONS, type ParkedReason } from './sync-policy.js';
 
 /**
  * The sync state of one (provider, account), as `contacts_sync_state` holds it, plus the
@@ -30,6 +31,18 @@ export interface SyncState {
   checkpoint: Record<string, unknown> | null;
   /** Deletions the deletion guard held until a person confirms them; null when none are held. */
   deletionHold: DeletionHold | null;
+  /** When the next incremental sync (or retry, while backing off) is due; null: now. */
+  nextIncrementalDueAt: Date | null;
+  /** When the next full sync is due; null: none stored (see `fullSyncDueAt`). */
+  nextFullDueAt: Date | null;
+  /** Failed cycles since the last completed one (the backoff's attempt number). */
+  consecutiveFailures: number;
+  /** The source asked for no request before this instant; null when it did not. */
+  retryAfter: Date | null;
+  /** Why the account is not polled (`auth`, `disabled`), or null. */
+  parkedReason: ParkedReason | null;
+  /** A fingerprint of the credentials revision that was refused (never the credentials), or null. */
+  parkedCredentials: string | null;
   contactCount: number;
   failedContacts: number;
   updatedAt: Date | null;
@@ -55,6 +68,12 @@ export type SyncStatePatch = Partial<
     | 'lastError'
     | 'lastErrorCode'
     | 'checkpoint'
+    | 'nextIncrementalDueAt'
+    | 'nextFullDueAt'
+    | 'consecutiveFailures'
+    | 'retryAfter'
+    | 'parkedReason'
+    | 'parkedCredentials'
   >
 >;
 
@@ -116,6 +135,8 @@ export class ContactsSyncStateStore {
       this.#db,
       sql`select s.provider, s.account_id, s.sync_cursor, s.cursor_issued_at, s.last_full_sync_at,
           s.last_incremental_sync_at, s.last_success_at, s.last_error, s.last_error_code, s.checkpoint::text as checkpoint, s.updated_at,
+          s.next_incremental_due_at, s.next_full_due_at, s.consecutive_failures, s.retry_after,
+          s.parked_reason, s.parked_credentials,
           -- Without its ids: a hold of 25,000 links is read only by the confirmation.
           (s.deletion_hold - 'ids')::text as deletion_hold,
           (select count(*) from ${schema}.contacts_source_links l
@@ -256,6 +277,12 @@ function emptyState(provider: string, accountId: string): SyncState {
     lastErrorCode: null,
     checkpoint: null,
     deletionHold: null,
+    nextIncrementalDueAt: null,
+    nextFullDueAt: null,
+    consecutiveFailures: 0,
+    retryAfter: null,
+    parkedReason: null,
+    parkedCredentials: null,
     contactCount: 0,
     failedContacts: 0,
     updatedAt: null,
@@ -279,6 +306,12 @@ function toState(row: Record<string, unknown>): SyncState {
     checkpoint:
       row.checkpoint == null ? null : (JSON.parse(String(row.checkpoint)) as Record<string, unknown>),
     deletionHold: row.deletion_hold == null ? null : toHold(JSON.parse(String(row.deletion_hold))),
+    nextIncrementalDueAt: date(row.next_incremental_due_at),
+    nextFullDueAt: date(row.next_full_due_at),
+    consecutiveFailures: Number(row.consecutive_failures ?? 0),
+    retryAfter: date(row.retry_after),
+    parkedReason: PARKED_REASONS.find((r) => r === row.parked_reason) ?? null,
+    parkedCredentials: (row.parked_credentials as string | null) ?? null,
     contactCount: Number(row.contact_count ?? 0),
     failedContacts: Number(row.failed_contacts ?? 0),
     updatedAt: date(row.updated_at),

@@ -212,7 +212,8 @@ export class MemoryContactsProvider extends ContactsProvider {
     ids: (until: number) => string[],
   ): Promise<ContactBatch> {
     const [, page, until, after] = /^(\d+):(\d+):(.*)$/.exec(pageToken || `0:${this.book.sequence}:`) ?? [];
-    if (after === undefined) throw new ProviderError('PERMANENT', 'This page token is not one of ours.');
+    if (after === undefined)
+      throw new ProviderError('PAGE_TOKEN_REFUSED', 'This page token is not one of ours.');
     const call: PageCall = { mode, page: Number(page) + 1, pageToken: pageToken ?? null };
     this.calls.push(call);
     const rest = ids(Number(until))

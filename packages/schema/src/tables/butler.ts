@@ -156,9 +156,25 @@ export function butlerTables(butlerSchema: string) {
       // The sync lease: one sync per (provider, account) across processes and hosts.
       lockOwner: text('lock_owner'),
       lockExpiresAt: timestamp('lock_expires_at', { withTimezone: true }),
+      // The schedule (core's sync policy decides it, every process reads it): a restarted host
+      // neither forgets a backoff nor repeats a full sync that is not due. Null: due now.
+      nextIncrementalDueAt: timestamp('next_incremental_due_at', { withTimezone: true }),
+      nextFullDueAt: timestamp('next_full_due_at', { withTimezone: true }),
+      consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+      // The source asked for no request before this instant (a rate limit's retry-after).
+      retryAfter: timestamp('retry_after', { withTimezone: true }),
+      // Not polled: `auth` until the credentials change (or a person asks), `disabled`.
+      parkedReason: text('parked_reason'),
+      // A fingerprint of the credentials revision that was refused (never the credentials): a
+      // restarted host waits for new ones instead of retrying them.
+      parkedCredentials: text('parked_credentials'),
       updatedAt: updatedAt(),
     },
-    (t) => [primaryKey({ name: 'contacts_sync_state_pkey', columns: [t.provider, t.accountId] })],
+    (t) => [
+      primaryKey({ name: 'contacts_sync_state_pkey', columns: [t.provider, t.accountId] }),
+      check('contacts_sync_state_parked_reason', sql`${t.parkedReason} in ('auth', 'disabled')`),
+      check('contacts_sync_state_consecutive_failures', sql`${t.consecutiveFailures} >= 0`),
+    ],
   );
 
   const contactsSyncFailures = schema.table(

@@ -1,8 +1,17 @@
 import { systemClock } from '@contacts/core';
-import { readSyncStatus } from '../../status/sync-status.js';
+import { readSyncStatus, type SyncStatusReport } from '../../status/sync-status.js';
 import { type CommandContext, withDatabase } from '../command-context.js';
 import { formatAge, formatTable } from '../format.js';
 import { loadCliConfig } from '../load-config.js';
+
+/** When the next sync is due, or why none is scheduled. */
+function nextSync(report: SyncStatusReport): string {
+  if (report.parked_reason === 'auth') return 'waiting for new credentials (re-authorise in the dashboard)';
+  if (report.parked_reason === 'disabled') return 'none: sync is disabled';
+  const failures = report.consecutive_failures;
+  const retry = failures > 0 ? ` (retry after ${failures} failed sync${failures === 1 ? '' : 's'})` : '';
+  return report.next_sync_at ? `${report.next_sync_at}${retry}` : 'when the butler starts syncing';
+}
 
 /** `contacts status [--json]`: the configured account's sync status (the `contacts_sync_status` shape). */
 export async function statusCommand(ctx: CommandContext, flags: { json?: boolean }): Promise<number> {
@@ -45,6 +54,8 @@ export async function statusCommand(ctx: CommandContext, flags: { json?: boolean
         ['last incremental', when(report.last_incremental_sync_at)],
         ['last success', when(report.last_success_at)],
         ['last error', report.last_error ? ctx.redactor.redact(report.last_error) : 'none'],
+        ['next sync', nextSync(report)],
+        ['next full sync', report.next_full_sync_at ?? 'with the next sync'],
         ['contacts', String(report.contact_count)],
         ['failed contacts', String(report.failed_contacts)],
         [
