@@ -190,3 +190,40 @@ describe('ContactsConfig', () => {
     expect(configError('google').message).toContain('modules.contacts must be a table');
   });
 });
+
+describe('[[modules.contacts.sources]]', () => {
+  it('keeps each table as written, normalising provider and account_id', () => {
+    const config = parseContactsConfig({
+      provider: 'google',
+      sources: [
+        { provider: ' Google ', account_id: ' work ', include_other_contacts: true },
+        { provider: 'memory', book: 'home' },
+      ],
+    });
+    expect(config.sources).toEqual([
+      { provider: 'google', account_id: 'work', include_other_contacts: true },
+      { provider: 'memory', account_id: 'default', book: 'home' },
+    ]);
+  });
+
+  it('refuses two tables naming one account, by key path with the index in brackets', () => {
+    const message = configError({
+      provider: 'google',
+      sources: [{ provider: 'memory' }, { provider: 'google', account_id: 'default' }],
+    }).message;
+    expect(message).toContain(
+      'modules.contacts.sources[1].account_id must be unique per provider: modules.contacts already syncs google account "default"',
+    );
+  });
+
+  it('names a bad generic key of a source table by its path', () => {
+    const message = configError({
+      provider: 'google',
+      sources: [{ provider: 'memory' }, { provider: 5 }],
+    }).message;
+    expect(message).toContain('modules.contacts.sources[1].provider must be the name of a provider');
+    expect(configError({ provider: 'google', sources: {} }).message).toContain(
+      'modules.contacts.sources must be an array of tables',
+    );
+  });
+});
