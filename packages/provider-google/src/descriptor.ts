@@ -91,6 +91,7 @@ export const googleProviderDescriptor: ProviderDescriptor<GoogleSettings> = {
     },
   ],
   topLevelSettings: ['include_other_contacts'],
+  credentialsLabel: 'Google OAuth credentials',
   connectHint:
     'Connect the Google account through the dashboard OAuth flow (or store them with `contacts secrets set KEY VALUE`), then restart or reconcile.',
   create: ({ settings, credentials, logger }) =>

@@ -117,6 +117,8 @@ export interface ProviderDescriptor<Settings = unknown> {
    * `provider`), for the one source that form names (Google's `include_other_contacts`).
    */
   topLevelSettings?: readonly string[];
+  /** What its credentials are called in sentences (`Google OAuth credentials`); default `<displayName> credentials`. */
+  credentialsLabel?: string;
   /** Explains, in one sentence, how a person connects an account (the end of a missing-credentials error). */
   connectHint?: string;
   create(context: ProviderCreateContext<Settings>): ContactsProvider | Promise<ContactsProvider>;

@@ -36,13 +36,13 @@ export class ProviderRegistry {
   /** Adds a descriptor, or a factory under a lower-case name; registering a name twice is a mistake. */
   register<Settings>(descriptor: ProviderDescriptor<Settings>): this;
   register<Options>(name: string, factory: ProviderFactory<Options>): this;
-  register(nameOrDescriptor: string | ProviderDescriptor<never>, factory?: ProviderFactory<never>): this {
+  register(nameOrDescriptor: string | ProviderDescriptor<unknown>, factory?: ProviderFactory<never>): this {
     const descriptor = typeof nameOrDescriptor === 'string' ? null : nameOrDescriptor;
     const key = keyOf(descriptor ? descriptor.name : (nameOrDescriptor as string));
     if (this.#factories.has(key)) throw new Error(`Provider "${key}" is registered twice.`);
     if (descriptor) {
       if (key !== descriptor.name) throw new Error(`Provider name "${descriptor.name}" must be lower case.`);
-      this.#descriptors.set(key, descriptor as ProviderDescriptor<unknown>);
+      this.#descriptors.set(key, descriptor);
       this.#factories.set(key, ((context: never) => descriptor.create(context)) as ProviderFactory<never>);
     } else {
       if (!factory) throw new Error(`Provider "${key}" needs a factory.`);

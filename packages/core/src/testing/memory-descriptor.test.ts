@@ -34,7 +34,11 @@ describe('ProviderRegistry with descriptors', () => {
       clock: systemClock,
     });
     const page = await provider.fullSync({});
-    expect(page.contacts.map((c) => c.external_id)).toEqual(['people/1', 'people/2', 'people/3']);
+    expect(page.contacts.map((c) => (c as { external_id: string }).external_id)).toEqual([
+      'people/1',
+      'people/2',
+      'people/3',
+    ]);
   });
 
   it('refuses a descriptor whose name is registered already, or not lower case', () => {
