@@ -108,7 +108,10 @@ export function resolveGlobals(
       ? urlOf(setting.flag, given, setting.env.name, setting.env.carries)
       : (nonEmpty(given) ?? nonEmpty(io.env[setting.env.name]));
     if (value === undefined) continue;
-    (settingsOverrides[setting.provider] ??= {})[setting.env.setting] = value;
+    settingsOverrides[setting.provider] = {
+      ...settingsOverrides[setting.provider],
+      [setting.env.setting]: value,
+    };
     byFlag[setting.attribute] = value;
   }
   return {
