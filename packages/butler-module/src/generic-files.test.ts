@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 // Issue 12: the module, runtime, tools, status and `contacts` command are provider-neutral. They
@@ -26,35 +27,39 @@ function sourceFiles(dir: string): string[] {
 
 /** The code of a TypeScript file without its comments (strings kept: a message is code). */
 function withoutComments(text: string): string {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
   let out = '';
-  let i = 0;
-  let quote: string | null = null;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (quote) {
-      out += c;
-      if (c === '\\') {
-        out += text[i + 1] ?? '';
-        i += 2;
-        continue;
-      }
-      if (c === quote) quote = null;
-      i += 1;
+  let previous = ts.SyntaxKind.Unknown;
+  const endsOperand = new Set([
+    ts.SyntaxKind.Identifier,
+    ts.SyntaxKind.NumericLiteral,
+    ts.SyntaxKind.StringLiteral,
+    ts.SyntaxKind.CloseParenToken,
+    ts.SyntaxKind.CloseBracketToken,
+  ]);
+  // Brace depths at which a template literal's `${` opened: its `}` resumes the template's text.
+  const templates: number[] = [];
+  let depth = 0;
+  for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
+    if (kind === ts.SyntaxKind.SingleLineCommentTrivia || kind === ts.SyntaxKind.MultiLineCommentTrivia)
       continue;
+    if (kind === ts.SyntaxKind.OpenBraceToken) depth += 1;
+    if (kind === ts.SyntaxKind.CloseBraceToken) {
+      if (templates.at(-1) === depth) {
+        templates.pop();
+        kind = scanner.reScanTemplateToken(false);
+      } else depth -= 1;
     }
-    if (c === "'" || c === '"' || c === '`') {
-      quote = c;
-      out += c;
-      i += 1;
-    } else if (text.startsWith('//', i)) {
-      while (i < text.length && text[i] !== '\n') i += 1;
-    } else if (text.startsWith('/*', i)) {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 2;
-    } else {
-      out += c;
-      i += 1;
+    if (kind === ts.SyntaxKind.TemplateHead || kind === ts.SyntaxKind.TemplateMiddle) templates.push(depth);
+    // A `/` after an operator starts a regular expression: rescan so it is one token.
+    if (
+      (kind === ts.SyntaxKind.SlashToken || kind === ts.SyntaxKind.SlashEqualsToken) &&
+      !endsOperand.has(previous)
+    ) {
+      kind = scanner.reScanSlashToken();
     }
+    if (kind !== ts.SyntaxKind.WhitespaceTrivia && kind !== ts.SyntaxKind.NewLineTrivia) previous = kind;
+    out += scanner.getTokenText();
   }
   return out;
 }

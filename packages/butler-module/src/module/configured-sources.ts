@@ -34,7 +34,7 @@ const GENERIC_KEYS = new Set(['provider', 'account_id']);
 /**
  * Every source of a parsed `[modules.contacts]`, each provider looked up in `registry` and its
  * settings validated by the provider's descriptor. `overrides` (by provider: the settings a
- * command line or the environment gives) win over what the tables say.
+ * command line or the environment gives) fill what a source's table leaves out.
  *
  * @throws ContactsModuleError `UNSUPPORTED_PROVIDER` naming the key path and the registered
  *   providers; `INVALID_CONFIG` naming every bad setting by its key path
@@ -89,7 +89,7 @@ export function configuredSources(
         )
       : table.raw;
     const given = Object.fromEntries(
-      Object.entries({ ...raw, ...overrides[table.provider] }).filter(([, value]) => value !== undefined),
+      Object.entries({ ...overrides[table.provider], ...raw }).filter(([, value]) => value !== undefined),
     );
     const parsed = descriptor.settings.safeParse(given);
     if (!parsed.success) {

@@ -28,8 +28,8 @@ export interface CredentialRequirement {
 /**
  * A setting a provider also reads from an environment variable (and the `contacts` command
  * from the flag of the same name): for endpoint overrides that point one machine at an emulator
- * or a proxy, not for anything secret. Given, it overrides the setting of every source of the
- * provider (the command line's flag wins over the variable).
+ * or a proxy, not for anything secret. Given, it sets the setting of every source of the
+ * provider whose table leaves it out (the command line's flag wins over the variable).
  *
  * @example
  * ```ts
