@@ -36,14 +36,19 @@ describeDatabase('two sources in one butler', (t) => {
     await Promise.all(closers.splice(0).map((close) => close()));
   });
 
-  async function start(config: Record<string, unknown>, book = new MemoryAddressBook(0), seed = true) {
+  async function start(
+    config: Record<string, unknown>,
+    book = new MemoryAddressBook(0),
+    seed = true,
+    pair: { work: GoogleEmulator; home: GoogleEmulator } = { work, home },
+  ) {
     const clock = new ManualClock();
     const timers = new ManualTimers(clock);
     const logger = new CaptureLogger();
     const store = new DbCredentialStore({ db: t.db, butlerSchema: t.butlerSchema, clock });
     if (seed) {
-      for (const [key, value] of Object.entries(emulatorCredentials(work))) await store.set(key, value);
-      for (const [key, value] of Object.entries(emulatorCredentials(home)))
+      for (const [key, value] of Object.entries(emulatorCredentials(pair.work))) await store.set(key, value);
+      for (const [key, value] of Object.entries(emulatorCredentials(pair.home)))
         await store.set(`${key}@home`, value);
     }
     const registry = new ProviderRegistry()
@@ -73,16 +78,31 @@ describeDatabase('two sources in one butler', (t) => {
     return { module, call, store, logger, clock, startup, book };
   }
 
-  const twoGoogle = () => ({
+  const twoGoogle = (second = home) => ({
     provider: 'google',
     sync: { run_on_startup: false },
-    sources: [{ provider: 'google', account_id: 'home', root_url: home.url, token_url: home.tokenUrl }],
+    sources: [{ provider: 'google', account_id: 'home', root_url: second.url, token_url: second.tokenUrl }],
   });
   const links = async (contactId: string) =>
     (await t.db.select().from(butlerTables(t.butlerSchema).contactsSourceLinks))
       .filter((l) => l.localContactId === contactId)
       .map((l) => ({ provider: l.provider, account: l.accountId, deleted: l.deletedAt !== null }))
       .sort((a, b) => `${a.provider}${a.account}`.localeCompare(`${b.provider}${b.account}`));
+  /** The external ids each source's provenance holds for a contact, by `provider:account`. */
+  const provenance = async (contactId: string) => {
+    const [row] = await t.db.select().from(contacts).where(eq(contacts.id, contactId));
+    const stored = row?.metadata as { sources?: Record<string, Record<string, unknown>> } | null;
+    return Object.fromEntries(
+      Object.entries(stored?.sources ?? {})
+        .map(([source, entries]) => [source, Object.keys(entries).sort()] as const)
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
+  };
+  const jobTitle = async (contactId: string) =>
+    (await t.db.select().from(contacts).where(eq(contacts.id, contactId)))[0]?.jobTitle;
+  /** A person edits the CRM by hand, as core's engine tests do: a direct update of the row. */
+  const editByHand = (contactId: string, title: string) =>
+    t.db.update(contacts).set({ jobTitle: title }).where(eq(contacts.id, contactId));
   const contactsByEmail = async (email: string) => {
     const rows = await t.db.select().from(contacts);
     return rows.filter((c) => JSON.stringify(c).includes(email) || c.id === email);
@@ -261,6 +281,127 @@ describeDatabase('two sources in one butler', (t) => {
     expect(kept).toBeDefined();
     expect((await h.call('contacts_source_list', { provider: 'memory' })).structuredContent).toMatchObject({
       sources: [{ provider: 'memory', account_id: 'family', status: 'active' }],
+    });
+  });
+
+  it('two Google accounts: a hand edit survives a change from either account; provenance stays per account', async () => {
+    // Emulators of their own: the test above revokes the shared "home" token.
+    const [w, hm] = await Promise.all([
+      startGoogleEmulator({ people: 0, seed: 5 }),
+      startGoogleEmulator({ people: 0, seed: 6 }),
+    ]);
+    closers.push(async () => {
+      await Promise.all([w.close(), hm.close()]);
+    });
+    const email = 'ada.lovelace@example.org';
+    const person = {
+      names: [{ givenName: 'Ada', familyName: 'Lovelace' }],
+      emailAddresses: [{ value: email, type: 'home' }],
+      organizations: [{ name: 'Analytical Engines', title: 'Engineer' }],
+    };
+    const atWork = w.admin.addPerson(person);
+    const atHome = hm.admin.addPerson(person);
+    const h = await start(twoGoogle(hm), undefined, true, { work: w, home: hm });
+    await h.module.onStartup({
+      config: twoGoogle(hm),
+      db: t.db,
+      butlerSchema: t.butlerSchema,
+      credentialStore: h.store,
+      logger: h.logger,
+      clock: h.clock,
+      timers: new ManualTimers(h.clock),
+      googleRootUrl: w.url,
+      googleTokenUrl: w.tokenUrl,
+    });
+    const sync = async (account: string) => {
+      const result = await h.call('contacts_sync_now', { provider: 'google', account_id: account });
+      expect(result.isError, resultText(result)).toBeFalsy();
+      return result.structuredContent as { summary: { conflicts: number; updated: number } };
+    };
+    await sync('default');
+    await sync('home');
+    const [ada, ...others] = await contactsByEmail(email);
+    expect(others).toEqual([]);
+    expect(await jobTitle(ada!.id)).toBe('Engineer');
+
+    await editByHand(ada!.id, 'Countess');
+    w.admin.updatePerson(atWork.resourceName, {
+      organizations: [{ name: 'Analytical Engines', title: 'Manager' }],
+    });
+    expect((await sync('default')).summary).toMatchObject({ conflicts: 1 });
+    expect(await jobTitle(ada!.id)).toBe('Countess');
+    hm.admin.updatePerson(atHome.resourceName, {
+      organizations: [{ name: 'Analytical Engines', title: 'Director' }],
+    });
+    expect((await sync('home')).summary).toMatchObject({ conflicts: 1 });
+    expect(await jobTitle(ada!.id)).toBe('Countess');
+    // Each account keeps its own link and its own provenance entry.
+    expect(await links(ada!.id)).toEqual([
+      { provider: 'google', account: 'default', deleted: false },
+      { provider: 'google', account: 'home', deleted: false },
+    ]);
+    expect(await provenance(ada!.id)).toEqual({
+      'google:default': [atWork.resourceName],
+      'google:home': [atHome.resourceName],
+    });
+  });
+
+  it('Google and memory: a hand edit survives a change from either source; provenance stays per source', async () => {
+    const email = 'hedy.lamarr@example.org';
+    const atGoogle = work.admin.addPerson({
+      names: [{ givenName: 'Hedy', familyName: 'Lamarr' }],
+      emailAddresses: [{ value: email, type: 'work' }],
+      organizations: [{ name: 'MGM', title: 'Actress' }],
+    });
+    const book = new MemoryAddressBook(0);
+    const hedy = {
+      external_id: 'people/hedy',
+      display_name: 'Hedy Lamarr',
+      emails: [{ value: email, primary: true }],
+      organizations: [{ name: 'MGM', title: 'Actress' }],
+    };
+    book.put(hedy);
+    const config = {
+      provider: 'google',
+      sync: { run_on_startup: false },
+      sources: [{ provider: 'memory', account_id: 'family' }],
+    };
+    const h = await start(config, book);
+    await h.module.onStartup({
+      config,
+      db: t.db,
+      butlerSchema: t.butlerSchema,
+      credentialStore: h.store,
+      logger: h.logger,
+      clock: h.clock,
+      timers: new ManualTimers(h.clock),
+      settingsOverrides: { google: { root_url: work.url, token_url: work.tokenUrl } },
+    });
+    const sync = async (provider: string) => {
+      const result = await h.call('contacts_sync_now', { provider });
+      expect(result.isError, resultText(result)).toBeFalsy();
+      return result.structuredContent as { summary: { conflicts: number } };
+    };
+    await sync('google');
+    await sync('memory');
+    const [contact, ...others] = await contactsByEmail(email);
+    expect(others).toEqual([]);
+    expect(await jobTitle(contact!.id)).toBe('Actress');
+
+    await editByHand(contact!.id, 'Inventor');
+    work.admin.updatePerson(atGoogle.resourceName, { organizations: [{ name: 'MGM', title: 'Star' }] });
+    expect((await sync('google')).summary).toMatchObject({ conflicts: 1 });
+    expect(await jobTitle(contact!.id)).toBe('Inventor');
+    book.put({ ...hedy, organizations: [{ name: 'MGM', title: 'Producer' }] });
+    expect((await sync('memory')).summary).toMatchObject({ conflicts: 1 });
+    expect(await jobTitle(contact!.id)).toBe('Inventor');
+    expect(await links(contact!.id)).toEqual([
+      { provider: 'google', account: 'default', deleted: false },
+      { provider: 'memory', account: 'family', deleted: false },
+    ]);
+    expect(await provenance(contact!.id)).toEqual({
+      'google:default': [atGoogle.resourceName],
+      'memory:family': ['people/hedy'],
     });
   });
 });
