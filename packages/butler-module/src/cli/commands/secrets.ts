@@ -184,15 +184,20 @@ export async function secretsListCommand(
 
 /**
  * `contacts secrets delete KEY`: removes one secret (its value is never printed). Exit 0 when it
- * was deleted, 1 when there was no such key.
+ * was deleted, 1 when there was no such key (as `rm`: nothing to do is the work not done), 2 for
+ * what is no key name (as `secrets set`).
  */
 export async function secretsDeleteCommand(ctx: CommandContext, key: string): Promise<number> {
+  // A value pasted where the key goes is refused before any database is opened, and a token
+  // shaped like one is blanked from the "no such secret" sentence.
+  checkSecret(key);
   const table = `${ctx.globals.butlerSchema}.butler_secrets`;
   const deleted = await withDatabase(ctx, { migrateFirst: true }, async (db) =>
     new DbCredentialStore({ db, butlerSchema: ctx.globals.butlerSchema }).delete(key),
   );
-  if (deleted) ctx.out(`Deleted ${key} from ${table}.`);
-  else ctx.err(`contacts: no secret ${JSON.stringify(key.slice(0, 200))} in ${table}; nothing deleted.`);
+  const shown = ctx.redactor.redact(key);
+  if (deleted) ctx.out(`Deleted ${shown} from ${table}.`);
+  else ctx.err(`contacts: no secret ${JSON.stringify(shown)} in ${table}; nothing deleted.`);
   return deleted ? 0 : 1;
 }
 
