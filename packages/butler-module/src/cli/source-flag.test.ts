@@ -156,6 +156,26 @@ describeDatabase('contacts --source and secrets delete', (t) => {
     for (const out of [deleted, list, refused, again]) expect(out.stdout + out.stderr).not.toContain(token);
   });
 
+  it('secrets set groups a key under the provider whose descriptor declares it, for any account', async () => {
+    const stored = async (key: string) =>
+      (await cli(['secrets', 'set', key], { stdin: 'value-0123456789' })).stdout;
+    expect(await stored('GOOGLE_REFRESH_TOKEN@home')).toMatch(
+      /^Stored secret GOOGLE_REFRESH_TOKEN@home \(category google\) in /,
+    );
+    expect(await stored('GOOGLE_OAUTH_CLIENT_ID')).toMatch(/\(category google\)/);
+    // A prefix is no claim: only the keys a descriptor declares are a provider's.
+    expect(await stored('GOOGLE_CALENDAR_API_KEY')).toMatch(/^Stored secret GOOGLE_CALENDAR_API_KEY in /);
+    const list = JSON.parse((await cli(['secrets', 'list', '--json'])).stdout) as {
+      key: string;
+      category: string;
+    }[];
+    expect(Object.fromEntries(list.map((s) => [s.key, s.category]))).toEqual({
+      GOOGLE_CALENDAR_API_KEY: 'general',
+      GOOGLE_OAUTH_CLIENT_ID: 'google',
+      'GOOGLE_REFRESH_TOKEN@home': 'google',
+    });
+  });
+
   it('secrets delete refuses what is no key name, and never echoes a token pasted as one', async () => {
     const invalid = await cli(['secrets', 'delete', 'bad key']);
     expect(invalid.code).toBe(USAGE);

@@ -65,7 +65,7 @@ export function checkSecret(key: string, value?: string): void {
   if (!KEY.test(key)) {
     throw new ContactsModuleError(
       'INVALID_SECRET',
-      'A secret key is 1 to 200 letters, digits, `_`, `.`, `-` or `@`, starting with a letter or `_` (e.g. GOOGLE_REFRESH_TOKEN, or GOOGLE_REFRESH_TOKEN@work for account "work").',
+      'A secret key is 1 to 200 letters, digits, `_`, `.`, `-` or `@`, starting with a letter or `_` (as `contacts secrets list` names them: KEY for the default account, KEY@work for account "work").',
     );
   }
   if (value !== undefined && value.length === 0) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { credentialKey, type ProviderDescriptor } from '@contacts/core';
+import { ACCOUNT_KEY_SEPARATOR, credentialKey, type ProviderDescriptor } from '@contacts/core';
 import { ContactsModuleError } from '../errors.js';
 import type { CredentialStore } from './credential-store.js';
 
@@ -45,6 +45,29 @@ export async function readSourceCredentials(
     else missing.push(keys[i]!);
   });
   return { values, keys, missing };
+}
+
+/**
+ * The provider whose credential-store key `key` is, for any account: a descriptor's key as the
+ * default account's (`GOOGLE_REFRESH_TOKEN`) or in the `KEY@account` form of another
+ * ({@link credentialKey}); undefined for a key no descriptor declares. Lets `contacts secrets
+ * set` group a secret under its provider without naming one.
+ *
+ * @example
+ * ```ts
+ * credentialOwner(registry.descriptors(), 'GOOGLE_REFRESH_TOKEN@work')?.name; // 'google'
+ * credentialOwner(registry.descriptors(), 'SMTP_PASSWORD'); // undefined
+ * ```
+ */
+export function credentialOwner(
+  descriptors: readonly ProviderDescriptor[],
+  key: string,
+): ProviderDescriptor | undefined {
+  const at = key.indexOf(ACCOUNT_KEY_SEPARATOR);
+  const accountId = at < 0 ? 'default' : key.slice(at + ACCOUNT_KEY_SEPARATOR.length);
+  if (accountId === '') return undefined;
+  // Built back with credentialKey, so `KEY@default` (a key the module never reads) has no owner.
+  return descriptors.find((d) => d.credentials.some((c) => credentialKey(c.key, accountId) === key));
 }
 
 /**

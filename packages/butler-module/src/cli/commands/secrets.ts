@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { SecretsAtRest } from '../../credentials/credential-store.js';
 import { checkSecret, DbCredentialStore } from '../../credentials/db-credential-store.js';
 import type { SecretsKey } from '../../credentials/secrets-key.js';
-import { readSourceCredentials } from '../../credentials/source-credentials.js';
+import { credentialOwner, readSourceCredentials } from '../../credentials/source-credentials.js';
 import { ContactsModuleError } from '../../errors.js';
 import { configuredSources } from '../../module/configured-sources.js';
 import { defaultProviderRegistry } from '../../module/default-registry.js';
@@ -83,12 +83,8 @@ export async function secretsSetCommand(
     secret = await untilAborted(readAll(stdin), ctx.io.signal);
   }
   checkSecret(key, secret);
-  // Grouped under the provider whose key it is (`GOOGLE_REFRESH_TOKEN@work` is Google's).
-  const base = key.split('@')[0];
-  const owner = defaultProviderRegistry()
-    .descriptors()
-    .find((d) => d.credentials.some((c) => c.key === base));
-  const category = flags.category ?? owner?.name;
+  // Grouped under the provider whose key it is, as the registered descriptors declare their keys.
+  const category = flags.category ?? credentialOwner(defaultProviderRegistry().descriptors(), key)?.name;
   const table = `${ctx.globals.butlerSchema}.butler_secrets`;
   const atRest = await withDatabase(ctx, { migrateFirst: true }, async (db) => {
     const store = new DbCredentialStore({ db, butlerSchema: ctx.globals.butlerSchema, secretsKey });
