@@ -227,3 +227,43 @@ describe('[[modules.contacts.sources]]', () => {
     );
   });
 });
+
+describe('[modules.contacts] with only [[modules.contacts.sources]] tables', () => {
+  it('takes the tables alone as the sources: no top-level provider, the first table is the first source', () => {
+    const config = parseContactsConfig({
+      sync: { interval_minutes: 30 },
+      sources: [
+        { provider: 'Google', account_id: 'work' },
+        { provider: 'memory', account_id: 'family', book: 'home' },
+      ],
+    });
+    expect(config.sources_only).toBe(true);
+    // The top-level provider and account are the first table's (as a module's `config` is).
+    expect(config).toMatchObject({ provider: 'google', account_id: 'work', include_other_contacts: false });
+    expect(config.sync.interval_minutes).toBe(30);
+    expect(config.sources).toEqual([
+      { provider: 'google', account_id: 'work' },
+      { provider: 'memory', account_id: 'family', book: 'home' },
+    ]);
+    // The spec form is still one source, account default, and not "sources only".
+    expect(parseContactsConfig({ provider: 'google' }).sources_only).toBeUndefined();
+  });
+
+  it('still checks each account once, and refuses top-level keys that belong to the missing provider', () => {
+    expect(
+      configError({ sources: [{ provider: 'google' }, { provider: 'google', account_id: 'default' }] })
+        .message,
+    ).toContain(
+      'modules.contacts.sources[1].account_id must be unique per provider: modules.contacts.sources[0] already syncs google account "default"',
+    );
+    for (const [key, value] of [
+      ['account_id', 'work'],
+      ['include_other_contacts', true],
+    ] as const) {
+      expect(configError({ [key]: value, sources: [{ provider: 'google' }] }).message).toContain(
+        `modules.contacts.${key} belongs to the source provider names`,
+      );
+    }
+    expect(configError({ sources: [] }).message).toContain('modules.contacts.provider is required');
+  });
+});

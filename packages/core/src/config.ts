@@ -86,22 +86,12 @@ export const ContactsSourceTable = z.looseObject(
  */
 export type ContactsSourceTable = z.infer<typeof ContactsSourceTable>;
 
-/**
- * The `[modules.contacts]` table of `butler.toml`. The provider name is trimmed and lower-cased;
- * unknown keys, wrong types and out-of-range values are refused, each named by its key path.
- *
- * @example
- * ```ts
- * const config = ContactsConfig.parse({ provider: ' Google ' });
- * // { provider: 'google', account_id: 'default', include_other_contacts: false,
- * //   sync: { enabled: true, run_on_startup: true, interval_minutes: 15, full_sync_interval_days: 6,
- * //           deletion_guard_percent: 20, deletion_guard_min_contacts: 25 } }
- * ```
- */
-export const ContactsConfig = z
+/** The keys of `[modules.contacts]` as written (before the sources-only form is resolved). */
+const ContactsConfigTable = z
   .strictObject(
     {
-      provider: providerName,
+      // Required unless [[modules.contacts.sources]] tables name every source (checked below).
+      provider: providerName.optional(),
       account_id: accountId,
       include_other_contacts: bool.default(false),
       sync: ContactsSyncConfig.default(() => ContactsSyncConfig.parse({})),
@@ -113,11 +103,36 @@ export const ContactsConfig = z
     { error: 'must be a table ([modules.contacts])' },
   )
   .superRefine((config, ctx) => {
+    const specForm = config.provider !== undefined;
+    if (!specForm) {
+      if ((config.sources ?? []).length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['provider'],
+          message:
+            'is required: name the provider to sync, e.g. provider = "google", or give [[modules.contacts.sources]] tables',
+        });
+        return;
+      }
+      // Without `provider` these would name no source: refused rather than silently ignored.
+      const stray = [
+        ...(config.account_id === 'default' ? [] : ['account_id']),
+        ...(config.include_other_contacts ? ['include_other_contacts'] : []),
+      ];
+      for (const key of stray) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message:
+            'belongs to the source provider names, and there is no provider here: set it in a [[modules.contacts.sources]] table',
+        });
+      }
+    }
     // (provider, account_id) is the key of an account's sync state: two tables naming one account
     // would sync it twice, racing for its lease.
     const seen = new Map<string, string>();
     const key = (provider: string, account: string) => JSON.stringify([provider, account]);
-    seen.set(key(config.provider, config.account_id), 'modules.contacts');
+    if (specForm) seen.set(key(config.provider!, config.account_id), 'modules.contacts');
     for (const [index, table] of (config.sources ?? []).entries()) {
       const where = seen.get(key(table.provider, table.account_id));
       if (where) {
@@ -131,9 +146,39 @@ export const ContactsConfig = z
       }
     }
   });
+
+/**
+ * The `[modules.contacts]` table of `butler.toml`. The provider name is trimmed and lower-cased;
+ * unknown keys, wrong types and out-of-range values are refused, each named by its key path.
+ *
+ * The spec form (`provider` at the top) is one source, account `default` unless `account_id` says
+ * otherwise, and `[[modules.contacts.sources]]` tables add more. Without `provider`, the tables
+ * alone are the sources: `sources_only` is then true and `provider` / `account_id` are the first
+ * table's (as a running module's `config` is its first source's).
+ *
+ * @example
+ * ```ts
+ * const config = ContactsConfig.parse({ provider: ' Google ' });
+ * // { provider: 'google', account_id: 'default', include_other_contacts: false,
+ * //   sync: { enabled: true, run_on_startup: true, interval_minutes: 15, full_sync_interval_days: 6,
+ * //           deletion_guard_percent: 20, deletion_guard_min_contacts: 25 } }
+ * ContactsConfig.parse({ sources: [{ provider: 'google', account_id: 'work' }] }).sources_only; // true
+ * ```
+ */
+export const ContactsConfig = ContactsConfigTable.transform(
+  (
+    config,
+  ): Omit<z.infer<typeof ContactsConfigTable>, 'provider'> & { provider: string; sources_only?: true } => {
+    if (config.provider !== undefined) return { ...config, provider: config.provider };
+    // The refinement above guarantees a first table here.
+    const first = config.sources![0]!;
+    return { ...config, provider: first.provider, account_id: first.account_id, sources_only: true };
+  },
+);
 export type ContactsConfig = z.infer<typeof ContactsConfig>;
 /**
- * The `[modules.contacts]` table as written in `butler.toml`: only `provider` is required.
+ * The `[modules.contacts]` table as written in `butler.toml`: `provider`, or at least one
+ * `[[modules.contacts.sources]]` table, is required.
  *
  * @example
  * ```ts
@@ -145,7 +190,7 @@ export type ContactsConfigInput = z.input<typeof ContactsConfig>;
 
 /** The keys each table takes, for "unknown key" messages. */
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-  '': Object.keys(ContactsConfig.shape),
+  '': Object.keys(ContactsConfigTable.shape),
   sync: Object.keys(ContactsSyncConfig.shape),
 };
 

@@ -35,6 +35,21 @@ describeDatabase('contacts --source and secrets delete', (t) => {
         '',
       ].join('\n'),
     );
+    // No top-level provider: the one table is the only source.
+    await writeFile(
+      join(dir, 'home-only.toml'),
+      [
+        '[modules.contacts.sync]',
+        'interval_minutes = 30',
+        '',
+        '[[modules.contacts.sources]]',
+        'provider = "google"',
+        'account_id = "home"',
+        `root_url = "${home.url}"`,
+        `token_url = "${home.tokenUrl}"`,
+        '',
+      ].join('\n'),
+    );
   });
   afterAll(async () => {
     await Promise.all([work?.close(), home?.close()]);
@@ -185,5 +200,26 @@ describeDatabase('contacts --source and secrets delete', (t) => {
     const result = await cli(['secrets', 'delete', pasted]);
     expect(result.code).not.toBe(0);
     expect(result.stdout + result.stderr).not.toContain(pasted);
+  });
+
+  it('a butler.toml of [[modules.contacts.sources]] tables alone: its one table is the source, no --source needed', async () => {
+    await seed();
+    const only = (argv: string[]) =>
+      runCli([...argv, '--config', 'home-only.toml', '--butler-schema', t.butlerSchema], {
+        db: t.db,
+        cwd: dir,
+      });
+    const synced = await only(['sync', '--json']);
+    expect(synced.code, synced.stderr).toBe(0);
+    expect(JSON.parse(synced.stdout)).toMatchObject({ provider: 'google', account_id: 'home', mode: 'full' });
+    const status = await only(['status', '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ account_id: 'home', cursor_present: true });
+    const wrong = await only(['status', '--source', 'google:default']);
+    expect(wrong.code).toBe(USAGE);
+    expect(wrong.stderr).toMatch(/names no configured source; configured sources: google:home\.\n$/);
+    await cli(['secrets', 'delete', 'GOOGLE_REFRESH_TOKEN']);
+    // The default account is not configured: its keys are not asked for.
+    const list = await only(['secrets', 'list']);
+    expect(list.stdout).not.toMatch(/Missing for/);
   });
 });

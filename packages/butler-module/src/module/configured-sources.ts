@@ -58,13 +58,18 @@ export function configuredSources(
     path: string;
     spec: boolean;
   }[] = [
-    {
-      provider: config.provider,
-      accountId: config.account_id,
-      raw: {},
-      path: 'modules.contacts',
-      spec: true,
-    },
+    // Without a top-level provider the tables alone are the sources (config.sources_only).
+    ...(config.sources_only
+      ? []
+      : [
+          {
+            provider: config.provider,
+            accountId: config.account_id,
+            raw: {},
+            path: 'modules.contacts',
+            spec: true,
+          },
+        ]),
     ...(config.sources ?? []).map((table, index) => {
       const raw = Object.fromEntries(Object.entries(table).filter(([key]) => !GENERIC_KEYS.has(key)));
       return {
@@ -97,7 +102,7 @@ export function configuredSources(
       problems.push(...formatSettingsIssues(parsed.error, given, table.path, known));
       continue;
     }
-    const { sources: _sources, ...generic } = config;
+    const { sources: _sources, sources_only: _only, ...generic } = config;
     sources.push({
       descriptor,
       provider: table.provider,

@@ -404,4 +404,42 @@ describeDatabase('two sources in one butler', (t) => {
       'memory:family': ['people/hedy'],
     });
   });
+
+  it('a config of [[modules.contacts.sources]] tables alone syncs those sources and asks no default account for keys', async () => {
+    // Its own "home" emulator: an earlier test revokes the shared one's token.
+    const second = await startGoogleEmulator({ people: 2, seed: 8 });
+    closers.push(() => second.close());
+    const book = new MemoryAddressBook(3);
+    const config = {
+      sync: { run_on_startup: false },
+      sources: [
+        { provider: 'google', account_id: 'home', root_url: second.url, token_url: second.tokenUrl },
+        { provider: 'memory', account_id: 'family' },
+      ],
+    };
+    const h = await start(config, book, false);
+    // Only the home account's keys: the default account is not configured, so not required.
+    for (const [key, value] of Object.entries(emulatorCredentials(second)))
+      await h.store.set(`${key}@home`, value);
+    await h.startup();
+    expect(h.module.sources.map((s) => `${s.config.provider}:${s.config.account_id}`)).toEqual([
+      'google:home',
+      'memory:family',
+    ]);
+    expect(h.module.config).toMatchObject({ provider: 'google', account_id: 'home' });
+    const google = await h.call('contacts_sync_now', { provider: 'google' });
+    expect(google.isError, resultText(google)).toBeFalsy();
+    expect(google.structuredContent).toMatchObject({ account_id: 'home', summary: { created: 2 } });
+    const memory = await h.call('contacts_sync_now', { provider: 'memory' });
+    expect(memory.structuredContent).toMatchObject({ account_id: 'family', summary: { created: 3 } });
+    const listed = (await h.call('contacts_source_list')).structuredContent as {
+      sources: { provider: string; account_id: string }[];
+    };
+    expect(listed.sources.map((s) => `${s.provider}:${s.account_id}`)).toEqual([
+      'google:home',
+      'memory:family',
+    ]);
+    const unknown = await h.call('contacts_sync_now', { account_id: 'default' });
+    expect(resultText(unknown)).toMatch(/this butler syncs google \(home\), memory \(family\)/);
+  });
 });
