@@ -14,18 +14,32 @@ export {
   resolveGoogleCredentials,
 } from './credentials/google-credentials.js';
 export { SecretsKey } from './credentials/secrets-key.js';
+export {
+  credentialStoreMissingError,
+  type MissingSourceCredentials,
+  missingCredentialsError,
+  readSourceCredentials,
+  type SourceCredentials,
+  sourceCredentialsRevision,
+} from './credentials/source-credentials.js';
 export { ContactsModuleError, type ContactsModuleErrorCode } from './errors.js';
+export { type ConfiguredSource, configuredSources } from './module/configured-sources.js';
 export { ContactsModule, type ContactsStartupOptions } from './module/contacts-module.js';
 export {
   CredentialStoreProviderSource,
   type CredentialStoreProviderSourceOptions,
 } from './module/credential-provider-source.js';
 export {
+  defaultProviderRegistry,
+  SUPPORTED_PROVIDERS,
+  type SupportedProvider,
+} from './module/default-registry.js';
+export {
   type ContactsProviderFactory,
   defaultProviderFactory,
+  type LegacyEndpointOptions,
   type ProviderFactoryRequest,
-} from './module/provider-factory.js';
-export { SUPPORTED_PROVIDERS, type SupportedProvider } from './module/supported-providers.js';
+} from './module/legacy-options.js';
 export { redactingLogger, SecretRedactor } from './redact.js';
 export { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './runtime/backoff.js';
 export { fixedProviderSource, type ProviderSource } from './runtime/provider-source.js';

@@ -1,5 +1,5 @@
-import type { LogFields, Logger } from '@contacts/core';
-import { redactGoogleSecrets } from '@contacts/provider-google';
+import { type LogFields, type Logger, redactSecrets } from '@contacts/core';
+import { defaultProviderRegistry } from './module/default-registry.js';
 
 /** How deep {@link SecretRedactor.redactValue} and {@link redactError} copy before flattening. */
 const MAX_DEPTH = 8;
@@ -9,8 +9,9 @@ const MAX_DEPTH = 8;
  * line of defence behind providers that already keep secrets out of their messages, applied to
  * every log line, error and tool result the module produces. A secret is found in every form it
  * takes on its way through HTTP and logs (percent-encoded, form-encoded, JSON-escaped, inside
- * base64 such as a Basic header), and anything shaped like a Google access or refresh token
- * (`ya29.…`, `1//…`, `Bearer …`) is blanked even before any secret is known.
+ * base64 such as a Basic header), and anything shaped like a token of a registered provider
+ * (its descriptor's `secretShapes`: Google's `ya29.…`, `1//…`, `Bearer …`) is blanked even
+ * before any secret is known.
  *
  * @example
  * ```ts
@@ -22,15 +23,21 @@ const MAX_DEPTH = 8;
  */
 export class SecretRedactor {
   readonly #secrets = new Set<string>();
+  readonly #shapes: readonly RegExp[];
+
+  /** `shapes`: the token shapes to blank (default: those of the default registry's providers). */
+  constructor(shapes: readonly RegExp[] = defaultProviderRegistry().secretShapes()) {
+    this.#shapes = shapes;
+  }
 
   /** Adds values to blank out; very short ones are ignored (they would blank ordinary words). */
   add(values: Iterable<string | null | undefined>): void {
     for (const value of values) if (value && value.length >= 6) this.#secrets.add(value);
   }
 
-  /** `text` with every known secret, in any of its forms, and every Google token shape blanked. */
+  /** `text` with every known secret, in any of its forms, and every token shape blanked. */
   redact(text: string): string {
-    return redactGoogleSecrets(text, [...this.#secrets]);
+    return redactSecrets(text, this.#secrets, this.#shapes);
   }
 
   /**

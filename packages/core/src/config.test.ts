@@ -190,3 +190,80 @@ describe('ContactsConfig', () => {
     expect(configError('google').message).toContain('modules.contacts must be a table');
   });
 });
+
+describe('[[modules.contacts.sources]]', () => {
+  it('keeps each table as written, normalising provider and account_id', () => {
+    const config = parseContactsConfig({
+      provider: 'google',
+      sources: [
+        { provider: ' Google ', account_id: ' work ', include_other_contacts: true },
+        { provider: 'memory', book: 'home' },
+      ],
+    });
+    expect(config.sources).toEqual([
+      { provider: 'google', account_id: 'work', include_other_contacts: true },
+      { provider: 'memory', account_id: 'default', book: 'home' },
+    ]);
+  });
+
+  it('refuses two tables naming one account, by key path with the index in brackets', () => {
+    const message = configError({
+      provider: 'google',
+      sources: [{ provider: 'memory' }, { provider: 'google', account_id: 'default' }],
+    }).message;
+    expect(message).toContain(
+      'modules.contacts.sources[1].account_id must be unique per provider: modules.contacts already syncs google account "default"',
+    );
+  });
+
+  it('names a bad generic key of a source table by its path', () => {
+    const message = configError({
+      provider: 'google',
+      sources: [{ provider: 'memory' }, { provider: 5 }],
+    }).message;
+    expect(message).toContain('modules.contacts.sources[1].provider must be the name of a provider');
+    expect(configError({ provider: 'google', sources: {} }).message).toContain(
+      'modules.contacts.sources must be an array of tables',
+    );
+  });
+});
+
+describe('[modules.contacts] with only [[modules.contacts.sources]] tables', () => {
+  it('takes the tables alone as the sources: no top-level provider, the first table is the first source', () => {
+    const config = parseContactsConfig({
+      sync: { interval_minutes: 30 },
+      sources: [
+        { provider: 'Google', account_id: 'work' },
+        { provider: 'memory', account_id: 'family', book: 'home' },
+      ],
+    });
+    expect(config.sources_only).toBe(true);
+    // The top-level provider and account are the first table's (as a module's `config` is).
+    expect(config).toMatchObject({ provider: 'google', account_id: 'work', include_other_contacts: false });
+    expect(config.sync.interval_minutes).toBe(30);
+    expect(config.sources).toEqual([
+      { provider: 'google', account_id: 'work' },
+      { provider: 'memory', account_id: 'family', book: 'home' },
+    ]);
+    // The spec form is still one source, account default, and not "sources only".
+    expect(parseContactsConfig({ provider: 'google' }).sources_only).toBeUndefined();
+  });
+
+  it('still checks each account once, and refuses top-level keys that belong to the missing provider', () => {
+    expect(
+      configError({ sources: [{ provider: 'google' }, { provider: 'google', account_id: 'default' }] })
+        .message,
+    ).toContain(
+      'modules.contacts.sources[1].account_id must be unique per provider: modules.contacts.sources[0] already syncs google account "default"',
+    );
+    for (const [key, value] of [
+      ['account_id', 'work'],
+      ['include_other_contacts', true],
+    ] as const) {
+      expect(configError({ [key]: value, sources: [{ provider: 'google' }] }).message).toContain(
+        `modules.contacts.${key} belongs to the source provider names`,
+      );
+    }
+    expect(configError({ sources: [] }).message).toContain('modules.contacts.provider is required');
+  });
+});

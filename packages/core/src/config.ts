@@ -40,9 +40,121 @@ export const ContactsSyncConfig = z.strictObject(
   { error: 'must be a table ([modules.contacts.sync])' },
 );
 
+const providerName = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? 'is required: name the provider to sync, e.g. provider = "google"'
+        : 'must be the name of a provider as a string, e.g. "google"',
+  })
+  .transform((s) => s.trim().toLowerCase())
+  .pipe(z.string().min(1, 'must not be empty: name the provider to sync, e.g. "google"'));
+
+const accountId = z
+  .string({ error: 'must be a string naming the account, e.g. "default"' })
+  .trim()
+  .min(1, 'must not be empty (leave it out for "default")')
+  .max(200, 'must be at most 200 characters')
+  .superRefine((value, ctx) => {
+    const problem = accountIdProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .default('default');
+
+/**
+ * One `[[modules.contacts.sources]]` table: `provider`, `account_id` (default `default`) and the
+ * provider's own settings, kept as written here and validated by the provider's descriptor
+ * (`ContactsModule` does it with {@link formatSettingsIssues}).
+ *
+ * @example
+ * ```ts
+ * ContactsSourceTable.parse({ provider: 'Google', account_id: 'work', include_other_contacts: true });
+ * // { provider: 'google', account_id: 'work', include_other_contacts: true }
+ * ```
+ */
+export const ContactsSourceTable = z.looseObject(
+  { provider: providerName, account_id: accountId },
+  { error: 'must be a table ([[modules.contacts.sources]])' },
+);
+/**
+ * A parsed `[[modules.contacts.sources]]` table.
+ *
+ * @example
+ * ```ts
+ * const table: ContactsSourceTable = { provider: 'google', account_id: 'work' };
+ * ```
+ */
+export type ContactsSourceTable = z.infer<typeof ContactsSourceTable>;
+
+/** The keys of `[modules.contacts]` as written (before the sources-only form is resolved). */
+const ContactsConfigTable = z
+  .strictObject(
+    {
+      // Required unless [[modules.contacts.sources]] tables name every source (checked below).
+      provider: providerName.optional(),
+      account_id: accountId,
+      include_other_contacts: bool.default(false),
+      sync: ContactsSyncConfig.default(() => ContactsSyncConfig.parse({})),
+      // More sources beside the one the keys above name; see docs/host-integration.md.
+      sources: z
+        .array(ContactsSourceTable, { error: 'must be an array of tables ([[modules.contacts.sources]])' })
+        .optional(),
+    },
+    { error: 'must be a table ([modules.contacts])' },
+  )
+  .superRefine((config, ctx) => {
+    const specForm = config.provider !== undefined;
+    if (!specForm) {
+      if ((config.sources ?? []).length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['provider'],
+          message:
+            'is required: name the provider to sync, e.g. provider = "google", or give [[modules.contacts.sources]] tables',
+        });
+        return;
+      }
+      // Without `provider` these would name no source: refused rather than silently ignored.
+      const stray = [
+        ...(config.account_id === 'default' ? [] : ['account_id']),
+        ...(config.include_other_contacts ? ['include_other_contacts'] : []),
+      ];
+      for (const key of stray) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message:
+            'belongs to the source provider names, and there is no provider here: set it in a [[modules.contacts.sources]] table',
+        });
+      }
+    }
+    // (provider, account_id) is the key of an account's sync state: two tables naming one account
+    // would sync it twice, racing for its lease.
+    const seen = new Map<string, string>();
+    const key = (provider: string, account: string) => JSON.stringify([provider, account]);
+    if (specForm) seen.set(key(config.provider!, config.account_id), 'modules.contacts');
+    for (const [index, table] of (config.sources ?? []).entries()) {
+      const where = seen.get(key(table.provider, table.account_id));
+      if (where) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', index, 'account_id'],
+          message: `must be unique per provider: ${where} already syncs ${table.provider} account "${table.account_id}"`,
+        });
+      } else {
+        seen.set(key(table.provider, table.account_id), `modules.contacts.sources[${index}]`);
+      }
+    }
+  });
+
 /**
  * The `[modules.contacts]` table of `butler.toml`. The provider name is trimmed and lower-cased;
  * unknown keys, wrong types and out-of-range values are refused, each named by its key path.
+ *
+ * The spec form (`provider` at the top) is one source, account `default` unless `account_id` says
+ * otherwise, and `[[modules.contacts.sources]]` tables add more. Without `provider`, the tables
+ * alone are the sources: `sources_only` is then true and `provider` / `account_id` are the first
+ * table's (as a running module's `config` is its first source's).
  *
  * @example
  * ```ts
@@ -50,37 +162,23 @@ export const ContactsSyncConfig = z.strictObject(
  * // { provider: 'google', account_id: 'default', include_other_contacts: false,
  * //   sync: { enabled: true, run_on_startup: true, interval_minutes: 15, full_sync_interval_days: 6,
  * //           deletion_guard_percent: 20, deletion_guard_min_contacts: 25 } }
+ * ContactsConfig.parse({ sources: [{ provider: 'google', account_id: 'work' }] }).sources_only; // true
  * ```
  */
-export const ContactsConfig = z.strictObject(
-  {
-    provider: z
-      .string({
-        error: (issue) =>
-          issue.input === undefined
-            ? 'is required: name the provider to sync, e.g. provider = "google"'
-            : 'must be the name of a provider as a string, e.g. "google"',
-      })
-      .transform((s) => s.trim().toLowerCase())
-      .pipe(z.string().min(1, 'must not be empty: name the provider to sync, e.g. "google"')),
-    account_id: z
-      .string({ error: 'must be a string naming the account, e.g. "default"' })
-      .trim()
-      .min(1, 'must not be empty (leave it out for "default")')
-      .max(200, 'must be at most 200 characters')
-      .superRefine((value, ctx) => {
-        const problem = accountIdProblem(value);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      })
-      .default('default'),
-    include_other_contacts: bool.default(false),
-    sync: ContactsSyncConfig.default(() => ContactsSyncConfig.parse({})),
+export const ContactsConfig = ContactsConfigTable.transform(
+  (
+    config,
+  ): Omit<z.infer<typeof ContactsConfigTable>, 'provider'> & { provider: string; sources_only?: true } => {
+    if (config.provider !== undefined) return { ...config, provider: config.provider };
+    // The refinement above guarantees a first table here.
+    const first = config.sources![0]!;
+    return { ...config, provider: first.provider, account_id: first.account_id, sources_only: true };
   },
-  { error: 'must be a table ([modules.contacts])' },
 );
 export type ContactsConfig = z.infer<typeof ContactsConfig>;
 /**
- * The `[modules.contacts]` table as written in `butler.toml`: only `provider` is required.
+ * The `[modules.contacts]` table as written in `butler.toml`: `provider`, or at least one
+ * `[[modules.contacts.sources]]` table, is required.
  *
  * @example
  * ```ts
@@ -92,7 +190,7 @@ export type ContactsConfigInput = z.input<typeof ContactsConfig>;
 
 /** The keys each table takes, for "unknown key" messages. */
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-  '': Object.keys(ContactsConfig.shape),
+  '': Object.keys(ContactsConfigTable.shape),
   sync: Object.keys(ContactsSyncConfig.shape),
 };
 
@@ -129,6 +227,13 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/** `modules.contacts.sources[1].url`: array indexes in brackets, keys after dots. */
+function keyPath(prefix: string, path: readonly PropertyKey[]): string {
+  let out = prefix;
+  for (const segment of path) out += typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`;
+  return out;
+}
+
 /**
  * One sentence per problem, each naming its full key path (`modules.contacts.sync.interval_minutes`),
  * what is expected and what was given.
@@ -140,12 +245,17 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
  * // ['modules.contacts.sync.interval_minutes must be a whole number of minutes from 1 to 1440 (got 0)']
  * ```
  */
-export function formatConfigIssues(error: z.ZodError, input: unknown): string[] {
+export function formatConfigIssues(
+  error: z.ZodError,
+  input: unknown,
+  prefix: string = CONTACTS_CONFIG_KEY,
+  knownKeys: (path: string) => readonly string[] = (path) => KNOWN_KEYS[path] ?? [],
+): string[] {
   const sentences: string[] = [];
   for (const issue of error.issues) {
-    const path = [CONTACTS_CONFIG_KEY, ...issue.path.map(String)].join('.');
+    const path = keyPath(prefix, issue.path);
     if (issue.code === 'unrecognized_keys') {
-      const known = KNOWN_KEYS[issue.path.map(String).join('.')] ?? [];
+      const known = knownKeys(issue.path.map(String).join('.'));
       for (const key of issue.keys) {
         sentences.push(
           `${path}.${key} is not a known key (${path} takes ${known.join(', ')}): remove it or fix its spelling`,
@@ -180,4 +290,24 @@ export function parseContactsConfig(input: unknown): ContactsConfig {
     `Invalid [${CONTACTS_CONFIG_KEY}] config: ${formatConfigIssues(result.error, table).join('; ')}.`,
     { cause: result.error },
   );
+}
+
+/**
+ * One sentence per problem of a provider's own settings, each naming its key path under
+ * `prefix` (`modules.contacts.sources[1].root_url must be ...`), as {@link formatConfigIssues} does
+ * for the generic keys.
+ *
+ * @example
+ * ```ts
+ * const result = descriptor.settings.safeParse(settings);
+ * if (!result.success) formatSettingsIssues(result.error, settings, 'modules.contacts.sources[1]', ['provider', 'account_id', 'root_url']);
+ * ```
+ */
+export function formatSettingsIssues(
+  error: z.ZodError,
+  input: unknown,
+  prefix: string,
+  knownKeys: readonly string[],
+): string[] {
+  return formatConfigIssues(error, input, prefix, (path) => (path === '' ? knownKeys : []));
 }

@@ -19,7 +19,9 @@ export { addSummaries, type BackfillSummary, emptySummary } from './backfill/sum
 export {
   ContactsConfig,
   type ContactsConfigInput,
+  ContactsSourceTable,
   ContactsSyncConfig,
+  formatSettingsIssues,
   parseContactsConfig,
 } from './config.js';
 export { CoreError, type CoreErrorCode } from './errors.js';
@@ -46,6 +48,14 @@ export {
   type FullSyncRequest,
   type IncrementalSyncRequest,
 } from './provider/contacts-provider.js';
+export {
+  ACCOUNT_KEY_SEPARATOR,
+  type CredentialRequirement,
+  credentialKey,
+  type ProviderCreateContext,
+  type ProviderDescriptor,
+  type ProviderSettingEnv,
+} from './provider/descriptor.js';
 export {
   DEFAULT_LISTING_LIMITS,
   ListingGuard,
@@ -115,3 +125,4 @@ export {
   normalizeWebsite,
   phoneE164,
 } from './util/normalize.js';
+export { MIN_SECRET_LENGTH, redactSecrets, secretPattern } from './util/redact-secrets.js';

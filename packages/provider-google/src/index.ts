@@ -1,7 +1,8 @@
+export { type GoogleSettings, googleProviderDescriptor } from './descriptor.js';
 export { type GoogleCheckpoint, GoogleContactsProvider } from './google-contacts-provider.js';
 export { type GoogleStream, OTHER_CONTACTS_READ_MASK, PERSON_FIELDS } from './google-fields.js';
 export { normalizeGroup } from './normalize-group.js';
 export { type NormalizePersonOptions, normalizePerson } from './normalize-person.js';
 export { DEFAULT_MAX_RESPONSE_BYTES, type GoogleProviderOptions } from './options.js';
-export { redact as redactGoogleSecrets, secretPattern } from './redact.js';
+export { GOOGLE_TOKEN_SHAPES, redact as redactGoogleSecrets, secretPattern } from './redact.js';
 export { decodeSyncCursor, encodeSyncCursor, type GoogleSyncTokens } from './sync-cursor.js';

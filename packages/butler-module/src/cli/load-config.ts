@@ -2,10 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { type ContactsConfig, CoreError, parseContactsConfig } from '@contacts/core';
 import { parse, TomlError } from 'smol-toml';
 import { ContactsModuleError } from '../errors.js';
-import { isSupportedProvider, unsupportedProviderError } from '../module/supported-providers.js';
+import { configuredSources } from '../module/configured-sources.js';
+import { defaultProviderRegistry, SUPPORTED_PROVIDERS } from '../module/default-registry.js';
 
-/** The config used without `--config`: Google, with every default. */
-export const DEFAULT_CLI_CONFIG = { provider: 'google' } as const;
+/** The config used without `--config`: the default registry's first provider, with every default. */
+export const DEFAULT_CLI_CONFIG = { provider: SUPPORTED_PROVIDERS[0]! } as const;
 
 /** What a value is, in TOML words, for "must be a table" messages. */
 function kindOf(value: unknown): string {
@@ -76,7 +77,7 @@ export async function loadCliConfig(path: string | null): Promise<ContactsConfig
     if (table === undefined) {
       throw new ContactsModuleError(
         'INVALID_CONFIG',
-        `The --config file ${path} has no [modules.contacts] table: add one with at least provider = "google".`,
+        `The --config file ${path} has no [modules.contacts] table: add one with at least provider = "${DEFAULT_CLI_CONFIG.provider}".`,
       );
     }
   }
@@ -92,6 +93,7 @@ export async function loadCliConfig(path: string | null): Promise<ContactsConfig
     }
     throw error;
   }
-  if (!isSupportedProvider(config.provider)) throw unsupportedProviderError(config.provider, where);
+  // Every source's provider registered and its settings valid, as the module checks them.
+  configuredSources(config, defaultProviderRegistry(), {}, where);
   return config;
 }

@@ -2,12 +2,14 @@ import { CoreError, errorMessage, ProviderError, SYNC_POLICY } from '@contacts/c
 import { SchemaError } from '@contacts/schema';
 import { Command, CommanderError, Option } from 'commander';
 import { ContactsModuleError, type ContactsModuleErrorCode } from '../errors.js';
+import { defaultProviderRegistry } from '../module/default-registry.js';
 import type { CliIo } from './cli-io.js';
 import { type CommandContext, type CommandText, commandContext, commandText } from './command-context.js';
 import { migrateCommand } from './commands/migrate.js';
 import {
   type SecretsRotateKeyFlags,
   type SecretsSetFlags,
+  secretsDeleteCommand,
   secretsListCommand,
   secretsRotateKeyCommand,
   secretsSetCommand,
@@ -15,7 +17,7 @@ import {
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
-import { ENV, type GlobalFlags, resolveGlobals } from './options.js';
+import { ENV, type GlobalFlags, providerSettingFlags, resolveGlobals } from './options.js';
 
 /**
  * Exit codes of the `contacts` command: `ok` 0, `failed` 1 (the work failed, PostgreSQL could not
@@ -63,7 +65,7 @@ function buildProgram(
 ) {
   const program = new Command('contacts')
     .description(
-      'Keep a PostgreSQL CRM in step with Google Contacts: migrate, store credentials, sync, report, serve MCP.',
+      'Keep a PostgreSQL CRM in step with your address books: migrate, store credentials, sync, report, serve MCP.',
     )
     .exitOverride()
     .configureOutput({
@@ -98,15 +100,6 @@ function buildProgram(
       new Option('--config <file>', 'butler.toml whose [modules.contacts] table configures the sync'),
     )
     .addOption(
-      new Option('--google-root-url <url>', `People API root instead of Google's ($${ENV.googleRootUrl})`),
-    )
-    .addOption(
-      new Option(
-        '--google-token-url <url>',
-        `OAuth token endpoint instead of Google's ($${ENV.googleTokenUrl})`,
-      ),
-    )
-    .addOption(
       new Option(
         '--connect-timeout <seconds>',
         `how long to wait for PostgreSQL to answer (default 10; $${ENV.connectTimeoutSeconds})`,
@@ -119,6 +112,12 @@ function buildProgram(
       ),
     )
     .addOption(new Option('-v, --verbose', 'debug logs on stderr'));
+  // Each registered provider's settings that the environment may give, as flags too.
+  for (const setting of providerSettingFlags(defaultProviderRegistry())) {
+    program.addOption(
+      new Option(`${setting.flag} <value>`, `${setting.env.description} ($${setting.env.name})`),
+    );
+  }
 
   const globals = (command: Command) => command.optsWithGlobals<GlobalFlags>();
 
@@ -131,9 +130,15 @@ function buildProgram(
   secrets
     .command('set')
     .description('store a secret; without VALUE it is read from stdin (keeps it out of shell history)')
-    .argument('<key>', 'e.g. GOOGLE_OAUTH_CLIENT_ID, GOOGLE_OAUTH_CLIENT_SECRET, GOOGLE_REFRESH_TOKEN')
+    .argument(
+      '<key>',
+      'a credential key, e.g. one `contacts secrets list` names as missing (KEY@account for an account other than default)',
+    )
     .argument('[value]', 'the secret value')
-    .option('--category <name>', 'group shown in listings (default google for GOOGLE_* keys, else general)')
+    .option(
+      '--category <name>',
+      'group shown in listings (default: the provider whose key it is, else general)',
+    )
     .option('--description <text>', 'what the secret is for')
     .option('--no-sensitive', 'mark the value as not sensitive')
     .option('--expires-at <iso>', 'after this instant the secret counts as missing')
@@ -144,8 +149,19 @@ function buildProgram(
     .command('list')
     .description('list secrets without their values (and whether each is encrypted)')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }, command: Command) =>
+    .option(
+      '--source <provider[:account]>',
+      'say which keys this source lacks (default: every configured source)',
+    )
+    .action((options: { json?: boolean; source?: string }, command: Command) =>
       run((ctx) => secretsListCommand(ctx, options), globals(command)),
+    );
+  secrets
+    .command('delete')
+    .description('delete a secret (e.g. an account you no longer sync); says whether it was there')
+    .argument('<key>', 'the key to delete')
+    .action((key: string, _options: unknown, command: Command) =>
+      run((ctx) => secretsDeleteCommand(ctx, key), globals(command)),
     );
   secrets
     .command('rotate-key')
@@ -169,15 +185,20 @@ function buildProgram(
       'apply the deletions `contacts status` shows as held (after checking they were deleted at the source)',
     )
     .option('--json', 'print the summary as JSON')
-    .action((options: { full?: boolean; json?: boolean; confirmDeletions?: boolean }, command: Command) =>
-      run((ctx) => syncCommand(ctx, options), globals(command)),
+    .option('--source <provider[:account]>', 'the source to sync, when several are configured')
+    .action(
+      (
+        options: { full?: boolean; json?: boolean; confirmDeletions?: boolean; source?: string },
+        command: Command,
+      ) => run((ctx) => syncCommand(ctx, options), globals(command)),
     );
 
   program
     .command('status')
     .description('show the sync status of the configured account')
     .option('--json', 'print JSON (the contacts_sync_status shape)')
-    .action((options: { json?: boolean }, command: Command) =>
+    .option('--source <provider[:account]>', 'the source to report, when several are configured')
+    .action((options: { json?: boolean; source?: string }, command: Command) =>
       run((ctx) => statusCommand(ctx, options), globals(command)),
     );
 

@@ -1,7 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
-import { credentialUrlProblem } from '@contacts/core';
+import { credentialUrlProblem, type ProviderRegistry, type ProviderSettingEnv } from '@contacts/core';
 import { assertButlerSchemaName, DEFAULT_BUTLER_SCHEMA, SchemaError } from '@contacts/schema';
 import { ContactsModuleError } from '../errors.js';
+import { defaultProviderRegistry } from '../module/default-registry.js';
 import type { CliIo } from './cli-io.js';
 
 /**
@@ -29,11 +30,11 @@ export interface GlobalFlags {
   dataDir?: string;
   butlerSchema?: string;
   config?: string;
-  googleRootUrl?: string;
-  googleTokenUrl?: string;
   connectTimeout?: string;
   secretsKeyFile?: string;
   verbose?: boolean;
+  /** A provider's setting flags ({@link providerSettingFlags}), by commander's camel-case name. */
+  [providerSetting: string]: string | boolean | undefined;
 }
 
 /** {@link GlobalFlags} with the environment and defaults applied. */
@@ -42,8 +43,10 @@ export interface GlobalOptions {
   butlerSchema: string;
   /** Absolute path of the butler.toml, when one was given. */
   configPath: string | null;
-  googleRootUrl?: string;
-  googleTokenUrl?: string;
+  /** Provider settings from flags and the environment, by provider: passed to every source of it. */
+  settingsOverrides: Record<string, Record<string, string>>;
+  /** Each provider setting given, also by its flag's camel-case name (`rootUrl` of `--acme-root-url`). */
+  [providerSetting: string]: unknown;
   /** Absolute path of `--secrets-key-file`, when given (read only by the commands that need the key). */
   secretsKeyFile: string | null;
   verbose: boolean;
@@ -52,8 +55,6 @@ export interface GlobalOptions {
 /** The environment variables the command reads (only these, and only when it runs). */
 export const ENV = {
   databaseUrl: 'CONTACTS_DATABASE_URL',
-  googleRootUrl: 'CONTACTS_GOOGLE_ROOT_URL',
-  googleTokenUrl: 'CONTACTS_GOOGLE_TOKEN_URL',
   syncLeaseTtlSeconds: 'CONTACTS_SYNC_LEASE_TTL_SECONDS',
   connectTimeoutSeconds: 'CONTACTS_CONNECT_TIMEOUT_SECONDS',
   secretsKey: 'CONTACTS_SECRETS_KEY',
@@ -66,7 +67,11 @@ const nonEmpty = (value: string | undefined): string | undefined =>
   value?.trim() ? value.trim() : undefined;
 
 /** Applies environment variables and defaults; checks the butler schema name before any SQL. */
-export function resolveGlobals(flags: GlobalFlags, io: CliIo): GlobalOptions {
+export function resolveGlobals(
+  flags: GlobalFlags,
+  io: CliIo,
+  registry: ProviderRegistry = defaultProviderRegistry(),
+): GlobalOptions {
   const cwd = io.cwd ?? process.cwd();
   const path = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
   let butlerSchema: string;
@@ -93,22 +98,72 @@ export function resolveGlobals(flags: GlobalFlags, io: CliIo): GlobalOptions {
   if (flags.secretsKeyFile !== undefined && !flags.secretsKeyFile.trim()) {
     throw new ContactsModuleError('USAGE', '--secrets-key-file must name a file, not an empty string.');
   }
+  // A provider's declared environment settings, each with its flag: the flag wins.
+  const settingsOverrides: Record<string, Record<string, string>> = {};
+  const byFlag: Record<string, string> = {};
+  for (const setting of providerSettingFlags(registry)) {
+    const raw = flags[setting.attribute];
+    const given = typeof raw === 'string' ? raw : undefined;
+    const value = setting.env.carries
+      ? urlOf(setting.flag, given, setting.env.name, setting.env.carries)
+      : (nonEmpty(given) ?? nonEmpty(io.env[setting.env.name]));
+    if (value === undefined) continue;
+    settingsOverrides[setting.provider] = {
+      ...settingsOverrides[setting.provider],
+      [setting.env.setting]: value,
+    };
+    byFlag[setting.attribute] = value;
+  }
   return {
+    ...byFlag,
+    settingsOverrides,
     database: url
       ? { kind: 'postgres', url, connectTimeoutMs: connectTimeout }
       : { kind: 'pglite', dataDir: path(flags.dataDir ?? '.contacts') },
     butlerSchema,
     configPath: flags.config !== undefined ? path(checkedConfigPath(flags.config)) : null,
-    googleRootUrl: urlOf('--google-root-url', flags.googleRootUrl, ENV.googleRootUrl, 'the access token'),
-    googleTokenUrl: urlOf(
-      '--google-token-url',
-      flags.googleTokenUrl,
-      ENV.googleTokenUrl,
-      'the OAuth client secret and refresh token',
-    ),
     secretsKeyFile: flags.secretsKeyFile !== undefined ? path(flags.secretsKeyFile) : null,
     verbose: Boolean(flags.verbose),
   };
+}
+
+/**
+ * A provider setting the command takes as a flag and an environment variable: the descriptor
+ * declares the variable (`CONTACTS_ACME_ROOT_URL`), the flag is its tail (`--acme-root-url`).
+ *
+ * @example
+ * ```ts
+ * providerSettingFlags(registry).map((s) => s.flag); // ['--google-root-url', '--google-token-url']
+ * ```
+ */
+export interface ProviderSettingFlag {
+  provider: string;
+  env: ProviderSettingEnv;
+  flag: string;
+  /** commander's name for the flag's value (`googleRootUrl`). */
+  attribute: string;
+}
+
+/**
+ * Every provider setting flag of the registry's descriptors.
+ *
+ * @example
+ * ```ts
+ * for (const s of providerSettingFlags(registry)) program.addOption(new Option(`${s.flag} <value>`, s.env.description));
+ * ```
+ */
+export function providerSettingFlags(registry: ProviderRegistry): ProviderSettingFlag[] {
+  return registry.descriptors().flatMap((descriptor) =>
+    (descriptor.env ?? []).map((env) => {
+      const tail = env.name.replace(/^CONTACTS_/, '').toLowerCase();
+      return {
+        provider: descriptor.name,
+        env,
+        flag: `--${tail.replaceAll('_', '-')}`,
+        attribute: tail.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()),
+      };
+    }),
+  );
 }
 
 /** Bounds of `--connect-timeout` / {@link ENV}.connectTimeoutSeconds, in seconds. */

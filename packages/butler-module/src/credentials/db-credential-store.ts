@@ -47,7 +47,8 @@ export interface DbCredentialStoreOptions {
   secretsKey?: SecretsKey | string | Uint8Array | null;
 }
 
-const KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,199}$/;
+// `@` joins a key to the account it belongs to (`GOOGLE_REFRESH_TOKEN@work`, core's credentialKey).
+const KEY = /^[A-Za-z_][A-Za-z0-9_.@-]{0,199}$/;
 
 /**
  * Checks a secret's key (and its value, when given) as {@link DbCredentialStore.set} does,
@@ -64,7 +65,7 @@ export function checkSecret(key: string, value?: string): void {
   if (!KEY.test(key)) {
     throw new ContactsModuleError(
       'INVALID_SECRET',
-      'A secret key is 1 to 200 letters, digits, `_`, `.` or `-`, starting with a letter or `_` (e.g. GOOGLE_REFRESH_TOKEN).',
+      'A secret key is 1 to 200 letters, digits, `_`, `.`, `-` or `@`, starting with a letter or `_` (as `contacts secrets list` names them: KEY for the default account, KEY@work for account "work").',
     );
   }
   if (value !== undefined && value.length === 0) {

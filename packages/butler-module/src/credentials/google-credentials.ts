@@ -1,6 +1,14 @@
-import { createHash } from 'node:crypto';
-import { ContactsModuleError } from '../errors.js';
+// The Google credentials as the module read them before issue 12, kept for hosts that import
+// them: the module itself reads every provider's keys through its descriptor
+// (source-credentials.ts), and the keys are googleProviderDescriptor's.
+import { googleProviderDescriptor } from '@contacts/provider-google';
 import type { CredentialStore } from './credential-store.js';
+import {
+  credentialStoreMissingError,
+  missingCredentialsError,
+  readSourceCredentials,
+  sourceCredentialsRevision,
+} from './source-credentials.js';
 
 /**
  * The credential-store keys of the Google provider, in the order they are reported.
@@ -56,24 +64,12 @@ export interface GoogleCredentials {
 export async function resolveGoogleCredentials(
   store: CredentialStore | null | undefined,
 ): Promise<GoogleCredentials> {
-  if (!store) {
-    throw new ContactsModuleError(
-      'CREDENTIAL_STORE_MISSING',
-      'The contacts module needs a credential store for its Google OAuth credentials; environment variables are not used. ' +
-        'Start it from a host that passes its credential store, then connect Google through the dashboard OAuth flow.',
-    );
-  }
-  const values = await Promise.all(GOOGLE_CREDENTIAL_KEYS.map((key) => store.get(key)));
-  const missing = GOOGLE_CREDENTIAL_KEYS.filter((_, i) => !values[i]?.trim());
+  if (!store) throw credentialStoreMissingError([googleProviderDescriptor]);
+  const { values, missing } = await readSourceCredentials(store, googleProviderDescriptor, 'default');
   if (missing.length > 0) {
-    throw new ContactsModuleError(
-      'MISSING_CREDENTIALS',
-      `Google OAuth credentials are missing from the credential store: ${missing.join(', ')}. ` +
-        'Connect the Google account through the dashboard OAuth flow (or store them with `contacts secrets set KEY VALUE`), then restart or reconcile.',
-    );
+    throw missingCredentialsError([{ descriptor: googleProviderDescriptor, accountId: 'default', missing }]);
   }
-  const [clientId, clientSecret, refreshToken] = values.map((v) => v!.trim()) as [string, string, string];
-  return { clientId, clientSecret, refreshToken };
+  return values as unknown as GoogleCredentials;
 }
 
 /**
@@ -86,7 +82,5 @@ export async function resolveGoogleCredentials(
  * ```
  */
 export function credentialsRevision(credentials: GoogleCredentials): string {
-  return createHash('sha256')
-    .update(JSON.stringify([credentials.clientId, credentials.clientSecret, credentials.refreshToken]))
-    .digest('hex');
+  return sourceCredentialsRevision(googleProviderDescriptor, { ...credentials });
 }

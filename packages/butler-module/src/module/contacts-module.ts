@@ -3,6 +3,7 @@ import {
   ContactsConfig,
   CoreError,
   type Logger,
+  type ProviderRegistry,
   parseContactsConfig,
   silentLogger,
   systemClock,
@@ -18,17 +19,28 @@ import {
 } from '@contacts/schema';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CredentialStore } from '../credentials/credential-store.js';
-import { GOOGLE_CREDENTIAL_KEYS, resolveGoogleCredentials } from '../credentials/google-credentials.js';
+import {
+  credentialStoreMissingError,
+  type MissingSourceCredentials,
+  missingCredentialsError,
+  readSourceCredentials,
+} from '../credentials/source-credentials.js';
 import { ContactsModuleError } from '../errors.js';
 import { redactingLogger, SecretRedactor } from '../redact.js';
 import type { ContactsSyncRuntimeOptions } from '../runtime/runtime-types.js';
 import { ContactsSyncRuntime } from '../runtime/sync-runtime.js';
 import type { Timers } from '../runtime/timers.js';
 import { registerContactsTools } from '../tools/index.js';
-import type { ContactsToolEnvironment } from '../tools/tool-context.js';
+import type { ContactsToolEnvironment, ContactsToolSource } from '../tools/tool-context.js';
+import { type ConfiguredSource, configuredSources } from './configured-sources.js';
 import { CredentialStoreProviderSource } from './credential-provider-source.js';
-import { type ContactsProviderFactory, defaultProviderFactory } from './provider-factory.js';
-import { isSupportedProvider, SUPPORTED_PROVIDERS, unsupportedProviderError } from './supported-providers.js';
+import { defaultProviderRegistry } from './default-registry.js';
+import {
+  type ContactsProviderFactory,
+  type LegacyEndpointOptions,
+  legacyFactoryFields,
+  legacySettingsOverrides,
+} from './legacy-options.js';
 import { verifySecretsAtRest } from './verify-secrets-at-rest.js';
 
 /**
@@ -42,28 +54,28 @@ import { verifySecretsAtRest } from './verify-secrets-at-rest.js';
  *   db,
  *   butlerSchema: 'relationship',
  *   credentialStore: new DbCredentialStore({ db }),
- *   googleRootUrl: emulator.url, // only to point at a local emulator
- *   googleTokenUrl: emulator.tokenUrl,
+ *   settingsOverrides: { google: { root_url: emulator.url, token_url: emulator.tokenUrl } }, // an emulator
  * };
  * ```
  */
-export interface ContactsStartupOptions {
+export interface ContactsStartupOptions extends LegacyEndpointOptions {
   /** The `[modules.contacts]` table of butler.toml, as parsed TOML (validated and normalised here). */
   config: unknown;
   db: ContactsDatabase;
   /** The butler's Postgres schema (default `relationship`). */
   butlerSchema?: string;
-  /** The host's secret store; the Google credentials come from here only. */
+  /** The host's secret store; every source's credentials come from here only. */
   credentialStore?: CredentialStore | null;
   logger?: Logger;
   clock?: Clock;
   timers?: Timers;
-  /** Builds the provider (default: the Google People API provider). */
+  /** Builds every source's provider instead of its descriptor (the older factory form). */
   providerFactory?: ContactsProviderFactory;
-  /** People API root to use instead of Google's (an emulator). */
-  googleRootUrl?: string;
-  /** OAuth token endpoint to use instead of Google's (an emulator). */
-  googleTokenUrl?: string;
+  /**
+   * Settings that override those of every source of a provider, by provider name (the
+   * `contacts` command passes a descriptor's declared environment variables and flags here).
+   */
+  settingsOverrides?: Record<string, Record<string, unknown>>;
   /** Tuning of the runtime: backoff, jitter source, credential re-check period, lease TTL, call deadline. */
   runtime?: Pick<
     ContactsSyncRuntimeOptions,
@@ -72,7 +84,7 @@ export interface ContactsStartupOptions {
 }
 
 /**
- * The contacts module as a butler host loads it: validates `[modules.contacts]`, reads the Google
+ * The contacts module as a butler host loads it: validates `[modules.contacts]`, reads each source's
  * credentials from the host's credential store, runs the sync runtime, and serves the four MCP
  * tools (`contacts_sync_now`, `contacts_sync_status`, `contacts_source_list`,
  * `contacts_source_reconcile`).
@@ -97,19 +109,35 @@ export interface ContactsStartupOptions {
  * ```
  */
 export class ContactsModule {
-  /** The providers `onStartup` accepts. */
-  static readonly supportedProviders: readonly string[] = SUPPORTED_PROVIDERS;
+  /** The providers `onStartup` accepts without a registry of the host's. */
+  static readonly supportedProviders: readonly string[] = defaultProviderRegistry().names();
   /** The module's name: its config lives under `[modules.contacts]`. */
   readonly name = 'contacts';
   /** The zod schema of `[modules.contacts]` (provider normalised, sync defaults applied). */
   readonly configSchema = ContactsConfig;
 
+  /** The providers this module can start, by name. */
+  readonly registry: ProviderRegistry;
+
   #environment: ContactsToolEnvironment | null = null;
   #starting = false;
 
-  /** The sync runtime, while running (null when sync is disabled or the module is down). */
+  /**
+   * `registry`: the providers it can start (default: {@link defaultProviderRegistry}); register a
+   * provider's descriptor there to sync it.
+   */
+  constructor(options: { registry?: ProviderRegistry } = {}) {
+    this.registry = options.registry ?? defaultProviderRegistry();
+  }
+
+  /** The first source's sync runtime, while running (null when sync is disabled or the module is down). */
   get runtime(): ContactsSyncRuntime | null {
     return this.#environment?.runtime ?? null;
+  }
+
+  /** Every configured source and its runtime, while running (empty when down). */
+  get sources(): readonly ContactsToolSource[] {
+    return this.#environment?.sources ?? [];
   }
 
   /** The validated config, while running. */
@@ -164,21 +192,24 @@ export class ContactsModule {
    * before `onStartup`.
    */
   registerTools(server: McpServer): void {
-    registerContactsTools(server, () => this.#environment);
+    registerContactsTools(server, () => this.#environment, this.registry.names());
   }
 
-  /** Stops the runtime (the page in flight commits first). Safe to call when not started. */
+  /** Stops every runtime (the page in flight commits first). Safe to call when not started. */
   async onShutdown(): Promise<void> {
     const environment = this.#environment;
     this.#environment = null;
-    await environment?.runtime?.stop();
+    await Promise.all((environment?.sources ?? []).map((source) => source.runtime?.stop()));
   }
 
   async #start(options: ContactsStartupOptions): Promise<ContactsToolEnvironment> {
     const butlerSchema = checkSchema(options.butlerSchema ?? DEFAULT_BUTLER_SCHEMA);
     const config = checkConfig(options.config);
-    if (!isSupportedProvider(config.provider)) throw unsupportedProviderError(config.provider);
-    const redactor = new SecretRedactor();
+    const sources = configuredSources(config, this.registry, {
+      ...legacySettingsOverrides(options),
+      ...options.settingsOverrides,
+    });
+    const redactor = new SecretRedactor(this.registry.secretShapes());
     const logger = redactingLogger(options.logger ?? silentLogger, redactor);
     const clock = options.clock ?? systemClock;
     const environment = {
@@ -188,47 +219,78 @@ export class ContactsModule {
       clock,
       redact: (text: string) => redactor.redact(text),
     };
-    const ids = { provider: config.provider, account_id: config.account_id };
+    const idsOf = (source: ConfiguredSource) => ({ provider: source.provider, account_id: source.accountId });
     // Before anything else reads a secret, and even with sync disabled: a missing or wrong
     // secrets key is a configuration error to fix now, not a failure of the first sync.
-    await verifySecretsAtRest(options.credentialStore, logger, ids);
+    await verifySecretsAtRest(options.credentialStore, logger, idsOf(sources[0]!));
     if (!config.sync.enabled) {
-      logger.info('contacts_sync_disabled', {
-        ...ids,
-        message: 'sync.enabled = false in [modules.contacts]: the sync runtime is not started.',
-      });
-      return { ...environment, runtime: null };
+      for (const source of sources) {
+        logger.info('contacts_sync_disabled', {
+          ...idsOf(source),
+          message: 'sync.enabled = false in [modules.contacts]: the sync runtime is not started.',
+        });
+      }
+      const idle = sources.map((source) => ({ config: source.config, runtime: null }));
+      return { ...environment, config: idle[0]!.config, runtime: null, sources: idle };
     }
-    // Fails startup now, naming the missing keys, rather than in the background later.
-    const credentials = await resolveGoogleCredentials(options.credentialStore);
-    redactor.add(Object.values(credentials));
-    logger.info('contacts_credentials_resolved', {
-      ...ids,
-      keys: [...GOOGLE_CREDENTIAL_KEYS],
-      source: 'credential store',
-    });
-    const runtime = new ContactsSyncRuntime({
-      ...options.runtime,
-      db: options.db,
-      butlerSchema,
-      config,
-      logger,
-      clock,
-      timers: options.timers,
-      redact: (text: string) => redactor.redact(text),
-      providers: new CredentialStoreProviderSource({
-        store: options.credentialStore!,
-        config,
-        factory: options.providerFactory ?? defaultProviderFactory,
-        redactor,
+    // Fails startup now, naming every source's missing keys, rather than in the background later.
+    await this.#checkCredentials(sources, options.credentialStore, redactor, logger);
+    const running: ContactsToolSource[] = sources.map((source) => {
+      const runtime = new ContactsSyncRuntime({
+        ...options.runtime,
+        db: options.db,
+        butlerSchema,
+        config: source.config,
         logger,
         clock,
-        googleRootUrl: options.googleRootUrl,
-        googleTokenUrl: options.googleTokenUrl,
-      }),
+        timers: options.timers,
+        redact: (text: string) => redactor.redact(text),
+        providers: new CredentialStoreProviderSource({
+          store: options.credentialStore!,
+          source,
+          redactor,
+          logger,
+          clock,
+          factory: options.providerFactory,
+          factoryFields: legacyFactoryFields(options),
+        }),
+      });
+      return { config: source.config, runtime };
     });
-    runtime.start();
-    return { ...environment, runtime };
+    // Each runtime schedules itself: one source's auth failure or backoff never holds another.
+    for (const source of running) source.runtime?.start();
+    return { ...environment, config: running[0]!.config, runtime: running[0]!.runtime, sources: running };
+  }
+
+  async #checkCredentials(
+    sources: readonly ConfiguredSource[],
+    store: CredentialStore | null | undefined,
+    redactor: SecretRedactor,
+    logger: Logger,
+  ): Promise<void> {
+    const needing = sources.filter((source) => source.descriptor.credentials.length > 0);
+    if (needing.length === 0) return;
+    if (!store) throw credentialStoreMissingError(needing.map((source) => source.descriptor));
+    const gaps: MissingSourceCredentials[] = [];
+    for (const source of needing) {
+      const { values, keys, missing } = await readSourceCredentials(
+        store,
+        source.descriptor,
+        source.accountId,
+      );
+      redactor.add(Object.values(values));
+      if (missing.length > 0) {
+        gaps.push({ descriptor: source.descriptor, accountId: source.accountId, missing });
+        continue;
+      }
+      logger.info('contacts_credentials_resolved', {
+        provider: source.provider,
+        account_id: source.accountId,
+        keys,
+        source: 'credential store',
+      });
+    }
+    if (gaps.length > 0) throw missingCredentialsError(gaps);
   }
 }
 

@@ -51,6 +51,25 @@ export interface SourceReport {
 export interface ListSourcesOptions extends ReadSyncStatusOptions {
   /** Only sources of this provider. */
   filter?: string;
+  /** Only sources of this account id. */
+  accountFilter?: string;
+  /** Every source this butler syncs, first to last (default: the one account of the options). */
+  configured?: readonly ConfiguredSourceStatus[];
+}
+
+/**
+ * One source this butler syncs, for {@link listSources}.
+ *
+ * @example
+ * ```ts
+ * const source: ConfiguredSourceStatus = { provider: 'google', accountId: 'work', syncEnabled: true, runtime };
+ * ```
+ */
+export interface ConfiguredSourceStatus {
+  provider: string;
+  accountId: string;
+  syncEnabled: boolean;
+  runtime?: ContactsSyncRuntime | null;
 }
 
 function statusOf(state: SyncState, syncEnabled: boolean, runtime: ContactsSyncRuntime | null | undefined) {
@@ -74,7 +93,7 @@ function storedErrorStatus(code: string | null): 'error' | 'auth_error' {
 }
 
 /**
- * The configured account first (even before its first sync), then every other account with
+ * The configured accounts first, in order (even before their first sync), then every other account with
  * stored state in this butler schema; those are not synced by this butler, so `sync_disabled`.
  *
  * @example
@@ -89,18 +108,36 @@ export async function listSources(options: ListSourcesOptions): Promise<SourceRe
     butlerSchema: options.butlerSchema,
     clock: options.clock,
   });
-  const states = await store.list(options.filter ? { provider: options.filter } : {});
+  const states = (await store.list(options.filter ? { provider: options.filter } : {})).filter(
+    (s) => options.accountFilter === undefined || s.accountId === options.accountFilter,
+  );
+  const configured = (
+    options.configured ?? [
+      {
+        provider: options.provider,
+        accountId: options.accountId,
+        syncEnabled: options.syncEnabled,
+        runtime: options.runtime,
+      },
+    ]
+  ).filter(
+    (c) =>
+      (!options.filter || c.provider === options.filter) &&
+      (options.accountFilter === undefined || c.accountId === options.accountFilter),
+  );
   const isOurs = (s: { provider: string; accountId: string }) =>
-    s.provider === options.provider && s.accountId === options.accountId;
+    configured.some((c) => s.provider === c.provider && s.accountId === c.accountId);
   const reports: SourceReport[] = [];
-  if (!options.filter || options.filter === options.provider) {
-    const ours = states.find(isOurs) ?? (await store.load(options.provider, options.accountId));
-    const live = options.runtime?.status();
+  for (const source of configured) {
+    const ours =
+      states.find((s) => s.provider === source.provider && s.accountId === source.accountId) ??
+      (await store.load(source.provider, source.accountId));
+    const live = source.runtime?.status();
     reports.push({
-      provider: options.provider,
-      account_id: options.accountId,
-      sync_enabled: options.syncEnabled,
-      status: statusOf(ours, options.syncEnabled, options.runtime),
+      provider: source.provider,
+      account_id: source.accountId,
+      sync_enabled: source.syncEnabled,
+      status: statusOf(ours, source.syncEnabled, source.runtime),
       last_success_at: iso(ours.lastSuccessAt),
       last_error: currentRuntimeError(live?.lastError, ours.lastSuccessAt)?.message ?? ours.lastError,
       held_deletions: heldDeletionsReport(ours.deletionHold, ours.provider, ours.accountId),

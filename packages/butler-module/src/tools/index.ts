@@ -1,4 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { SUPPORTED_PROVIDERS } from '../module/default-registry.js';
 import { registerSourceListTool } from './source-list.js';
 import { registerSourceReconcileTool } from './source-reconcile.js';
 import { registerSyncNowTool } from './sync-now.js';
@@ -21,7 +22,8 @@ export const CONTACTS_TOOL_NAMES = [
 ] as const;
 
 /**
- * Registers the four contacts tools on an MCP server. `ContactsModule.registerTools` calls this
+ * Registers the four contacts tools on an MCP server; `providers` (default: the default
+ * registry's) are the names their `provider` argument takes. `ContactsModule.registerTools` calls this
  * with its own context; hosts that wire the runtime themselves can call it directly.
  *
  * @example
@@ -30,11 +32,15 @@ export const CONTACTS_TOOL_NAMES = [
  * registerContactsTools(server, () => ({ config, db, butlerSchema, clock, runtime, redact: (t) => t }));
  * ```
  */
-export function registerContactsTools(server: McpServer, context: ContactsToolContext): void {
-  registerSyncNowTool(server, context);
-  registerSyncStatusTool(server, context);
-  registerSourceListTool(server, context);
-  registerSourceReconcileTool(server, context);
+export function registerContactsTools(
+  server: McpServer,
+  context: ContactsToolContext,
+  providers: readonly string[] = SUPPORTED_PROVIDERS,
+): void {
+  registerSyncNowTool(server, context, providers);
+  registerSyncStatusTool(server, context, providers);
+  registerSourceListTool(server, context, providers);
+  registerSourceReconcileTool(server, context, providers);
 }
 
-export type { ContactsToolContext, ContactsToolEnvironment } from './tool-context.js';
+export type { ContactsToolContext, ContactsToolEnvironment, ContactsToolSource } from './tool-context.js';

@@ -1,5 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ContactsSyncRuntime } from '../runtime/sync-runtime.js';
+import { selectSource } from './select-source.js';
 import type { ContactsToolContext, ContactsToolEnvironment } from './tool-context.js';
 import { toolError } from './tool-result.js';
 
@@ -14,13 +15,29 @@ export function requireEnvironment(
   return env ? { env } : { error: toolError(NOT_STARTED) };
 }
 
-/** The running runtime, or the tool error to answer with when sync is disabled or the module is down. */
+/**
+ * The environment narrowed to the source `provider` and `account_id` name, or the tool error to
+ * answer with while the module does not run or when they name no single configured source.
+ */
+export function requireSource(
+  context: ContactsToolContext,
+  provider?: string,
+  accountId?: string,
+): { env: ContactsToolEnvironment; error?: undefined } | { env?: undefined; error: CallToolResult } {
+  const { env, error } = requireEnvironment(context);
+  if (error) return { error };
+  return selectSource(env, provider, accountId);
+}
+
+/** The running runtime of the source named, or the tool error to answer with when sync is disabled or the module is down. */
 export function requireRuntime(
   context: ContactsToolContext,
+  provider?: string,
+  accountId?: string,
 ):
   | { env: ContactsToolEnvironment; runtime: ContactsSyncRuntime; error?: undefined }
   | { env?: undefined; runtime?: undefined; error: CallToolResult } {
-  const { env, error } = requireEnvironment(context);
+  const { env, error } = requireSource(context, provider, accountId);
   if (error) return { error };
   if (!env.runtime) {
     return {

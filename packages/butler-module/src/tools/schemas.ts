@@ -1,13 +1,50 @@
 import { z } from 'zod';
-import { SUPPORTED_PROVIDERS } from '../module/supported-providers.js';
 
-export const providerInput = z
-  .enum(SUPPORTED_PROVIDERS, {
+/**
+ * The `provider` argument: one of the registered providers, or left out.
+ *
+ * @example
+ * ```ts
+ * const input = toolInput('contacts_sync_status', { provider: providerInput(['google']) });
+ * ```
+ */
+export function providerInput(providers: readonly string[]) {
+  const names = [...providers] as [string, ...string[]];
+  const allowed =
+    names.length === 1
+      ? `"${names[0]}", the only provider this butler syncs`
+      : `one of ${names.map((n) => `"${n}"`).join(', ')}, the providers this butler syncs`;
+  return z
+    .enum(names, {
+      error: (issue) =>
+        `provider must be ${allowed} (or left out for the configured one)${issue.input === undefined ? '' : `, not ${shown(issue.input)}`}`,
+    })
+    .optional()
+    .describe(
+      names.length === 1
+        ? `The source provider. Only "${names[0]}" is supported; omit it to use the configured provider.`
+        : `The source provider (${names.join(', ')}); omit it when only one configured source matches.`,
+    );
+}
+
+/**
+ * The `account_id` argument: a configured account, or left out.
+ *
+ * @example
+ * ```ts
+ * const input = toolInput('contacts_sync_status', { account_id: accountIdInput });
+ * ```
+ */
+export const accountIdInput = z
+  .string({
     error: (issue) =>
-      `provider must be "google", the only provider this butler syncs (or left out for the configured one)${issue.input === undefined ? '' : `, not ${shown(issue.input)}`}`,
+      `account_id must be the id of a configured account as a string, not ${shown(issue.input)}`,
   })
+  .max(200, 'account_id must be at most 200 characters')
   .optional()
-  .describe('The source provider. Only "google" is supported; omit it to use the configured provider.');
+  .describe(
+    'The account of the source (its account_id in butler.toml, "default" for the first one); omit it when only one configured source matches.',
+  );
 
 /** An argument's value in an error, short (a client may send anything, of any size). */
 function shown(value: unknown): string {

@@ -2,11 +2,13 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { listSources } from '../status/source-list.js';
 import { requireEnvironment } from './require-environment.js';
-import { heldDeletionsSchema, isoTimestamp, providerInput, toolInput } from './schemas.js';
-import { type ContactsToolContext, statusOptions } from './tool-context.js';
+import { accountIdInput, heldDeletionsSchema, isoTimestamp, providerInput, toolInput } from './schemas.js';
+import { selectSource } from './select-source.js';
+import { type ContactsToolContext, environmentSources, statusOptions } from './tool-context.js';
 import { toolResult } from './tool-result.js';
 
-export const sourceListInput = toolInput('contacts_source_list', { provider: providerInput });
+export const sourceListInput = (providers: readonly string[]) =>
+  toolInput('contacts_source_list', { provider: providerInput(providers), account_id: accountIdInput });
 
 export const sourceListOutput = z.object({
   sources: z.array(
@@ -34,7 +36,11 @@ export const sourceListOutput = z.object({
  * registerSourceListTool(server, () => environment);
  * ```
  */
-export function registerSourceListTool(server: McpServer, context: ContactsToolContext): void {
+export function registerSourceListTool(
+  server: McpServer,
+  context: ContactsToolContext,
+  providers: readonly string[],
+): void {
   server.registerTool(
     'contacts_source_list',
     {
@@ -42,14 +48,33 @@ export function registerSourceListTool(server: McpServer, context: ContactsToolC
       description:
         'Lists the address-book accounts this butler syncs contacts from (and any others with stored sync state), each with its status (active, error, auth_error, deletions_held, never_synced, sync_disabled), last successful sync and last error. ' +
         'Use it to see which accounts are connected and which need attention; auth_error means the user must reconnect the account in the dashboard.',
-      inputSchema: sourceListInput,
+      inputSchema: sourceListInput(providers),
       outputSchema: sourceListOutput,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-    async ({ provider }) => {
+    async ({ provider, account_id }) => {
       const { env, error } = requireEnvironment(context);
       if (error) return error;
-      const sources = await listSources({ ...statusOptions(env), filter: provider });
+      const configured = environmentSources(env).filter(
+        (s) =>
+          (provider === undefined || s.config.provider === provider) &&
+          (account_id === undefined || s.config.account_id === account_id),
+      );
+      // Refused with the list, as the other tools refuse a source they do not sync; a provider
+      // alone still lists its accounts with stored state that this butler no longer syncs.
+      if (configured.length === 0 && account_id !== undefined)
+        return selectSource(env, provider, account_id).error!;
+      const sources = await listSources({
+        ...statusOptions(env),
+        filter: provider,
+        accountFilter: account_id,
+        configured: configured.map((s) => ({
+          provider: s.config.provider,
+          accountId: s.config.account_id,
+          syncEnabled: s.config.sync.enabled,
+          runtime: s.runtime,
+        })),
+      });
       return toolResult({
         sources: sources.map((s) => ({ ...s, last_error: s.last_error && env.redact(s.last_error) })),
       });

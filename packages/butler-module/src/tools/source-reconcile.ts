@@ -4,24 +4,26 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { requireRuntime } from './require-environment.js';
-import { providerInput, toolInput } from './schemas.js';
+import { accountIdInput, providerInput, toolInput } from './schemas.js';
 import type { ContactsToolContext } from './tool-context.js';
 import { toolError, toolResult } from './tool-result.js';
 
-export const sourceReconcileInput = toolInput('contacts_source_reconcile', {
-  provider: providerInput,
-  // A UUID like shared.contacts.id: anything else cannot name a CRM contact, so it is refused
-  // here rather than echoed into the note as if it could.
-  contact_id: z
-    .guid({
-      error: (issue) =>
-        `contact_id must be a CRM contact id, a UUID such as c0ffee00-0000-4000-8000-000000000001${issue.input === undefined ? '' : `, not ${JSON.stringify(issue.input)?.slice(0, 60)}`}`,
-    })
-    .optional()
-    .describe(
-      'The id (a UUID) of an existing CRM contact; an id of no contact is refused. Per-contact scoping is not supported yet: the whole account is synced.',
-    ),
-});
+export const sourceReconcileInput = (providers: readonly string[]) =>
+  toolInput('contacts_source_reconcile', {
+    provider: providerInput(providers),
+    account_id: accountIdInput,
+    // A UUID like shared.contacts.id: anything else cannot name a CRM contact, so it is refused
+    // here rather than echoed into the note as if it could.
+    contact_id: z
+      .guid({
+        error: (issue) =>
+          `contact_id must be a CRM contact id, a UUID such as c0ffee00-0000-4000-8000-000000000001${issue.input === undefined ? '' : `, not ${JSON.stringify(issue.input)?.slice(0, 60)}`}`,
+      })
+      .optional()
+      .describe(
+        'The id (a UUID) of an existing CRM contact; an id of no contact is refused. Per-contact scoping is not supported yet: the whole account is synced.',
+      ),
+  });
 
 export const sourceReconcileOutput = z.object({
   queued: z.literal(true),
@@ -38,7 +40,11 @@ export const sourceReconcileOutput = z.object({
  * registerSourceReconcileTool(server, () => environment);
  * ```
  */
-export function registerSourceReconcileTool(server: McpServer, context: ContactsToolContext): void {
+export function registerSourceReconcileTool(
+  server: McpServer,
+  context: ContactsToolContext,
+  providers: readonly string[],
+): void {
   server.registerTool(
     'contacts_source_reconcile',
     {
@@ -46,12 +52,12 @@ export function registerSourceReconcileTool(server: McpServer, context: Contacts
       description:
         'Asks the background sync to reconcile the contacts source with the CRM right away and returns at once, without waiting for the result (use contacts_sync_status to follow it, or contacts_sync_now to wait for a summary). ' +
         'Use it when contacts look out of date, or after the user reconnected the account. Per-contact scoping (contact_id) is not supported yet: the whole account is synced.',
-      inputSchema: sourceReconcileInput,
+      inputSchema: sourceReconcileInput(providers),
       outputSchema: sourceReconcileOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
-    async ({ contact_id: contactId }) => {
-      const { env, runtime, error } = requireRuntime(context);
+    async ({ provider: askedProvider, account_id: askedAccount, contact_id: contactId }) => {
+      const { env, runtime, error } = requireRuntime(context, askedProvider, askedAccount);
       if (error) return error;
       // The note would otherwise claim the sync includes a contact that does not exist.
       if (contactId !== undefined && !(await contactExists(env.db, contactId))) {

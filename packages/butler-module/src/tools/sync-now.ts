@@ -5,31 +5,33 @@ import { ContactsModuleError } from '../errors.js';
 import { heldDeletionsReport } from '../status/held-deletions.js';
 import { describeStoppedSync, describeSyncError } from './describe-error.js';
 import { requireRuntime } from './require-environment.js';
-import { heldDeletionsSchema, providerInput, summarySchema, toolInput } from './schemas.js';
+import { accountIdInput, heldDeletionsSchema, providerInput, summarySchema, toolInput } from './schemas.js';
 import type { ContactsToolContext } from './tool-context.js';
 import { toolError, toolResult } from './tool-result.js';
 
-export const syncNowInput = toolInput('contacts_sync_now', {
-  provider: providerInput,
-  mode: z
-    .enum(['incremental', 'full'], {
-      error: (issue) =>
-        `mode must be "incremental" or "full" (or left out for incremental)${issue.input === undefined ? '' : `, not ${JSON.stringify(issue.input)?.slice(0, 60)}`}`,
-    })
-    .optional()
-    .describe(
-      '"incremental" (default) fetches the changes since the last sync, or everything when there was none; "full" re-reads the whole address book and marks contacts deleted at the source.',
-    ),
-  confirm_deletions: z
-    .boolean({
-      error: (issue) =>
-        `confirm_deletions must be true or false (or left out)${issue.input === undefined ? '' : `, not ${JSON.stringify(issue.input)?.slice(0, 60)}`}`,
-    })
-    .optional()
-    .describe(
-      'true applies the deletions contacts_sync_status shows as held (held_deletions), once; only after the user confirmed those contacts really were deleted at the source. Later deletions are guarded again.',
-    ),
-});
+export const syncNowInput = (providers: readonly string[]) =>
+  toolInput('contacts_sync_now', {
+    provider: providerInput(providers),
+    account_id: accountIdInput,
+    mode: z
+      .enum(['incremental', 'full'], {
+        error: (issue) =>
+          `mode must be "incremental" or "full" (or left out for incremental)${issue.input === undefined ? '' : `, not ${JSON.stringify(issue.input)?.slice(0, 60)}`}`,
+      })
+      .optional()
+      .describe(
+        '"incremental" (default) fetches the changes since the last sync, or everything when there was none; "full" re-reads the whole address book and marks contacts deleted at the source.',
+      ),
+    confirm_deletions: z
+      .boolean({
+        error: (issue) =>
+          `confirm_deletions must be true or false (or left out)${issue.input === undefined ? '' : `, not ${JSON.stringify(issue.input)?.slice(0, 60)}`}`,
+      })
+      .optional()
+      .describe(
+        'true applies the deletions contacts_sync_status shows as held (held_deletions), once; only after the user confirmed those contacts really were deleted at the source. Later deletions are guarded again.',
+      ),
+  });
 
 export const syncNowOutput = z.object({
   provider: z.string(),
@@ -55,22 +57,26 @@ export const syncNowOutput = z.object({
  * await client.callTool({ name: 'contacts_sync_now', arguments: { mode: 'full' } });
  * ```
  */
-export function registerSyncNowTool(server: McpServer, context: ContactsToolContext): void {
+export function registerSyncNowTool(
+  server: McpServer,
+  context: ContactsToolContext,
+  providers: readonly string[],
+): void {
   server.registerTool(
     'contacts_sync_now',
     {
       title: 'Sync contacts now',
       description:
-        'Runs a contacts sync from the source (Google Contacts) into the CRM right now and returns what it did: contacts fetched, created, updated, deleted at the source, skipped as unchanged, conflicts and failures. ' +
+        'Runs a contacts sync from a configured address-book source into the CRM right now and returns what it did: contacts fetched, created, updated, deleted at the source, skipped as unchanged, conflicts and failures. ' +
         'Use it after the user changed contacts at the source and wants them here at once; use mode "full" when contacts seem missing or stale. ' +
         'Local edits are never overwritten (conflicts are recorded) and nothing is deleted from the CRM. May take a while on large address books. ' +
         'When a sync would mark every linked contact, or too many at once, deleted at the source, it holds them instead (held_deletions says how many); confirm_deletions: true applies them once the user confirms.',
-      inputSchema: syncNowInput,
+      inputSchema: syncNowInput(providers),
       outputSchema: syncNowOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
-    async ({ mode, confirm_deletions }, extra) => {
-      const { env, runtime, error } = requireRuntime(context);
+    async ({ provider, account_id, mode, confirm_deletions }, extra) => {
+      const { env, runtime, error } = requireRuntime(context, provider, account_id);
       if (error) return error;
       const token = extra._meta?.progressToken;
       const onProgress =

@@ -1,12 +1,13 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { readSyncStatus } from '../status/sync-status.js';
-import { requireEnvironment } from './require-environment.js';
-import { heldDeletionsSchema, isoTimestamp, providerInput, toolInput } from './schemas.js';
+import { requireSource } from './require-environment.js';
+import { accountIdInput, heldDeletionsSchema, isoTimestamp, providerInput, toolInput } from './schemas.js';
 import { type ContactsToolContext, statusOptions } from './tool-context.js';
 import { toolResult } from './tool-result.js';
 
-export const syncStatusInput = toolInput('contacts_sync_status', { provider: providerInput });
+export const syncStatusInput = (providers: readonly string[]) =>
+  toolInput('contacts_sync_status', { provider: providerInput(providers), account_id: accountIdInput });
 
 export const syncStatusOutput = z.object({
   provider: z.string(),
@@ -20,7 +21,7 @@ export const syncStatusOutput = z.object({
     .number()
     .int()
     .nullable()
-    .describe('Age of the cursor; Google expires it after 7 days.'),
+    .describe('Age of the cursor; a provider may expire an old one (the next sync is then a full one).'),
   cursor_issued_at: isoTimestamp,
   last_full_sync_at: isoTimestamp,
   last_incremental_sync_at: isoTimestamp,
@@ -55,7 +56,11 @@ export const syncStatusOutput = z.object({
  * registerSyncStatusTool(server, () => environment);
  * ```
  */
-export function registerSyncStatusTool(server: McpServer, context: ContactsToolContext): void {
+export function registerSyncStatusTool(
+  server: McpServer,
+  context: ContactsToolContext,
+  providers: readonly string[],
+): void {
   server.registerTool(
     'contacts_sync_status',
     {
@@ -63,12 +68,12 @@ export function registerSyncStatusTool(server: McpServer, context: ContactsToolC
       description:
         'Reports the state of the contacts sync: whether it is enabled and running now, the age of the incremental cursor, when the last full, incremental and successful syncs happened, the last error, how many contacts are linked and how many failed to apply, deletions held for the user to confirm, and when the next incremental and full syncs are due (or why none is scheduled). ' +
         'Use it to answer "is my contacts sync working?" or to check on a sync started with contacts_sync_now or contacts_source_reconcile.',
-      inputSchema: syncStatusInput,
+      inputSchema: syncStatusInput(providers),
       outputSchema: syncStatusOutput,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-    async () => {
-      const { env, error } = requireEnvironment(context);
+    async ({ provider, account_id }) => {
+      const { env, error } = requireSource(context, provider, account_id);
       if (error) return error;
       const report = await readSyncStatus(statusOptions(env));
       return toolResult({

@@ -20,6 +20,37 @@ export interface ContactsToolEnvironment {
   runtime: ContactsSyncRuntime | null;
   /** Blanks known secrets out of text a tool returns. */
   redact(text: string): string;
+  /**
+   * Every configured source with its runtime (null with sync disabled); `config` and `runtime`
+   * above are the first. Absent: the one source of `config`.
+   */
+  sources?: readonly ContactsToolSource[];
+}
+
+/**
+ * One configured source as the tools see it.
+ *
+ * @example
+ * ```ts
+ * const source: ContactsToolSource = { config, runtime };
+ * ```
+ */
+export interface ContactsToolSource {
+  /** The source's provider, account and schedule. */
+  config: ContactsConfig;
+  runtime: ContactsSyncRuntime | null;
+}
+
+/**
+ * Every source of `env`, in configuration order.
+ *
+ * @example
+ * ```ts
+ * environmentSources(env).map((s) => s.config.account_id); // ['default', 'work']
+ * ```
+ */
+export function environmentSources(env: ContactsToolEnvironment): readonly ContactsToolSource[] {
+  return env.sources ?? [{ config: env.config, runtime: env.runtime }];
 }
 
 /** The account the environment syncs, as the status tools read it. */

@@ -6,6 +6,15 @@ export {
 } from './conformance.js';
 export { type ContactView, crmProjection, readContacts } from './crm-snapshot.js';
 export {
+  type DescriptorConformanceOptions,
+  describeDescriptorConformance,
+} from './descriptor-conformance.js';
+export {
+  type MemoryDescriptorOptions,
+  type MemorySettings,
+  memoryProviderDescriptor,
+} from './memory-descriptor.js';
+export {
   MemoryAddressBook,
   MemoryContactsProvider,
   type MemoryContactsProviderOptions,

@@ -1,14 +1,18 @@
 import type { Readable } from 'node:stream';
 import type { SecretsAtRest } from '../../credentials/credential-store.js';
 import { checkSecret, DbCredentialStore } from '../../credentials/db-credential-store.js';
-import { GOOGLE_CREDENTIAL_KEYS } from '../../credentials/google-credentials.js';
 import type { SecretsKey } from '../../credentials/secrets-key.js';
+import { credentialOwner, readSourceCredentials } from '../../credentials/source-credentials.js';
 import { ContactsModuleError } from '../../errors.js';
+import { configuredSources } from '../../module/configured-sources.js';
+import { defaultProviderRegistry } from '../../module/default-registry.js';
 import { type CommandContext, withDatabase } from '../command-context.js';
 import { formatTable } from '../format.js';
 import { untilAborted } from '../interrupt.js';
+import { loadCliConfig } from '../load-config.js';
 import { ENV } from '../options.js';
 import { currentSecretsKey, newSecretsKey } from '../secrets-key-source.js';
+import { pickSources } from '../source-flag.js';
 
 /** How to give the key, for notes. */
 const GIVE_KEY = `$${ENV.secretsKey}, $${ENV.secretsKeyFile} or --secrets-key-file`;
@@ -79,7 +83,8 @@ export async function secretsSetCommand(
     secret = await untilAborted(readAll(stdin), ctx.io.signal);
   }
   checkSecret(key, secret);
-  const category = flags.category ?? (key.startsWith('GOOGLE_') ? 'google' : undefined);
+  // Grouped under the provider whose key it is, as the registered descriptors declare their keys.
+  const category = flags.category ?? credentialOwner(defaultProviderRegistry().descriptors(), key)?.name;
   const table = `${ctx.globals.butlerSchema}.butler_secrets`;
   const atRest = await withDatabase(ctx, { migrateFirst: true }, async (db) => {
     const store = new DbCredentialStore({ db, butlerSchema: ctx.globals.butlerSchema, secretsKey });
@@ -103,10 +108,19 @@ export async function secretsSetCommand(
 
 /**
  * `contacts secrets list`: every secret without its value, whether it is encrypted (and with which
- * key id), and which Google keys are still missing. Lists without a key too (nothing is decrypted);
+ * key id), and which keys each configured source still lacks. Lists without a key too (nothing is decrypted);
  * given one, it first checks it and encrypts what is still in plain text.
  */
-export async function secretsListCommand(ctx: CommandContext, flags: { json?: boolean }): Promise<number> {
+export async function secretsListCommand(
+  ctx: CommandContext,
+  flags: { json?: boolean; source?: string },
+): Promise<number> {
+  const registry = defaultProviderRegistry();
+  const sources = pickSources(
+    configuredSources(await loadCliConfig(ctx.globals.configPath), registry, ctx.globals.settingsOverrides),
+    flags.source,
+    { all: true },
+  );
   const secretsKey = currentSecretsKey(ctx.io, ctx.globals.secretsKeyFile, ctx.redactor);
   const table = `${ctx.globals.butlerSchema}.butler_secrets`;
   const secrets = await withDatabase(ctx, { migrateFirst: false }, async (db) => {
@@ -151,12 +165,36 @@ export async function secretsListCommand(ctx: CommandContext, flags: { json?: bo
       ),
     );
   }
-  const present = new Set(secrets.filter((s) => !s.expired).map((s) => s.key));
-  const missing = GOOGLE_CREDENTIAL_KEYS.filter((k) => !present.has(k));
-  if (missing.length > 0) ctx.out(`Missing for Google sync: ${missing.join(', ')}.`);
+  const present = new Map(secrets.filter((s) => !s.expired).map((s) => [s.key, 'present']));
+  const listed = { get: async (key: string) => present.get(key) ?? null };
+  for (const source of sources) {
+    const { missing } = await readSourceCredentials(listed, source.descriptor, source.accountId);
+    const name = source.descriptor.displayName ?? source.provider;
+    const account = source.accountId === 'default' ? '' : ` of account "${source.accountId}"`;
+    if (missing.length > 0) ctx.out(`Missing for ${name} sync${account}: ${missing.join(', ')}.`);
+  }
   const plain = secrets.filter((s) => !s.encrypted).length;
   if (!secretsKey && plain > 0) noteAtRest(ctx, table, { keyId: null, encrypted: 0, plain, encryptedNow: 0 });
   return 0;
+}
+
+/**
+ * `contacts secrets delete KEY`: removes one secret (its value is never printed). Exit 0 when it
+ * was deleted, 1 when there was no such key (as `rm`: nothing to do is the work not done), 2 for
+ * what is no key name (as `secrets set`).
+ */
+export async function secretsDeleteCommand(ctx: CommandContext, key: string): Promise<number> {
+  // A value pasted where the key goes is refused before any database is opened, and a token
+  // shaped like one is blanked from the "no such secret" sentence.
+  checkSecret(key);
+  const table = `${ctx.globals.butlerSchema}.butler_secrets`;
+  const deleted = await withDatabase(ctx, { migrateFirst: true }, async (db) =>
+    new DbCredentialStore({ db, butlerSchema: ctx.globals.butlerSchema }).delete(key),
+  );
+  const shown = ctx.redactor.redact(key);
+  if (deleted) ctx.out(`Deleted ${shown} from ${table}.`);
+  else ctx.err(`contacts: no secret ${JSON.stringify(shown)} in ${table}; nothing deleted.`);
+  return deleted ? 0 : 1;
 }
 
 /** Options of `contacts secrets rotate-key`. */

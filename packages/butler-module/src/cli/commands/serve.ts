@@ -37,7 +37,7 @@ function stoppingAnswer(id: RequestId, method: string): JSONRPCMessage {
  * {@link MAX_MCP_MESSAGE_BYTES} is refused with a JSON-RPC error and a log line; serving goes on.
  */
 export async function serveCommand(ctx: CommandContext): Promise<number> {
-  const { butlerSchema, googleRootUrl, googleTokenUrl, configPath } = ctx.globals;
+  const { butlerSchema, configPath, settingsOverrides } = ctx.globals;
   const config = await loadCliConfig(configPath);
   const stdin = ctx.io.stdin;
   if (!stdin)
@@ -57,8 +57,7 @@ export async function serveCommand(ctx: CommandContext): Promise<number> {
       // The module's startup verifies the key (and encrypts plain-text secrets) before reading one.
       credentialStore: new DbCredentialStore({ db, butlerSchema, secretsKey }),
       logger,
-      googleRootUrl,
-      googleTokenUrl,
+      settingsOverrides,
       runtime: { lockTtlMs },
     });
     const server = new McpServer({ name: 'contacts', version: packageJson.version });

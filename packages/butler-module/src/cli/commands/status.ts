@@ -1,8 +1,11 @@
 import { systemClock } from '@contacts/core';
+import { configuredSources } from '../../module/configured-sources.js';
+import { defaultProviderRegistry } from '../../module/default-registry.js';
 import { readSyncStatus, type SyncStatusReport } from '../../status/sync-status.js';
 import { type CommandContext, withDatabase } from '../command-context.js';
 import { formatAge, formatTable } from '../format.js';
 import { loadCliConfig } from '../load-config.js';
+import { pickSources } from '../source-flag.js';
 
 /** When the next sync is due, or why none is scheduled. */
 function nextSync(report: SyncStatusReport): string {
@@ -13,9 +16,16 @@ function nextSync(report: SyncStatusReport): string {
   return report.next_sync_at ? `${report.next_sync_at}${retry}` : 'when the butler starts syncing';
 }
 
-/** `contacts status [--json]`: the configured account's sync status (the `contacts_sync_status` shape). */
-export async function statusCommand(ctx: CommandContext, flags: { json?: boolean }): Promise<number> {
-  const config = await loadCliConfig(ctx.globals.configPath);
+/**
+ * `contacts status [--json] [--source PROVIDER[:ACCOUNT]]`: one configured source's sync status
+ * (the `contacts_sync_status` shape).
+ */
+export async function statusCommand(
+  ctx: CommandContext,
+  flags: { json?: boolean; source?: string },
+): Promise<number> {
+  const all = configuredSources(await loadCliConfig(ctx.globals.configPath), defaultProviderRegistry());
+  const config = pickSources(all, flags.source, { all: false })[0]!.config;
   const report = await withDatabase(ctx, { migrateFirst: false }, (db) =>
     readSyncStatus({
       db,

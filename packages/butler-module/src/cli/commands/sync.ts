@@ -1,7 +1,8 @@
 import { type Logger, systemClock } from '@contacts/core';
 import { DbCredentialStore } from '../../credentials/db-credential-store.js';
+import { configuredSources } from '../../module/configured-sources.js';
 import { CredentialStoreProviderSource } from '../../module/credential-provider-source.js';
-import { defaultProviderFactory } from '../../module/provider-factory.js';
+import { defaultProviderRegistry } from '../../module/default-registry.js';
 import { fixedProviderSource } from '../../runtime/provider-source.js';
 import { ContactsSyncRuntime } from '../../runtime/sync-runtime.js';
 import { heldDeletionsReport } from '../../status/held-deletions.js';
@@ -10,6 +11,7 @@ import { loadCliConfig } from '../load-config.js';
 import { syncLeaseTtlMs } from '../options.js';
 import { progressDisplay } from '../progress.js';
 import { currentSecretsKey } from '../secrets-key-source.js';
+import { pickSources } from '../source-flag.js';
 
 // A one-shot sync neither retries nor waits: these lines describe a schedule that does not exist
 // here, and the failure itself is the command's last line.
@@ -29,7 +31,7 @@ function withoutRetryNoise(logger: Logger): Logger {
 }
 
 /**
- * `contacts sync [--full] [--confirm-deletions]`: one sync cycle in the foreground, with a progress
+ * `contacts sync [--full] [--confirm-deletions] [--source PROVIDER[:ACCOUNT]]`: one sync cycle of one source in the foreground, with a progress
  * display on stderr and a summary on stdout. SIGINT stops it after the page in flight (the next
  * sync resumes there). `--confirm-deletions` applies the deletions the deletion guard holds.
  * Exit 0 when it completed, 1 when it failed, was interrupted or left deletions held for a
@@ -37,10 +39,16 @@ function withoutRetryNoise(logger: Logger): Logger {
  */
 export async function syncCommand(
   ctx: CommandContext,
-  flags: { full?: boolean; json?: boolean; confirmDeletions?: boolean },
+  flags: { full?: boolean; json?: boolean; confirmDeletions?: boolean; source?: string },
 ): Promise<number> {
-  const { butlerSchema, googleRootUrl, googleTokenUrl, configPath } = ctx.globals;
-  const config = await loadCliConfig(configPath);
+  const { butlerSchema, configPath, settingsOverrides } = ctx.globals;
+  const sources = configuredSources(
+    await loadCliConfig(configPath),
+    defaultProviderRegistry(),
+    settingsOverrides,
+  );
+  const [source] = pickSources(sources, flags.source, { all: false });
+  const config = source!.config;
   const lockTtlMs = syncLeaseTtlMs(ctx.io);
   const secretsKey = currentSecretsKey(ctx.io, ctx.globals.secretsKeyFile, ctx.redactor);
   const logger = ctx.globals.verbose ? ctx.logger('debug') : withoutRetryNoise(ctx.logger('warn'));
@@ -58,13 +66,10 @@ export async function syncCommand(
     // The module's own path from the credential store to a provider: every value read is redacted.
     const { provider } = await new CredentialStoreProviderSource({
       store,
-      config,
-      factory: defaultProviderFactory,
+      source: source!,
       redactor: ctx.redactor,
       logger,
       clock: systemClock,
-      googleRootUrl,
-      googleTokenUrl,
     }).open();
     const runtime = new ContactsSyncRuntime({
       db,

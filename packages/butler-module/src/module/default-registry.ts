@@ -1,0 +1,38 @@
+// The composition root: the one place of the module that names the providers it ships with.
+// Everything else looks providers up in a ProviderRegistry (scan test: generic-files.test.ts).
+import { ProviderRegistry } from '@contacts/core';
+import { googleProviderDescriptor } from '@contacts/provider-google';
+
+/**
+ * The registry a `ContactsModule` uses unless the host hands it its own: the Google People API
+ * provider. A host adds a provider by registering its descriptor in a registry of its own.
+ *
+ * @example
+ * ```ts
+ * const registry = defaultProviderRegistry().register(acmeProviderDescriptor);
+ * const module = new ContactsModule({ registry });
+ * ```
+ */
+export function defaultProviderRegistry(): ProviderRegistry {
+  return new ProviderRegistry().register(googleProviderDescriptor);
+}
+
+/**
+ * The providers of {@link defaultProviderRegistry}, by name.
+ *
+ * @example
+ * ```ts
+ * SUPPORTED_PROVIDERS.join(', '); // 'google'
+ * ```
+ */
+export const SUPPORTED_PROVIDERS: readonly string[] = defaultProviderRegistry().names();
+
+/**
+ * A provider name; {@link SUPPORTED_PROVIDERS} lists the default ones.
+ *
+ * @example
+ * ```ts
+ * const provider: SupportedProvider = 'google';
+ * ```
+ */
+export type SupportedProvider = string;

@@ -1,0 +1,143 @@
+import type { z } from 'zod';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import type { ContactsProvider } from './contacts-provider.js';
+
+/**
+ * One credential-store key a provider needs for each account it syncs. `field` names the value
+ * in {@link ProviderCreateContext.credentials}; `explain` tells a person what the key holds and
+ * where it comes from, for the startup error that lists missing keys.
+ *
+ * @example
+ * ```ts
+ * const token: CredentialRequirement = {
+ *   key: 'ACME_API_TOKEN',
+ *   field: 'token',
+ *   explain: 'the API token from Acme settings → Developer',
+ * };
+ * ```
+ */
+export interface CredentialRequirement {
+  /** The key of the default account, upper case (`GOOGLE_REFRESH_TOKEN`); see {@link credentialKey}. */
+  key: string;
+  /** The property of `credentials` that receives the value (`refreshToken`). */
+  field: string;
+  explain: string;
+}
+
+/**
+ * A setting a provider also reads from an environment variable (and the `contacts` command
+ * from the flag of the same name): for endpoint overrides that point one machine at an emulator
+ * or a proxy, not for anything secret. Given, it sets the setting of every source of the
+ * provider whose table leaves it out (the command line's flag wins over the variable).
+ *
+ * @example
+ * ```ts
+ * const root: ProviderSettingEnv = {
+ *   name: 'CONTACTS_ACME_ROOT_URL',
+ *   setting: 'root_url',
+ *   description: "API root instead of Acme's",
+ * };
+ * ```
+ */
+export interface ProviderSettingEnv {
+  /** The variable, `CONTACTS_<PROVIDER>_<SETTING>`; the flag is its lower-case tail (`--acme-root-url`). */
+  name: string;
+  /** The key in the provider's settings it fills. */
+  setting: string;
+  description: string;
+  /**
+   * What the value receives when it is a URL credentials are sent to (`the access token`): it
+   * must then be https, or http to a loopback host, and the message says why.
+   */
+  carries?: string;
+}
+
+/**
+ * What {@link ProviderDescriptor.create} builds a provider from.
+ *
+ * @example
+ * ```ts
+ * const ctx: ProviderCreateContext<{ root_url: string }> = {
+ *   accountId: 'work', settings: { root_url: 'https://api.acme.example/' },
+ *   credentials: { token: '…' }, logger, clock,
+ * };
+ * ```
+ */
+export interface ProviderCreateContext<Settings> {
+  /** The source's account id (`default` for the spec's single source). */
+  accountId: string;
+  /** The source's settings, as the descriptor's `settings` schema parsed them. */
+  settings: Settings;
+  /** The account's credentials by {@link CredentialRequirement.field}, read from the store just now. */
+  credentials: Readonly<Record<string, string>>;
+  logger: Logger;
+  clock: Clock;
+  /** Aborted when the host stops: a provider may abort what it set up. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Everything the generic module needs to know about one provider: its name, the zod schema of
+ * its own settings in a source table (`[[modules.contacts.sources]]`), the credential-store keys
+ * each account needs, the secret shapes the redactor must blank even before a secret is known,
+ * the environment variables it reads, and how to build the provider. Register it in a
+ * {@link ProviderRegistry}; nothing else in the module names a provider.
+ *
+ * @example
+ * ```ts
+ * const acme: ProviderDescriptor<{ root_url: string }> = {
+ *   name: 'acme',
+ *   displayName: 'Acme',
+ *   settings: z.strictObject({ root_url: z.url().default('https://api.acme.example/') }),
+ *   credentials: [{ key: 'ACME_API_TOKEN', field: 'token', explain: 'the API token' }],
+ *   secretShapes: [/\bacme_[A-Za-z0-9]{32}\b/g],
+ *   create: ({ settings, credentials }) => new AcmeProvider(settings.root_url, credentials.token!),
+ * };
+ * new ProviderRegistry().register(acme);
+ * ```
+ */
+export interface ProviderDescriptor<Settings = unknown> {
+  /** Lower-case name: the `provider` of config tables, sync state and source links. */
+  name: string;
+  /** How people call it in sentences (`Google`); default: the name. */
+  displayName?: string;
+  /** The provider's own keys of a source table; unknown keys should be refused (a strict object). */
+  settings: z.ZodType<Settings>;
+  credentials: readonly CredentialRequirement[];
+  /**
+   * Token shapes of this provider (global regular expressions) blanked from every log line,
+   * error and tool result. A first capture group is kept (a label such as `Bearer`).
+   */
+  secretShapes?: readonly RegExp[];
+  /** Settings it also reads from the environment. */
+  env?: readonly ProviderSettingEnv[];
+  /**
+   * Its settings that the spec form may write at the top of `[modules.contacts]` (next to
+   * `provider`), for the one source that form names (Google's `include_other_contacts`).
+   */
+  topLevelSettings?: readonly string[];
+  /** What its credentials are called in sentences (`Google OAuth credentials`); default `<displayName> credentials`. */
+  credentialsLabel?: string;
+  /** Explains, in one sentence, how a person connects an account (the end of a missing-credentials error). */
+  connectHint?: string;
+  create(context: ProviderCreateContext<Settings>): ContactsProvider | Promise<ContactsProvider>;
+}
+
+/** The separator between a credential key and the account id it belongs to. */
+export const ACCOUNT_KEY_SEPARATOR = '@';
+
+/**
+ * The credential-store key of `requirement` for one account: the plain key for the `default`
+ * account (the spec's keys), `KEY@account` for any other, so two accounts of one provider never
+ * share a secret (`GOOGLE_REFRESH_TOKEN@work`).
+ *
+ * @example
+ * ```ts
+ * credentialKey('GOOGLE_REFRESH_TOKEN', 'default'); // 'GOOGLE_REFRESH_TOKEN'
+ * credentialKey('GOOGLE_REFRESH_TOKEN', 'work'); // 'GOOGLE_REFRESH_TOKEN@work'
+ * ```
+ */
+export function credentialKey(key: string, accountId: string): string {
+  return accountId === 'default' ? key : `${key}${ACCOUNT_KEY_SEPARATOR}${accountId}`;
+}

@@ -1,0 +1,107 @@
+import { credentialUrlProblem, type ProviderDescriptor } from '@contacts/core';
+import { z } from 'zod';
+import { GoogleContactsProvider } from './google-contacts-provider.js';
+import { GOOGLE_TOKEN_SHAPES } from './redact.js';
+
+const ROOT_CARRIES = 'the access token';
+const TOKEN_CARRIES = 'the OAuth client secret and refresh token';
+
+/** https, or http to a loopback emulator; the message never quotes the URL (it may hold a secret). */
+const credentialUrl = (carries: string) =>
+  z.string({ error: 'must be a URL as a string' }).superRefine((value, ctx) => {
+    const problem = credentialUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem}: it receives ${carries}` });
+  });
+
+/**
+ * The Google settings of a source table (`[modules.contacts]` in the spec form, or a
+ * `[[modules.contacts.sources]]` table with `provider = "google"`).
+ *
+ * @example
+ * ```ts
+ * const settings: GoogleSettings = { include_other_contacts: true };
+ * ```
+ */
+export interface GoogleSettings {
+  /** Also sync "other contacts" (people you wrote to), as a second stream. */
+  include_other_contacts: boolean;
+  /** People API root instead of Google's (an emulator, a proxy). */
+  root_url?: string;
+  /** OAuth token endpoint instead of Google's. */
+  token_url?: string;
+}
+
+const GoogleSettingsSchema: z.ZodType<GoogleSettings> = z.strictObject({
+  include_other_contacts: z.boolean({ error: 'must be true or false' }).default(false),
+  root_url: credentialUrl(ROOT_CARRIES).optional(),
+  token_url: credentialUrl(TOKEN_CARRIES).optional(),
+});
+
+/**
+ * The Google People API provider as the contacts module registers it: settings
+ * `include_other_contacts`, `root_url`, `token_url` (also `$CONTACTS_GOOGLE_ROOT_URL` and
+ * `$CONTACTS_GOOGLE_TOKEN_URL`, and the `contacts` command's `--google-root-url` /
+ * `--google-token-url`), and three credential-store keys per account: `GOOGLE_OAUTH_CLIENT_ID`,
+ * `GOOGLE_OAUTH_CLIENT_SECRET`, `GOOGLE_REFRESH_TOKEN` for the `default` account,
+ * `GOOGLE_REFRESH_TOKEN@work` (and so on) for account `work`.
+ *
+ * @example
+ * ```ts
+ * const registry = new ProviderRegistry().register(googleProviderDescriptor);
+ * const provider = await googleProviderDescriptor.create({
+ *   accountId: 'default', settings: { include_other_contacts: false },
+ *   credentials: { clientId, clientSecret, refreshToken }, logger, clock,
+ * });
+ * ```
+ */
+export const googleProviderDescriptor: ProviderDescriptor<GoogleSettings> = {
+  name: 'google',
+  displayName: 'Google',
+  settings: GoogleSettingsSchema,
+  credentials: [
+    {
+      key: 'GOOGLE_OAUTH_CLIENT_ID',
+      field: 'clientId',
+      explain: "the OAuth client's id (Google Cloud console → Credentials)",
+    },
+    {
+      key: 'GOOGLE_OAUTH_CLIENT_SECRET',
+      field: 'clientSecret',
+      explain: "the OAuth client's secret",
+    },
+    {
+      key: 'GOOGLE_REFRESH_TOKEN',
+      field: 'refreshToken',
+      explain: 'the refresh token the dashboard OAuth flow stores for the account',
+    },
+  ],
+  secretShapes: GOOGLE_TOKEN_SHAPES,
+  env: [
+    {
+      name: 'CONTACTS_GOOGLE_ROOT_URL',
+      setting: 'root_url',
+      description: "People API root instead of Google's",
+      carries: ROOT_CARRIES,
+    },
+    {
+      name: 'CONTACTS_GOOGLE_TOKEN_URL',
+      setting: 'token_url',
+      description: "OAuth token endpoint instead of Google's",
+      carries: TOKEN_CARRIES,
+    },
+  ],
+  topLevelSettings: ['include_other_contacts'],
+  credentialsLabel: 'Google OAuth credentials',
+  connectHint:
+    'Connect the Google account through the dashboard OAuth flow (or store them with `contacts secrets set KEY VALUE`), then restart or reconcile.',
+  create: ({ settings, credentials, logger }) =>
+    new GoogleContactsProvider({
+      clientId: credentials.clientId ?? '',
+      clientSecret: credentials.clientSecret ?? '',
+      refreshToken: credentials.refreshToken ?? '',
+      rootUrl: settings.root_url,
+      tokenUrl: settings.token_url,
+      includeOtherContacts: settings.include_other_contacts,
+      logger,
+    }),
+};
