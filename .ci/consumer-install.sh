@@ -41,10 +41,15 @@ for dir in packages/*/; do
 done
 
 # What was packed must reach only shipped files: every path its exports, bin, main and types
-# name is in the tarball; no @contacts/source condition; no workspace: or catalog: range.
+# name is in the tarball; no @contacts/source condition; no workspace: or catalog: range; no
+# exact-pinned peer; license, repository (with directory) and engines present.
 for tarball in "$work/packs"/*.tgz; do
   tar -tzf "$tarball" >"$work/files.txt"
   tar -xzOf "$tarball" package/package.json >"$work/manifest.json"
+  # A relative link in a README is dead on the registry's page.
+  if tar -xzOf "$tarball" package/README.md | grep -nE '\]\((\.\./|\./)?(docs|src|\.\.)/' >&2; then
+    fail "$(basename "$tarball"): README.md links relatively (above): use https://github.com/... links"
+  fi
   node - "$work/manifest.json" "$work/files.txt" "$(basename "$tarball")" <<'NODE' || exit 1
 const { readFileSync } = require('node:fs');
 const [manifestPath, filesPath, tarball] = process.argv.slice(2);
@@ -62,6 +67,13 @@ const walk = (value, where) => {
   }
 };
 for (const field of ['exports', 'bin', 'main', 'module', 'types']) if (pkg[field]) walk(pkg[field], field);
+if (!pkg.license) problems.push('no license');
+if (!pkg.repository?.url || !pkg.repository?.directory) problems.push('no repository with url and directory');
+if (!pkg.engines?.node) problems.push('no engines.node');
+const exact = /^\d+\.\d+\.\d+$/;
+for (const [name, range] of Object.entries(pkg.peerDependencies ?? {})) {
+  if (exact.test(range)) problems.push(`peer ${name} is pinned to ${range}: give it a range`);
+}
 for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
   for (const [name, range] of Object.entries(pkg[field] ?? {})) {
     if (/^(workspace|catalog):/.test(range)) problems.push(`${field}.${name} is ${range}`);

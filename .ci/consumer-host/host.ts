@@ -31,8 +31,10 @@ const logged: string[] = [];
 const logger: Logger = {
   debug() {},
   info() {},
-  warn: (message: string, fields?: LogFields) => logged.push(`warn ${message} ${JSON.stringify(fields ?? {})}`),
-  error: (message: string, fields?: LogFields) => logged.push(`error ${message} ${JSON.stringify(fields ?? {})}`),
+  warn: (message: string, fields?: LogFields) =>
+    logged.push(`warn ${message} ${JSON.stringify(fields ?? {})}`),
+  error: (message: string, fields?: LogFields) =>
+    logged.push(`error ${message} ${JSON.stringify(fields ?? {})}`),
 };
 
 function check(condition: boolean, what: string): asserts condition {
@@ -114,20 +116,34 @@ async function runHost(label: string, database: OpenedDatabase, emulator: Google
   await client.connect(clientSide);
   try {
     const tools = (await client.listTools()).tools.map((tool) => tool.name).sort();
-    for (const name of ['contacts_source_list', 'contacts_source_reconcile', 'contacts_sync_now', 'contacts_sync_status', 'host_ping']) {
+    for (const name of [
+      'contacts_source_list',
+      'contacts_source_reconcile',
+      'contacts_sync_now',
+      'contacts_sync_status',
+      'host_ping',
+    ]) {
       check(tools.includes(name), `${label}: tool ${name} missing from ${tools.join(', ')}`);
     }
     const sync = await client.callTool({ name: 'contacts_sync_now', arguments: { mode: 'full' } });
     check(!sync.isError, `${label}: contacts_sync_now failed: ${JSON.stringify(sync.content)}`);
-    const summary = (sync.structuredContent as { summary: { fetched: number; created: number; failed: number } }).summary;
+    const summary = (
+      sync.structuredContent as { summary: { fetched: number; created: number; failed: number } }
+    ).summary;
     check(summary.fetched >= PEOPLE, `${label}: fetched ${summary.fetched}, expected at least ${PEOPLE}`);
     check(summary.created > 0, `${label}: the sync created no contact`);
     const written = await countRows(db, 'shared.contacts');
-    check(written === summary.created, `${label}: shared.contacts holds ${written} rows, the sync reported ${summary.created} created`);
+    check(
+      written === summary.created,
+      `${label}: shared.contacts holds ${written} rows, the sync reported ${summary.created} created`,
+    );
     const status = await client.callTool({ name: 'contacts_sync_status', arguments: {} });
     check(!status.isError, `${label}: contacts_sync_status failed: ${JSON.stringify(status.content)}`);
     const report = status.structuredContent as { last_error: unknown; last_success_at: string | null };
-    check(report.last_error === null && report.last_success_at !== null, `${label}: status after the sync: ${JSON.stringify(report)}`);
+    check(
+      report.last_error === null && report.last_success_at !== null,
+      `${label}: status after the sync: ${JSON.stringify(report)}`,
+    );
     process.stdout.write(
       `consumer host (${label}): fetched ${summary.fetched}, created ${summary.created}, failed ${summary.failed}; shared.contacts holds ${written}\n`,
     );
