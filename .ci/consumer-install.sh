@@ -12,13 +12,15 @@ cd "$(dirname "$0")/.."
 root="$PWD"
 started=$SECONDS
 
-# The host's versions: inside our peer ranges, different from the workspace's (checked below).
-# An npm peer conflict (a version outside a range) fails `npm install` with ERESOLVE.
+# The host's versions: the LOWEST of each peer range the packages declare (the workspace's own
+# tests run the pinned, newer versions), so both ends of every range are exercised; they must
+# differ from the workspace's (checked below). A version outside a range fails `npm install`
+# with ERESOLVE.
 declare -A host_versions=(
-  [drizzle-orm]=0.44.7
-  [postgres]=3.4.5
+  [drizzle-orm]=0.44.0
+  [postgres]=3.4.0
   [@modelcontextprotocol/sdk]=1.30.0
-  [@electric-sql/pglite]=0.5.15
+  [@electric-sql/pglite]=0.5.0
 )
 
 fail() { printf 'consumer-install: %s\n' "$*" >&2; exit 1; }
@@ -62,7 +64,7 @@ const walk = (value, where) => {
   } else if (value && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value)) {
       if (key === '@contacts/source') problems.push(`${where} keeps the @contacts/source condition`);
-      walk(inner, `${where}.${key}`);
+      walk(inner, `${where}[${JSON.stringify(key)}]`);
     }
   }
 };
