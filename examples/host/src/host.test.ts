@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DbCredentialStore } from '@contacts/butler-module';
-import { silentLogger } from '@contacts/core';
+import { DbCredentialStore, silentLogger } from '@contacts/butler-module';
 import { startGoogleEmulator } from '@contacts/google-emulator';
 import { describeDatabase } from '@contacts/schema/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';

@@ -1,6 +1,9 @@
-import { ContactsModule, DbCredentialStore } from '@contacts/butler-module';
-import type { Logger } from '@contacts/core';
-import type { ContactsDatabase } from '@contacts/schema';
+import {
+  type ContactsDatabase,
+  ContactsModule,
+  DbCredentialStore,
+  type Logger,
+} from '@contacts/butler-module';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { parse } from 'smol-toml';
 import { z } from 'zod';

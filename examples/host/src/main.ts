@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Logger } from '@contacts/core';
-import type { ContactsDatabase } from '@contacts/schema';
+import type { ContactsDatabase, Logger } from '@contacts/butler-module';
 import { PGlite } from '@electric-sql/pglite';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';

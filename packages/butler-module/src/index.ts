@@ -1,3 +1,34 @@
+// What a host's own code names when it calls the module (its logger, its drizzle database, the
+// config it validates, the errors it catches, the provider it may inject), re-exported so that a
+// host imports them from this package alone and never pins @contacts/core or @contacts/schema.
+export {
+  type BackfillSummary,
+  type Clock,
+  ContactsConfig,
+  type ContactsConfigInput,
+  ContactsProvider,
+  CoreError,
+  type CoreErrorCode,
+  type DeletionHold,
+  type LogFields,
+  type Logger,
+  ProviderError,
+  type ProviderErrorCode,
+  parseContactsConfig,
+  type SyncCycleResult,
+  type SyncMode,
+  type SyncProgress,
+  silentLogger,
+  systemClock,
+} from '@contacts/core';
+export {
+  type ContactsDatabase,
+  DEFAULT_BUTLER_SCHEMA,
+  type MigrateOptions,
+  type MigrateResult,
+  SchemaError,
+  type SchemaErrorCode,
+} from '@contacts/schema';
 export type {
   CredentialStore,
   SecretInfo,
