@@ -146,7 +146,11 @@ export function structuredParts(property: CardProperty, count: number): (string 
   const parts: unknown[] = Array.isArray(value) ? value : [value];
   const texts = parts.map((part) => {
     const joined = Array.isArray(part)
-      ? part.filter((p): p is string => typeof p === 'string').join(', ')
+      ? part
+          .filter((p): p is string => typeof p === 'string')
+          .map((p) => p.trim())
+          .filter((p) => p !== '')
+          .join(', ')
       : typeof part === 'string'
         ? part
         : '';

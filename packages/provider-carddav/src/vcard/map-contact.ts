@@ -2,7 +2,7 @@ import type { CanonicalContactInput, ContactOrganization, ContactPhoto } from '@
 import type { CountryResolver } from './address-country.js';
 import { groupLabels } from './apple-label.js';
 import { categoryGroupId } from './card-identity.js';
-import { type CardProperty, listTexts, structuredParts, valueText } from './jcard.js';
+import { type CardProperty, listTexts, paramValues, structuredParts, valueText } from './jcard.js';
 import { mapAddresses } from './map-addresses.js';
 import { mapDates } from './map-dates.js';
 import { mapEmails, mapUrls } from './map-emails.js';
@@ -71,10 +71,17 @@ function organizations(properties: readonly CardProperty[]): ContactOrganization
   }));
 }
 
-/** PHOTO as an avatar only when it is a web address: inline data (`ENCODING=b`, `data:`) is no URL. */
+/**
+ * PHOTO as an avatar only when it is a web address: inline data (`ENCODING=b`, `data:`) is no
+ * URL. Google's 3.0 cards give the URL without `VALUE=uri` (ical.js then types it binary).
+ */
 function photos(properties: readonly CardProperty[]): ContactPhoto[] {
   const entries = properties.flatMap((property) => {
-    if (property.name !== 'photo' || property.type === 'binary') return [];
+    if (
+      property.name !== 'photo' ||
+      paramValues(property.params, 'encoding').some((e) => e === 'b' || e === 'base64')
+    )
+      return [];
     const url = valueText(property);
     return url !== null && /^https?:\/\//i.test(url) ? [{ pref: preferenceOf(property), url }] : [];
   });

@@ -56,7 +56,9 @@ function imppUsername(property: CardProperty): ContactUsername | null {
     (scheme === null ? null : (SCHEME_SERVICES[scheme] ?? scheme)) ??
     'im'
   ).toLowerCase();
-  return rest === '' ? null : { service, value: rest };
+  // A Matrix URI names a user as `u/alan:example.org`; the handle people type is `@alan:example.org`.
+  const value = scheme === 'matrix' && rest.startsWith('u/') ? `@${rest.slice(2)}` : rest;
+  return value === '' ? null : { service, value };
 }
 
 /** Apple's `X-SOCIALPROFILE;type=twitter;x-user=adal:https://twitter.com/adal`. */

@@ -19,13 +19,15 @@ export function preferenceOf(property: CardProperty): number | null {
 
 /**
  * Entries in preference order (the most preferred first, entries without a preference after, card
- * order otherwise), the first marked `primary` when any had a preference: exactly one primary per
- * list, as the canonical model reads it.
+ * order otherwise), the first marked `primary`: exactly one primary per list. Without any
+ * preference the first in card order is the primary one, as the CRM reads a list (and as the
+ * phone rule needs: national numbers are read in the primary address's country).
  *
  * @example
  * ```ts
  * byPreference([{ value: 'a', pref: null }, { value: 'b', pref: 1 }]);
  * // [{ entry: { value: 'b', pref: 1 }, primary: true }, { entry: { value: 'a', pref: null }, primary: false }]
+ * byPreference([{ value: 'a', pref: null }]); // [{ entry: { value: 'a', pref: null }, primary: true }]
  * ```
  */
 export function byPreference<T extends { pref: number | null }>(
@@ -34,5 +36,5 @@ export function byPreference<T extends { pref: number | null }>(
   const sorted = entries
     .map((entry, index) => ({ entry, index }))
     .sort((a, b) => (a.entry.pref ?? 101) - (b.entry.pref ?? 101) || a.index - b.index);
-  return sorted.map(({ entry }, position) => ({ entry, primary: position === 0 && entry.pref !== null }));
+  return sorted.map(({ entry }, position) => ({ entry, primary: position === 0 }));
 }
