@@ -27,7 +27,8 @@ export const codeOnlyCountry: CountryResolver = (country) => isoCountry(country)
 
 /**
  * The ISO code of an address: Apple's `itemN.X-ABADR` of the same group (a code iCloud writes in
- * lower case, `us`) when it is one, else the resolver's reading of the typed country. Never a
+ * lower case, `us`) when it is one, else the typed country when it is a two-letter code, else the
+ * resolver's reading of the typed country. Never a
  * prefix of a name (`country[:2]` once made "United States" `UN`).
  *
  * @example
@@ -44,5 +45,6 @@ export function addressCountry(
   const fromApple = isoCountry(appleCode);
   if (fromApple) return fromApple;
   if (country === null) return null;
-  return isoCountry(resolve(country));
+  // A code typed as the country (`GB`, `de`) needs no table, whatever the resolver knows.
+  return isoCountry(country) ?? isoCountry(resolve(country));
 }
