@@ -113,7 +113,14 @@ export function unescapeText(value: string): string {
 export function valueText(property: CardProperty, index = 0): string | null {
   const value = property.values[index];
   if (typeof value !== 'string') return null;
-  const text = (property.type === 'unknown' ? unescapeText(value) : value).trim();
+  const text = (
+    property.type === 'unknown'
+      ? unescapeText(value)
+      : // ical.js undoes `\\`, `\,` and `\n` in text but leaves `\;` (and Apple's `\:`) as written.
+        property.type === 'text'
+        ? value.replace(/\\([;:])/g, '$1')
+        : value
+  ).trim();
   return text === '' ? null : text;
 }
 
