@@ -16,8 +16,11 @@ export type ReadCard =
   | { ok: true; properties: CardProperty[]; jcard: unknown[] }
   | { ok: false; reason: string; line: number | null; lineText: string | null };
 
-/** A quoted line at the end of an ical.js parser message: `invalid line (...) "FN Ada"`. */
-const QUOTED_LINE = /"([^"]*)"\s*$/;
+/**
+ * The quoted line at the end of an ical.js parser message: `invalid line (no token ";" or ":") "FN Ada"`.
+ * Greedy: the line itself may hold quotes.
+ */
+const QUOTED_LINE = /(?<=\)\s*)"(.*)"\s*$/s;
 
 /** Where the line a parser message quotes is in the card (1-based), searched after unfolding. */
 function findLine(text: string, quoted: string | null): number | null {
