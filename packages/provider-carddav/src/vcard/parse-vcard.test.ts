@@ -31,6 +31,14 @@ describe('parseVCard', () => {
     });
   });
 
+  it('names the whole line, and its number after folding, when ical.js quotes only part of it', () => {
+    const folded = parseVCard(card('3.0', 'FN:Ada', ' Lovelace', 'TEL;=x:1'), { href: '/b/ada.vcf' });
+    expect(folded).toMatchObject({
+      kind: 'failure',
+      message: 'vCard /b/ada.vcf (UID ada-1) cannot be read at line 6, "TEL;=x:1": Empty parameter name.',
+    });
+  });
+
   it('reads a card with LF line endings, folded lines and escapes', () => {
     const text =
       'BEGIN:VCARD\nVERSION:3.0\nUID:x\nFN:Smith\\, Jones \\; Partners\nNOTE:a\\nb\nORG:Very Long Na\n me Ltd\nEND:VCARD\n';

@@ -17,27 +17,35 @@ export type ReadCard =
   | { ok: false; reason: string; line: number | null; lineText: string | null };
 
 /**
- * The quoted line at the end of an ical.js parser message: `invalid line (no token ";" or ":") "FN Ada"`.
- * Greedy: the line itself may hold quotes.
+ * The quoted line at the end of an ical.js parser message: `invalid line (no token ";" or ":") "FN Ada"`
+ * or `Invalid parameters in 'TEL;=x:1'`. Greedy: the line itself may hold quotes.
  */
-const QUOTED_LINE = /(?<=\)\s*)"(.*)"\s*$/s;
+const QUOTED_LINES = [/(?<=\)\s*)"(.*)"\s*$/s, /(?<= in )'(.*)'\s*$/s];
 
-/** Where the line a parser message quotes is in the card (1-based), searched after unfolding. */
-function findLine(text: string, quoted: string | null): number | null {
-  if (quoted === null) return null;
+/** The logical lines of a card (folded continuations joined), each with its first physical line number. */
+function logicalLines(text: string): { number: number; text: string }[] {
   const lines = splitLines(text);
-  // Folded lines (a continuation starts with a space or tab) are joined by the parser before it
-  // complains, so the quoted line starts on the first physical line of the logical one.
-  for (let index = 0; index < lines.length; index += 1) {
-    let logical = lines[index] ?? '';
-    let next = index + 1;
-    while (next < lines.length && /^[ \t]/.test(lines[next] ?? '')) {
-      logical += (lines[next] ?? '').slice(1);
-      next += 1;
-    }
-    if (logical === quoted || logical.trim() === quoted.trim()) return index + 1;
-  }
-  return null;
+  const logical: { number: number; text: string }[] = [];
+  lines.forEach((line, index) => {
+    const last = logical[logical.length - 1];
+    if (last && /^[ \t]/.test(line)) last.text += line.slice(1);
+    else logical.push({ number: index + 1, text: line });
+  });
+  return logical;
+}
+
+/**
+ * The line a parser message quotes (1-based number and whole text): the line itself, or for
+ * messages that quote only a part (`Empty parameter name in ';=x:1'`) the first line holding it.
+ */
+function findLine(text: string, quoted: string | null): { number: number; text: string } | null {
+  if (quoted === null || quoted.trim() === '') return null;
+  const lines = logicalLines(text);
+  return (
+    lines.find((line) => line.text.trim() === quoted.trim()) ??
+    lines.find((line) => line.text.includes(quoted)) ??
+    null
+  );
 }
 
 /**
@@ -57,9 +65,11 @@ export function readCard(text: string): ReadCard {
     parsed = ICAL.parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const quoted = QUOTED_LINE.exec(message)?.[1] ?? null;
-    const reason = quoted === null ? message : message.replace(QUOTED_LINE, '').trim();
-    return { ok: false, reason, line: findLine(text, quoted), lineText: quoted };
+    const pattern = QUOTED_LINES.find((p) => p.test(message));
+    const quoted = pattern?.exec(message)?.[1] ?? null;
+    const reason = pattern === undefined ? message : message.replace(pattern, '').trim().replace(/ in$/, '');
+    const found = findLine(text, quoted);
+    return { ok: false, reason, line: found?.number ?? null, lineText: found?.text ?? quoted };
   }
   // One component parses to one jCard; several (a text with two cards) to a list of them.
   const component = Array.isArray(parsed) && Array.isArray(parsed[0]) ? parsed[0] : parsed;
