@@ -12,7 +12,11 @@ import { type CardProperty, listTexts, valueText } from './jcard.js';
  * ```
  */
 export function memberUid(value: string): string {
-  const bare = value.trim().replace(/^urn:uuid:/i, '');
+  // NUL cannot be stored (PostgreSQL text) and a UID of NULs alone identifies nothing.
+  const bare = value
+    .replaceAll('\u0000', '')
+    .trim()
+    .replace(/^urn:uuid:/i, '');
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(bare)
     ? bare.toLowerCase()
     : bare;

@@ -73,7 +73,7 @@ describe('an iCloud export (vCard 3.0, CRLF, folded lines, Apple item groups)', 
       },
     ]);
     // A country name in another language still gets its code from X-ABADR.
-    expect(icloud.contact(COMPANY).addresses[0]).toMatchObject({
+    expect(icloud.contact(COMPANY).addresses?.[0]).toMatchObject({
       country: 'Royaume-Uni',
       country_code: 'GB',
     });

@@ -1,6 +1,6 @@
 import { CoreError, parseCanonicalContact } from '@contacts/core';
 import { describe, expect, it } from 'vitest';
-import { parseVCard } from './parse-vcard.js';
+import { parseVCard, parseVCards } from './parse-vcard.js';
 
 const card = (version: string, ...lines: string[]) =>
   ['BEGIN:VCARD', `VERSION:${version}`, 'UID:ada-1', ...lines, 'END:VCARD', ''].join('\r\n');
@@ -73,6 +73,16 @@ describe('parseVCard', () => {
       id: null,
       message: 'the vCard at line 1 has no UID and no href, so it cannot be identified.',
     });
+  });
+
+  it('reads a UID of NUL characters as none (found by the property test)', () => {
+    expect(parseVCards('BEGIN:VCARD\r\nVERSION:3.0\r\nUID:\u0000\r\nEND:VCARD\r\n')).toEqual([
+      {
+        kind: 'failure',
+        id: null,
+        message: 'the vCard at line 1 has no UID and no href, so it cannot be identified.',
+      },
+    ]);
   });
 
   it('reads vCard 3.0 TYPE=pref and vCard 4.0 PREF=1 as the primary entry', () => {
