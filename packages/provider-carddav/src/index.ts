@@ -1,1 +1,15 @@
 export { CardDavContactsProvider, type CardDavProviderOptions } from './carddav-contacts-provider.js';
+export {
+  addressCountry,
+  appleLabel,
+  type CountryResolver,
+  categoryGroupId,
+  codeOnlyCountry,
+  collectGroups,
+  membershipIndex,
+  memberUid,
+  type ParseVCardOptions,
+  parseVCard,
+  parseVCards,
+  type VCardResult,
+} from './vcard/index.js';
