@@ -152,7 +152,10 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
     }
     const depth = req.headers.depth ?? '0';
     if (method === 'PROPFIND') {
-      if (path === '/dav/' || path === PRINCIPAL) {
+      // The context path names only the principal; the principal names the home.
+      if (path === '/dav/')
+        return send(res, 207, multistatus([collectionResponse(path, { principal: PRINCIPAL })]));
+      if (path === PRINCIPAL) {
         return send(res, 207, multistatus([collectionResponse(path, { principal: PRINCIPAL, home: HOME })]));
       }
       if (path === HOME) {
@@ -197,7 +200,7 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
     return send(res, 405);
   };
 
-  const syncCollection = (res: ServerResponse, root: ReturnType<typeof parseXml>): void => {
+  const syncCollection = (res: ServerResponse, root: ReturnType<typeof parseXml>) => {
     if (quirks.noSyncCollection) return send(res, 403, xmlError('supported-report'));
     const token = children(root, NS.dav, 'sync-token')[0]?.text.trim() ?? '';
     if (token === '' && quirks.refuseEmptyToken) return send(res, 400, 'Bad Request');
@@ -223,7 +226,7 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
     send(res, 207, multistatus(responses, book.token(last)));
   };
 
-  const multiget = (res: ServerResponse, root: ReturnType<typeof parseXml>): void => {
+  const multiget = (res: ServerResponse, root: ReturnType<typeof parseXml>) => {
     const hrefs = children(root, NS.dav, 'href').map((h) => decodeURI(h.text.trim()));
     const responses: string[] = [];
     for (const href of hrefs) {

@@ -3,7 +3,7 @@ import type { ScriptedQuirks } from './scripted-server.js';
 
 const OK = '<d:status>HTTP/1.1 200 OK</d:status>';
 
-function escape(text: string): string {
+function escapeText(text: string): string {
   // CR as a character reference, as SabreDAV writes it (a raw CR may be normalised away by XML).
   return text
     .replaceAll('&', '&amp;')
@@ -22,7 +22,7 @@ function escape(text: string): string {
  * ```
  */
 export function multistatus(responses: readonly string[], syncToken?: string): string {
-  const token = syncToken === undefined ? '' : `<d:sync-token>${escape(syncToken)}</d:sync-token>`;
+  const token = syncToken === undefined ? '' : `<d:sync-token>${escapeText(syncToken)}</d:sync-token>`;
   return `<?xml version="1.0" encoding="utf-8"?><d:multistatus xmlns:d="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">${responses.join('')}${token}</d:multistatus>`;
 }
 
@@ -57,7 +57,7 @@ export function collectionResponse(
   const home = about.home
     ? `<C:addressbook-home-set><d:href>${about.home}</d:href></C:addressbook-home-set>`
     : '';
-  const name = about.name ? `<d:displayname>${escape(about.name)}</d:displayname>` : '';
+  const name = about.name ? `<d:displayname>${escapeText(about.name)}</d:displayname>` : '';
   return `<d:response><d:href>${href}</d:href><d:propstat><d:prop><d:resourcetype>${type}</d:resourcetype>${principal}${home}${name}</d:prop>${OK}</d:propstat></d:response>`;
 }
 
@@ -77,7 +77,7 @@ export function bookProps(href: string, book: ScriptedBook, quirks: ScriptedQuir
       : '<d:supported-report><d:report><d:sync-collection/></d:report></d:supported-report>',
     '<d:supported-report><d:report><C:addressbook-multiget/></d:report></d:supported-report>',
   ].join('');
-  const token = quirks.noSyncCollection ? '' : `<d:sync-token>${escape(book.token())}</d:sync-token>`;
+  const token = quirks.noSyncCollection ? '' : `<d:sync-token>${escapeText(book.token())}</d:sync-token>`;
   const ctag = `<cs:getctag xmlns:cs="http://calendarserver.org/ns/">${String(book.seq).padStart(5, '0')}</cs:getctag>`;
   return `<d:response><d:href>${href}</d:href><d:propstat><d:prop><d:resourcetype><d:collection/><C:addressbook/></d:resourcetype><d:displayname>Scripted</d:displayname>${token}${ctag}<d:supported-report-set>${reports}</d:supported-report-set></d:prop>${OK}</d:propstat></d:response>`;
 }
@@ -91,6 +91,6 @@ export function bookProps(href: string, book: ScriptedBook, quirks: ScriptedQuir
  * ```
  */
 export function memberResponse(href: string, etag: string, data?: string): string {
-  const card = data === undefined ? '' : `<C:address-data>${escape(data)}</C:address-data>`;
-  return `<d:response><d:href>${href}</d:href><d:propstat><d:prop><d:getetag>${escape(etag)}</d:getetag>${card}</d:prop>${OK}</d:propstat></d:response>`;
+  const card = data === undefined ? '' : `<C:address-data>${escapeText(data)}</C:address-data>`;
+  return `<d:response><d:href>${href}</d:href><d:propstat><d:prop><d:getetag>${escapeText(etag)}</d:getetag>${card}</d:prop>${OK}</d:propstat></d:response>`;
 }
