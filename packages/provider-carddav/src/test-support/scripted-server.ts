@@ -134,7 +134,7 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
   const etag = (version: number) => (quirks.unquotedEtags ? `v${version}` : `"v${version}"`);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = decodeURI(new URL(req.url ?? '/', 'http://x').pathname);
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const body = await readBody(req);
     const method = req.method ?? 'GET';
     const host = String(req.headers['x-scripted-host'] ?? req.headers.host ?? '');
@@ -227,7 +227,8 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
   };
 
   const multiget = (res: ServerResponse, root: ReturnType<typeof parseXml>) => {
-    const hrefs = children(root, NS.dav, 'href').map((h) => decodeURI(h.text.trim()));
+    // Answered in the decoded spelling (`@` for `%40`): clients must compare hrefs normalised.
+    const hrefs = children(root, NS.dav, 'href').map((h) => decodeURIComponent(h.text.trim()));
     const responses: string[] = [];
     for (const href of hrefs) {
       if (quirks.multigetCap !== undefined && responses.length >= quirks.multigetCap) break;
