@@ -41,7 +41,9 @@ for (const server of ['radicale', 'xandikos']) {
   const ran = tagged.filter((t) => t.status === 'passed').length;
   console.log(`CardDAV tests on ${server}: ${ran} passed, ${notRun.length} skipped`);
   if (ran === 0 || notRun.length > 0) {
-    console.error(`The CardDAV tests on ${server} did not run: install it with \`apt-get install -y ${server}\`.`);
+    console.error(
+      `The CardDAV tests on ${server} did not run: install it with \`apt-get install -y ${server}\`.`,
+    );
     for (const t of notRun.slice(0, 5)) console.error(`  ${t.fullName}`);
     process.exit(1);
   }
