@@ -6,6 +6,7 @@ import {
   startScriptedServer,
 } from '../test-support/scripted-server.js';
 import { DavTransport } from './dav-transport.js';
+import { listMemberEtags } from './etag-listing.js';
 import {
   cursorExpiredError,
   type SyncCollectionOutcome,
@@ -89,6 +90,16 @@ describe('sync-collection', () => {
       reason: 'initial-sync-refused',
       status: 400,
     });
+  });
+
+  it("after Google's 400, takes the first state from the ETag listing and syncs on from its token", async () => {
+    const transport = await setup({ refuseEmptyToken: true });
+    server.book.put('1.vcf', vcard('1', 'Ada'));
+    const listing = await listMemberEtags(transport, server.bookUrl);
+    expect(listing.members.map((m) => m.href)).toEqual(['/dav/home/book/1.vcf']);
+    server.book.put('2.vcf', vcard('2', 'Grace'));
+    const [next] = pages(await collect(transport, listing.syncToken ?? ''));
+    expect(next?.changed.map((m) => m.href)).toEqual(['/dav/home/book/2.vcf']);
   });
 
   it('fails PERMANENT (not token-invalid) when a server without sync-collection refuses the REPORT', async () => {
