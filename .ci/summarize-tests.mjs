@@ -1,5 +1,6 @@
 // Reads vitest's JSON report: prints one plain closing line, and fails when no test ran on
-// PostgreSQL although CONTACTS_TEST_DATABASE_URL was set (a silently skipped half is a failure).
+// PostgreSQL although CONTACTS_TEST_DATABASE_URL was set (a silently skipped half is a failure),
+// or when the CardDAV tests on Radicale or Xandikos were skipped.
 import { readFileSync } from 'node:fs';
 
 const report = JSON.parse(readFileSync(process.argv[2], 'utf8'));
@@ -27,6 +28,23 @@ if (process.env.CONTACTS_TEST_DATABASE_URL) {
     console.error('CONTACTS_TEST_DATABASE_URL is set but these tests did not pass on PostgreSQL:');
     for (const name of missing.slice(0, 20)) console.error(`  ${name}`);
     if (onPostgres === 0) console.error('  (no test ran on PostgreSQL at all)');
+    process.exit(1);
+  }
+}
+// The CardDAV conformance tests run on real servers that .ci/run installs: a test tagged with a
+// server that did not pass (skipped because the binary is missing, or never collected) fails CI,
+// as a PostgreSQL half that did not run does.
+for (const server of ['radicale', 'xandikos']) {
+  const tag = `[${server}]`;
+  const tagged = tests.filter((t) => t.fullName.includes(tag));
+  const notRun = tagged.filter((t) => t.status !== 'passed' && t.status !== 'failed');
+  const ran = tagged.filter((t) => t.status === 'passed').length;
+  console.log(`CardDAV tests on ${server}: ${ran} passed, ${notRun.length} skipped`);
+  if (ran === 0 || notRun.length > 0) {
+    console.error(
+      `The CardDAV tests on ${server} did not run: install it with \`apt-get install -y ${server}\`.`,
+    );
+    for (const t of notRun.slice(0, 5)) console.error(`  ${t.fullName}`);
     process.exit(1);
   }
 }
