@@ -1,38 +1,155 @@
-import { ProviderError } from '@contacts/core';
+import { CanonicalContact, type ContactBatch, ProviderError } from '@contacts/core';
 import { describeProviderConformance } from '@contacts/core/testing';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CardDavContactsProvider } from './carddav-contacts-provider.js';
+import { deleteCard, putCard } from './dav/card-writes.js';
+import { DavTransport } from './dav/dav-transport.js';
+import { describeOnDavServer } from './test-support/describe-dav-server.js';
+import { startRadicale } from './test-support/radicale.js';
+import { vcard } from './test-support/scripted-fixtures.js';
+import { type ScriptedServer, startScriptedServer } from './test-support/scripted-server.js';
+import { startXandikos } from './test-support/xandikos.js';
 
-describeProviderConformance('carddav stub', {
-  supportsSync: false,
-  setup: async () => ({
-    provider: new CardDavContactsProvider({ serverUrl: 'https://dav.example.org/', username: 'ada' }),
-  }),
+const CREDENTIALS = { username: 'ada', password: 'secret-pw' };
+const parsed = (batch: ContactBatch) => batch.contacts.map((c) => CanonicalContact.parse(c));
+
+describeProviderConformance('carddav provider on the scripted server (507 truncation, token invalidation)', {
+  setup: async () => {
+    const server = await startScriptedServer({ credentials: CREDENTIALS, quirks: { syncPageSize: 4 } });
+    for (let n = 1; n <= 12; n += 1) server.book.put(`${n}.vcf`, vcard(`uid-${n}`, `Person ${n}`));
+    const path = (id: string) => id.split('/').at(-1) ?? id;
+    let next = 100;
+    return {
+      provider: new CardDavContactsProvider({ url: server.url, ...CREDENTIALS, pageSize: 5 }),
+      source: {
+        add: async () => {
+          next += 1;
+          server.book.put(`${next}.vcf`, vcard(`uid-${next}`, `Added ${next}`));
+          return `/dav/home/book/${next}.vcf`;
+        },
+        edit: async (id) => {
+          server.book.put(path(id), vcard(`uid-${path(id).replace('.vcf', '')}`, 'Renamed Person'));
+        },
+        remove: async (id) => {
+          server.book.delete(path(id));
+        },
+        expireCursor: async () => server.book.invalidateTokens(),
+      },
+      teardown: () => server.close(),
+    };
+  },
 });
 
-describe('CardDavContactsProvider', () => {
-  const provider = new CardDavContactsProvider();
+const REAL = {
+  radicale: async () => {
+    const radicale = await startRadicale();
+    const bookUrl = await radicale.createBook('contacts');
+    return { url: radicale.url, bookUrl, credentials: radicale.credentials, stop: () => radicale.stop() };
+  },
+  xandikos: async () => {
+    const xandikos = await startXandikos();
+    return {
+      url: xandikos.url,
+      bookUrl: xandikos.bookUrl,
+      credentials: xandikos.credentials,
+      stop: () => xandikos.stop(),
+    };
+  },
+};
 
-  it('is named carddav', () => {
-    expect(provider.name()).toBe('carddav');
+for (const name of ['radicale', 'xandikos'] as const) {
+  describeOnDavServer(name, 'CardDAV provider', () => {
+    describeProviderConformance(`carddav provider on ${name}`, {
+      setup: async () => {
+        const server = await REAL[name]();
+        const transport = new DavTransport({ site: server.url, credentials: server.credentials });
+        const url = (n: number | string) => new URL(`card-${n}.vcf`, server.bookUrl);
+        for (let n = 1; n <= 7; n += 1) await putCard(transport, url(n), vcard(`uid-${n}`, `Person ${n}`));
+        let next = 100;
+        return {
+          provider: new CardDavContactsProvider({ url: server.url, ...server.credentials, pageSize: 3 }),
+          source: {
+            add: async () => {
+              next += 1;
+              await putCard(transport, url(next), vcard(`uid-${next}`, `Added ${next}`));
+              return url(next).pathname;
+            },
+            edit: async (id) => {
+              await putCard(
+                transport,
+                new URL(id, server.url),
+                vcard(`uid-${/card-(\w+)\.vcf$/.exec(id)?.[1]}`, 'Renamed Person'),
+              );
+            },
+            remove: async (id) => deleteCard(transport, new URL(id, server.url)),
+          },
+          teardown: () => server.stop(),
+        };
+      },
+    });
   });
+}
 
-  it.each([
-    ['validateCredentials', () => provider.validateCredentials()],
-    ['fullSync', () => provider.fullSync({})],
-    ['incrementalSync', () => provider.incrementalSync({ cursor: 'c' })],
-    ['listGroups', () => provider.listGroups()],
-  ])('fails %s with NOT_SUPPORTED and a sentence saying so', async (operation, call) => {
-    const error = await call().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ code: 'NOT_SUPPORTED', provider: 'carddav', retryable: false });
-    expect((error as ProviderError).message).toMatch(/^CardDAV sync is not supported yet/);
-    expect((error as ProviderError).message).toContain(operation);
-  });
-
-  it('keeps its options without contacting anything', () => {
-    expect(new CardDavContactsProvider({ serverUrl: 'https://dav.example.org/' }).options.serverUrl).toBe(
-      'https://dav.example.org/',
+describe('CardDavContactsProvider on the scripted server', () => {
+  let server: ScriptedServer;
+  beforeAll(async () => {
+    server = await startScriptedServer({ credentials: CREDENTIALS });
+    server.book.put(
+      'ada.vcf',
+      vcard('ada', 'Ada Lovelace').replace('END:VCARD', 'CATEGORIES:Friends\r\nEND:VCARD'),
     );
+    server.book.put('grace.vcf', vcard('grace', 'Grace Hopper'));
+    server.book.put(
+      'team.vcf',
+      [
+        'BEGIN:VCARD',
+        'VERSION:3.0',
+        'UID:team',
+        'FN:Team',
+        'X-ADDRESSBOOKSERVER-KIND:group',
+        'X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:grace',
+        'END:VCARD',
+        '',
+      ].join('\r\n'),
+    );
+  });
+  afterAll(() => server.close());
+
+  it('is named carddav and refuses a plain-http url that is not loopback', () => {
+    expect(() => new CardDavContactsProvider({ url: 'http://dav.example.org/', ...CREDENTIALS })).toThrow(
+      ProviderError,
+    );
+  });
+
+  it('turns group cards and CATEGORIES into groups and memberships, and a quiet poll costs one request', async () => {
+    const provider = new CardDavContactsProvider({ url: server.url, ...CREDENTIALS });
+    const groups = await provider.listGroups();
+    expect(groups.map((g) => g.name).sort()).toEqual(['Friends', 'Team']);
+    const page = await provider.fullSync({});
+    const byId = new Map(parsed(page).map((c) => [c.external_id, c]));
+    expect([...byId.keys()].sort()).toEqual(['/dav/home/book/ada.vcf', '/dav/home/book/grace.vcf']);
+    expect(byId.get('/dav/home/book/grace.vcf')?.group_memberships).toEqual(['/dav/home/book/team.vcf']);
+    expect(byId.get('/dav/home/book/ada.vcf')?.group_memberships).toEqual(['category:Friends']);
+
+    const before = provider.transport.requests;
+    await provider.listGroups();
+    const quiet = await provider.incrementalSync({ cursor: page.next_sync_cursor! });
+    expect(quiet.contacts).toEqual([]);
+    expect(provider.transport.requests - before).toBe(1);
+  });
+
+  it('downloads only cards whose ETag it does not hold', async () => {
+    const provider = new CardDavContactsProvider({ url: server.url, ...CREDENTIALS });
+    await provider.listGroups();
+    const first = await provider.fullSync({});
+    server.book.put('grace.vcf', vcard('grace', 'Grace Brewster Hopper'));
+    const reports = () => server.log.filter((r) => r.method === 'REPORT').length;
+    const gets = () => server.log.filter((r) => r.method === 'GET').length;
+    const [r0, g0] = [reports(), gets()];
+    const changes = await provider.incrementalSync({ cursor: first.next_sync_cursor! });
+    expect(parsed(changes).map((c) => c.display_name)).toEqual(['Grace Brewster Hopper']);
+    // one sync-collection and one multiget of the one changed card
+    expect(reports() - r0).toBe(2);
+    expect(gets() - g0).toBe(0);
   });
 });

@@ -1,49 +1,96 @@
 import {
+  type CanonicalContactInput,
   type CanonicalGroup,
   type ContactBatch,
   ContactsProvider,
+  credentialUrlProblem,
   type FullSyncRequest,
   type IncrementalSyncRequest,
   ProviderError,
 } from '@contacts/core';
+import {
+  type AddressBookState,
+  bookUnchanged,
+  readAddressBookState,
+  usesSyncCollection,
+} from './dav/book-state.js';
+import { DavTransport, type DavTransportOptions } from './dav/dav-transport.js';
+import { type DiscoveredAddressBook, discoverAddressBooks } from './dav/discovery.js';
+import { listMemberEtags } from './dav/etag-listing.js';
+import { type BookPosition, readBookPage } from './provider/book-page.js';
+import { CardCache, cardId } from './provider/card-cache.js';
+import { type BookMark, type PageToken, readCursor, readPageToken } from './provider/carddav-cursor.js';
 
 /**
- * Options of {@link CardDavContactsProvider}, accepted now so that a host can be configured for
- * the provider before it syncs. Nothing is contacted yet.
+ * Options of {@link CardDavContactsProvider}: the server (`url`: a root, a `/.well-known/carddav`
+ * host, or one book), which books to sync (by URL, display name or last path segment; default
+ * every book of the principal), the user name and (app-specific) password, and the transport's
+ * bounds. `fetch` is for tests.
  *
  * @example
  * ```ts
- * const options: CardDavProviderOptions = { serverUrl: 'https://contacts.icloud.com/', username: 'ada@example.org' };
+ * const options: CardDavProviderOptions = { url: 'https://carddav.fastmail.com/', username: 'ada@fastmail.com', password: 'app-password' };
  * ```
  */
 export interface CardDavProviderOptions {
-  serverUrl?: string;
-  username?: string;
+  url: string;
+  books?: readonly string[];
+  username: string;
+  password: string;
+  /** Cards per page (default 100). */
+  pageSize?: number;
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+  fetch?: DavTransportOptions['fetch'];
 }
 
-const NOT_SUPPORTED = 'CardDAV sync is not supported yet: use the google provider for now.';
+function markOf(state: Pick<AddressBookState, 'syncToken' | 'ctag'>): BookMark {
+  return { t: state.syncToken, c: state.ctag };
+}
 
-function notSupported(operation: string): ProviderError {
-  return new ProviderError('NOT_SUPPORTED', `${NOT_SUPPORTED} (${operation})`, { provider: 'carddav' });
+function segment(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.replace(/\/+$/, '').split('/').at(-1) ?? '');
 }
 
 /**
- * The CardDAV provider, a stub: it has the provider interface and name, and every call that
- * would reach a server fails with `NOT_SUPPORTED` and a sentence saying so, so a host that
- * selects it fails clearly instead of syncing nothing. It is not in any host's supported set.
+ * The CardDAV provider (RFC 6352, RFC 6578): discovers the principal's address books once, then
+ * per book answers "nothing changed" from one Depth 0 PROPFIND, lists changes with
+ * sync-collection (507 continuation; a refused token fails `CURSOR_EXPIRED` and the engine's full
+ * sync duplicates nobody, cards being known by their href), falls back to the ETag listing, and
+ * downloads only cards whose ETag it does not hold, by multiget in bounded batches. Cursor and
+ * page tokens are its own (per book: token or ctag, the listing's position). Groups are the group
+ * cards and one group per CATEGORIES name.
  *
  * @example
  * ```ts
- * const provider = new CardDavContactsProvider({ serverUrl: 'https://dav.example.org/' });
- * await provider.fullSync({}); // throws ProviderError NOT_SUPPORTED: CardDAV sync is not supported yet...
+ * const provider = new CardDavContactsProvider({ url: 'https://contacts.icloud.com/', username: 'ada@icloud.com', password: 'abcd-efgh-ijkl-mnop' });
+ * const first = await provider.fullSync({}); // one page; next_page_token while more follow
  * ```
  */
 export class CardDavContactsProvider extends ContactsProvider {
-  readonly options: Readonly<CardDavProviderOptions>;
+  /** Every HTTP request goes through it; `transport.requests` counts them. */
+  readonly transport: DavTransport;
+  readonly #options: CardDavProviderOptions;
+  readonly #cache = new CardCache();
+  #books: Promise<DiscoveredAddressBook[]> | null = null;
+  /** A book state read by `listGroups`, used once by the next page instead of reading it again. */
+  readonly #fresh = new Map<string, AddressBookState>();
+  /** The mark each book's cached cards are current at. */
+  readonly #cachedAt = new Map<string, BookMark>();
 
-  constructor(options: CardDavProviderOptions = {}) {
+  constructor(options: CardDavProviderOptions) {
     super();
-    this.options = Object.freeze({ ...options });
+    const why = credentialUrlProblem(options.url);
+    if (why)
+      throw new ProviderError('PERMANENT', `Invalid CardDAV options: url ${why}.`, { provider: 'carddav' });
+    this.#options = options;
+    this.transport = new DavTransport({
+      site: options.url,
+      credentials: { username: options.username, password: options.password },
+      timeoutMs: options.timeoutMs,
+      maxResponseBytes: options.maxResponseBytes,
+      fetch: options.fetch,
+    });
   }
 
   name(): string {
@@ -51,18 +98,145 @@ export class CardDavContactsProvider extends ContactsProvider {
   }
 
   async validateCredentials(): Promise<void> {
-    throw notSupported('validateCredentials');
+    await this.#discover();
   }
 
-  async fullSync(_request: FullSyncRequest): Promise<ContactBatch> {
-    throw notSupported('fullSync');
+  /** The books to sync, sorted by URL (discovered once per provider). */
+  #discover(): Promise<DiscoveredAddressBook[]> {
+    this.#books ??= discoverAddressBooks(this.transport, this.#options.url).then((found) => {
+      const wanted = this.#options.books;
+      const books = wanted?.length
+        ? found.filter((b) => wanted.some((w) => w === b.url || w === b.displayName || w === segment(b.url)))
+        : found;
+      if (books.length === 0)
+        throw new ProviderError(
+          'PERMANENT',
+          `None of the address books at the CardDAV url is one of the books configured (${wanted?.join(', ')}).`,
+          { provider: 'carddav' },
+        );
+      return books.sort((a, b) => (a.url < b.url ? -1 : 1));
+    });
+    this.#books.catch(() => {
+      this.#books = null;
+    });
+    return this.#books;
   }
 
-  async incrementalSync(_request: IncrementalSyncRequest): Promise<ContactBatch> {
-    throw notSupported('incrementalSync');
+  async #state(bookUrl: string): Promise<AddressBookState> {
+    const fresh = this.#fresh.get(bookUrl);
+    this.#fresh.delete(bookUrl);
+    return fresh ?? readAddressBookState(this.transport, bookUrl);
   }
 
+  /**
+   * Group cards and CATEGORIES of every book. One Depth 0 PROPFIND per book; a book that changed
+   * since the cards were last read is listed and its changed cards downloaded, so the pages that
+   * follow find them in the cache (and memberships from group cards are known before any page).
+   */
   async listGroups(): Promise<CanonicalGroup[]> {
-    throw notSupported('listGroups');
+    for (const book of await this.#discover()) {
+      const state = await readAddressBookState(this.transport, book.url);
+      this.#fresh.set(book.url, state);
+      const at = this.#cachedAt.get(book.url);
+      if (at && bookUnchanged({ syncToken: at.t, ctag: at.c }, state)) continue;
+      const listing = await listMemberEtags(this.transport, book.url);
+      const base = new URL(book.url);
+      const listed = new Set(listing.members.map((m) => cardId(m.href, base)));
+      for (const id of this.#cache.idsOf(book.url)) if (!listed.has(id)) this.#cache.delete(id);
+      await this.#cache.load(this.transport, book.url, listing.members);
+      this.#cachedAt.set(book.url, markOf(state));
+    }
+    return this.#cache.groups();
+  }
+
+  async fullSync({ pageToken }: FullSyncRequest): Promise<ContactBatch> {
+    return this.#page(pageToken ? readPageToken(pageToken) : null, null);
+  }
+
+  async incrementalSync({ cursor, pageToken }: IncrementalSyncRequest): Promise<ContactBatch> {
+    return this.#page(pageToken ? readPageToken(pageToken) : null, readCursor(cursor).books);
+  }
+
+  async #page(token: PageToken | null, base: Record<string, BookMark> | null): Promise<ContactBatch> {
+    const books = await this.#discover();
+    const incremental = (token?.base ?? base) !== null;
+    const start: Record<string, BookMark> | null = token ? token.base : base;
+    const done: Record<string, BookMark> = { ...(token?.done ?? {}) };
+    let index = token?.b ?? 0;
+    let position: BookPosition | null =
+      token && token.m !== 'start'
+        ? { mode: token.m, from: token.from, after: token.after, incremental }
+        : null;
+    const contacts: CanonicalContactInput[] = [];
+    while (index < books.length) {
+      const bookUrl = (books[index] as DiscoveredAddressBook).url;
+      const state = await this.#state(bookUrl);
+      if (!position) {
+        const previous = start?.[bookUrl];
+        if (incremental && previous && bookUnchanged({ syncToken: previous.t, ctag: previous.c }, state)) {
+          done[bookUrl] = markOf(state);
+          index += 1;
+          continue;
+        }
+        const sync = usesSyncCollection(state);
+        if (incremental && (!previous || !sync || previous.t === null))
+          throw new ProviderError(
+            'CURSOR_EXPIRED',
+            'The CardDAV book changed and cannot list its changes alone (no sync-collection, or a book new to the cursor): a full sync follows.',
+            { provider: 'carddav' },
+          );
+        position = {
+          mode: sync ? 'sync' : 'list',
+          from: incremental ? (previous?.t ?? '') : '',
+          after: '',
+          incremental,
+        };
+      }
+      const page = await readBookPage({
+        transport: this.transport,
+        cache: this.#cache,
+        bookUrl,
+        state,
+        position,
+        pageSize: this.#options.pageSize ?? 100,
+      });
+      contacts.push(...page.contacts);
+      if (page.next) {
+        const next: PageToken = {
+          v: 1,
+          b: index,
+          m: page.next.mode,
+          from: page.next.from,
+          after: page.next.after,
+          done,
+          base: start,
+        };
+        return {
+          contacts,
+          next_page_token: JSON.stringify(next),
+          next_sync_cursor: null,
+          checkpoint: { book: index, after: page.next.after },
+        };
+      }
+      done[bookUrl] = page.mark ?? markOf(state);
+      this.#cachedAt.set(bookUrl, done[bookUrl] as BookMark);
+      index += 1;
+      position = null;
+      if (contacts.length > 0 && index < books.length) {
+        const next: PageToken = { v: 1, b: index, m: 'start', from: '', after: '', done, base: start };
+        return {
+          contacts,
+          next_page_token: JSON.stringify(next),
+          next_sync_cursor: null,
+          checkpoint: { book: index, after: '' },
+        };
+      }
+    }
+    return {
+      contacts,
+      next_page_token: null,
+      next_sync_cursor: JSON.stringify({ v: 1, books: done }),
+      checkpoint: { book: books.length, after: '' },
+    };
   }
 }

@@ -1,0 +1,153 @@
+import { type CanonicalContactInput, ProviderError } from '@contacts/core';
+import type { AddressBookState } from '../dav/book-state.js';
+import type { DavTransport } from '../dav/dav-transport.js';
+import { listMemberEtags } from '../dav/etag-listing.js';
+import { cursorExpiredError, type DavMember, syncCollectionPage } from '../dav/sync-collection.js';
+import { type CardCache, cardId, failedCard } from './card-cache.js';
+import type { BookMark } from './carddav-cursor.js';
+
+/**
+ * Where one book's listing stands: how it lists (`sync` from the token `from`, or `list`), the
+ * last id served, and whether the sync is incremental (removals become tombstones).
+ *
+ * @example
+ * ```ts
+ * const position: BookPosition = { mode: 'sync', from: '', after: '', incremental: false };
+ * ```
+ */
+export interface BookPosition {
+  mode: 'sync' | 'list';
+  from: string;
+  after: string;
+  incremental: boolean;
+}
+
+/**
+ * One page of one book: the contacts (and tombstones) to apply, and either the position of the
+ * next page or the mark the book ended at.
+ *
+ * @example
+ * ```ts
+ * const page: BookPage = { contacts: [], next: null, mark: { t: 'tok', c: null } };
+ * ```
+ */
+export interface BookPage {
+  contacts: CanonicalContactInput[];
+  next: BookPosition | null;
+  mark: BookMark | null;
+}
+
+interface Entry {
+  id: string;
+  member: DavMember | null;
+}
+
+function entriesAfter(entries: Entry[], after: string, size: number): { slice: Entry[]; rest: boolean } {
+  const sorted = entries.filter((e) => e.id > after).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const unique = sorted.filter((e, i) => i === 0 || sorted[i - 1]?.id !== e.id);
+  return { slice: unique.slice(0, size), rest: unique.length > size };
+}
+
+/**
+ * Reads one page of one book: the sync-collection answer from the position's token (asked again
+ * for every page, its members served in id order after the last one served, so a resumed sync
+ * skips what was committed), or the ETag listing. Cards whose ETag the cache holds are not
+ * downloaded; the others go by multiget. A refused token fails `CURSOR_EXPIRED` in an
+ * incremental sync (the engine's full sync follows) and turns a full sync into the listing.
+ *
+ * @example
+ * ```ts
+ * const page = await readBookPage({ transport, cache, bookUrl, state, position, pageSize: 100 });
+ * ```
+ */
+export async function readBookPage(input: {
+  transport: DavTransport;
+  cache: CardCache;
+  bookUrl: string;
+  state: AddressBookState;
+  position: BookPosition;
+  pageSize: number;
+}): Promise<BookPage> {
+  const { transport, cache, bookUrl, state, position, pageSize } = input;
+  const base = new URL(bookUrl);
+  let entries: Entry[];
+  let finalMark: BookMark;
+  let truncatedToken: string | null = null;
+  if (position.mode === 'sync') {
+    const outcome = await syncCollectionPage(transport, bookUrl, position.from);
+    if (outcome.kind === 'token-invalid') {
+      if (position.incremental) throw cursorExpiredError(outcome);
+      if (position.from !== '')
+        throw new ProviderError(
+          'PAGE_TOKEN_REFUSED',
+          'The CardDAV server no longer accepts the listing token.',
+          {
+            provider: 'carddav',
+          },
+        );
+      return readBookPage({ ...input, position: { ...position, mode: 'list', from: '', after: '' } });
+    }
+    entries = [
+      ...outcome.changed.map((member) => ({ id: cardId(member.href, base), member })),
+      // A full sync ignores removals: Radicale reports deleted members even to an empty token.
+      ...(position.incremental
+        ? outcome.removed.map((href) => ({ id: cardId(href, base), member: null }))
+        : []),
+    ];
+    if (outcome.truncated) truncatedToken = outcome.syncToken;
+    finalMark = { t: outcome.syncToken, c: state.ctag };
+  } else {
+    const listing = await listMemberEtags(transport, bookUrl);
+    entries = listing.members.map((member) => ({ id: cardId(member.href, base), member }));
+    finalMark = { t: listing.syncToken ?? state.syncToken, c: listing.ctag ?? state.ctag };
+  }
+  const { slice, rest } = entriesAfter(entries, position.after, pageSize);
+  const members = slice.flatMap((e) => (e.member ? [e.member] : []));
+  const loaded = await cache.load(transport, bookUrl, members);
+  const contacts: CanonicalContactInput[] = [];
+  const emitted = new Set<string>();
+  const regroup = new Set<string>();
+  const tombstone = (id: string) => {
+    const old = cache.delete(id);
+    if (old?.result.kind === 'group') for (const uid of old.result.memberUids) regroup.add(uid);
+    if (old?.result.kind === 'group' || !position.incremental) return;
+    emitted.add(id);
+    contacts.push({ external_id: id, deleted: true } as CanonicalContactInput);
+  };
+  for (const entry of slice) {
+    if (!entry.member) tombstone(entry.id);
+  }
+  for (const id of loaded.gone) if (position.incremental) tombstone(id);
+  const index = cache.memberships();
+  for (const entry of slice) {
+    if (!entry.member) continue;
+    const failure = loaded.failures.get(entry.id);
+    if (failure !== undefined) {
+      emitted.add(entry.id);
+      contacts.push(failedCard(entry.id, failure));
+      continue;
+    }
+    const result = loaded.results.get(entry.id);
+    if (!result || result.kind === 'skipped') continue;
+    emitted.add(entry.id);
+    if (result.kind === 'failure') contacts.push(failedCard(entry.id, result.message));
+    else if (result.kind === 'contact') contacts.push(cache.contactOf(result, index));
+    else {
+      emitted.delete(entry.id);
+      for (const uid of result.memberUids) regroup.add(uid);
+    }
+  }
+  // A group card changed: its members' cards did not, but their labels did, so they go again.
+  if (position.incremental && regroup.size > 0) {
+    for (const id of cache.peopleWithUids(regroup)) {
+      const held = cache.get(id)?.result;
+      if (emitted.has(id) || held?.kind !== 'contact') continue;
+      contacts.push(cache.contactOf(held, index));
+    }
+  }
+  const last = slice.at(-1)?.id;
+  if (rest && last !== undefined) return { contacts, next: { ...position, after: last }, mark: null };
+  if (truncatedToken !== null)
+    return { contacts, next: { ...position, from: truncatedToken, after: '' }, mark: null };
+  return { contacts, next: null, mark: finalMark };
+}

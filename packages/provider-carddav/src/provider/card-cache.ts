@@ -1,0 +1,165 @@
+import type { CanonicalContactInput, CanonicalGroup } from '@contacts/core';
+import type { DavTransport } from '../dav/dav-transport.js';
+import { sameEtag } from '../dav/etag.js';
+import { normalizeHref } from '../dav/href.js';
+import { fetchCards } from '../dav/multiget.js';
+import type { DavMember } from '../dav/sync-collection.js';
+import { categoryGroupId } from '../vcard/card-identity.js';
+import { membershipIndex } from '../vcard/group-memberships.js';
+import { parseVCard, type VCardResult } from '../vcard/parse-vcard.js';
+
+/**
+ * The id of a card: its href's path, normalised (`@` and `%40` alike, no trailing slash), so
+ * the same card named absolutely or relatively, or from an iCloud partition host, is one contact.
+ *
+ * @example
+ * ```ts
+ * cardId('ada%40x.vcf', new URL('https://dav.example.org/book/')); // '/book/ada%40x.vcf'
+ * ```
+ */
+export function cardId(href: string, base: URL): string {
+  return new URL(normalizeHref(href, base)).pathname;
+}
+
+/**
+ * One card as last downloaded: the book it is in, its ETag, and what it parsed to.
+ *
+ * @example
+ * ```ts
+ * const entry: CachedCard = { book: 'https://dav.example.org/book/', etag: '"1"', result: { kind: 'skipped', objectKind: 'VLIST', reason: '' } };
+ * ```
+ */
+export interface CachedCard {
+  book: string;
+  etag: string | null;
+  result: VCardResult;
+}
+
+/**
+ * A card that could not be downloaded or read, as the engine records it: a contact with the
+ * sentence in `source_problems`, retried when the server serves it again.
+ *
+ * @example
+ * ```ts
+ * failedCard('/book/1.vcf', 'The server answered 500 for /book/1.vcf.');
+ * ```
+ */
+export function failedCard(id: string, message: string): CanonicalContactInput {
+  return { external_id: id, source_problems: [message] } as CanonicalContactInput;
+}
+
+/**
+ * The cards this provider has read, by id, across its books: an unchanged ETag is never
+ * downloaded twice by one provider, and group membership (which lives on group cards) reaches
+ * the members through their UIDs.
+ *
+ * @example
+ * ```ts
+ * const cache = new CardCache();
+ * const { results, failures } = await cache.load(transport, bookUrl, members);
+ * cache.groups(); // group cards and one group per CATEGORIES name
+ * ```
+ */
+export class CardCache {
+  readonly #cards = new Map<string, CachedCard>();
+
+  get size(): number {
+    return this.#cards.size;
+  }
+
+  get(id: string): CachedCard | undefined {
+    return this.#cards.get(id);
+  }
+
+  delete(id: string): CachedCard | undefined {
+    const entry = this.#cards.get(id);
+    this.#cards.delete(id);
+    return entry;
+  }
+
+  /** Ids of the cards held for one book. */
+  idsOf(book: string): string[] {
+    return [...this.#cards].filter(([, entry]) => entry.book === book).map(([id]) => id);
+  }
+
+  /**
+   * The parsed cards of `members` (by id): those whose ETag is the one held come from the cache,
+   * the others are downloaded by multiget in bounded batches and parsed one by one. `gone` are
+   * ids the server no longer has; `failures` ids with a sentence.
+   */
+  async load(
+    transport: DavTransport,
+    bookUrl: string,
+    members: readonly DavMember[],
+  ): Promise<{ results: Map<string, VCardResult>; gone: string[]; failures: Map<string, string> }> {
+    const base = new URL(bookUrl);
+    const results = new Map<string, VCardResult>();
+    const wanted: string[] = [];
+    for (const member of members) {
+      const id = cardId(member.href, base);
+      const held = this.#cards.get(id);
+      if (held && member.etag !== null && sameEtag(held.etag, member.etag)) results.set(id, held.result);
+      else wanted.push(member.href);
+    }
+    const failures = new Map<string, string>();
+    const gone: string[] = [];
+    if (wanted.length === 0) return { results, gone, failures };
+    const fetched = await fetchCards(transport, base, wanted);
+    for (const card of fetched.cards) {
+      const id = cardId(card.href, base);
+      const result = parseVCard(card.data, { href: id, etag: card.etag });
+      this.#cards.set(id, { book: bookUrl, etag: card.etag, result });
+      results.set(id, result);
+    }
+    for (const href of fetched.gone) {
+      const id = cardId(href, base);
+      this.#cards.delete(id);
+      gone.push(id);
+    }
+    for (const failure of fetched.failures) failures.set(cardId(failure.href, base), failure.message);
+    return { results, gone, failures };
+  }
+
+  /** Member UID → ids of the group cards that list it, over every book held. */
+  memberships(): Map<string, string[]> {
+    const groupCards = [...this.#cards.values()].flatMap((e) =>
+      e.result.kind === 'group' ? [e.result] : [],
+    );
+    return membershipIndex(groupCards);
+  }
+
+  /** Ids of the people whose UID is one of `uids`. */
+  peopleWithUids(uids: ReadonlySet<string>): string[] {
+    return [...this.#cards]
+      .filter(([, e]) => e.result.kind === 'contact' && e.result.uid !== null && uids.has(e.result.uid))
+      .map(([id]) => id);
+  }
+
+  /**
+   * The contact a parsed person goes out as: its CATEGORIES memberships plus every group card
+   * (held) that lists its UID.
+   */
+  contactOf(
+    result: Extract<VCardResult, { kind: 'contact' }>,
+    index: Map<string, string[]>,
+  ): CanonicalContactInput {
+    const fromGroups = result.uid === null ? [] : (index.get(result.uid) ?? []);
+    const memberships = [...new Set([...(result.contact.group_memberships ?? []), ...fromGroups])];
+    return { ...result.contact, group_memberships: memberships };
+  }
+
+  /** Every group card held, and one group per CATEGORIES name a held person carries. */
+  groups(): CanonicalGroup[] {
+    const groups = new Map<string, CanonicalGroup>();
+    const categories = new Set<string>();
+    for (const { result } of this.#cards.values()) {
+      if (result.kind === 'group') groups.set(result.group.external_id, result.group);
+      if (result.kind === 'contact') for (const name of result.categories) categories.add(name);
+    }
+    for (const name of categories) {
+      const id = categoryGroupId(name);
+      if (!groups.has(id)) groups.set(id, { external_id: id, name, system: false, deleted: false });
+    }
+    return [...groups.values()];
+  }
+}
