@@ -33,7 +33,8 @@ import { type BookMark, type PageToken, readCursor, readPageToken } from './prov
  * ```
  */
 export interface CardDavProviderOptions {
-  url: string;
+  /** Absent: every call fails `PERMANENT` asking for it (a source table without `url`). */
+  url?: string;
   books?: readonly string[];
   username: string;
   password: string;
@@ -77,15 +78,18 @@ export class CardDavContactsProvider extends ContactsProvider {
   readonly #fresh = new Map<string, AddressBookState>();
   /** The mark each book's cached cards are current at. */
   readonly #cachedAt = new Map<string, BookMark>();
+  readonly #url: string | null;
 
   constructor(options: CardDavProviderOptions) {
     super();
-    const why = credentialUrlProblem(options.url);
+    const why = options.url === undefined ? null : credentialUrlProblem(options.url);
     if (why)
       throw new ProviderError('PERMANENT', `Invalid CardDAV options: url ${why}.`, { provider: 'carddav' });
     this.#options = options;
+    this.#url = options.url ?? null;
     this.transport = new DavTransport({
-      site: options.url,
+      // Without a url nothing is ever sent (discovery fails first); the site only has to parse.
+      site: options.url ?? 'https://carddav.invalid/',
       credentials: { username: options.username, password: options.password },
       timeoutMs: options.timeoutMs,
       maxResponseBytes: options.maxResponseBytes,
@@ -103,7 +107,16 @@ export class CardDavContactsProvider extends ContactsProvider {
 
   /** The books to sync, sorted by URL (discovered once per provider). */
   #discover(): Promise<DiscoveredAddressBook[]> {
-    this.#books ??= discoverAddressBooks(this.transport, this.#options.url).then((found) => {
+    const url = this.#url;
+    if (url === null)
+      return Promise.reject(
+        new ProviderError(
+          'PERMANENT',
+          'The CardDAV source has no url: set `url` in its source table (a server root, or one address book).',
+          { provider: 'carddav' },
+        ),
+      );
+    this.#books ??= discoverAddressBooks(this.transport, url).then((found) => {
       const wanted = this.#options.books;
       const books = wanted?.length
         ? found.filter((b) => wanted.some((w) => w === b.url || w === b.displayName || w === segment(b.url)))

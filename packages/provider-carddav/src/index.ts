@@ -1,4 +1,5 @@
 export { CardDavContactsProvider, type CardDavProviderOptions } from './carddav-contacts-provider.js';
+export { CARDDAV_SECRET_SHAPES, type CardDavSettings, carddavProviderDescriptor } from './descriptor.js';
 export {
   addressCountry,
   appleLabel,

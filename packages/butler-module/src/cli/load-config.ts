@@ -3,10 +3,10 @@ import { type ContactsConfig, CoreError, parseContactsConfig } from '@contacts/c
 import { parse, TomlError } from 'smol-toml';
 import { ContactsModuleError } from '../errors.js';
 import { configuredSources } from '../module/configured-sources.js';
-import { defaultProviderRegistry, SUPPORTED_PROVIDERS } from '../module/default-registry.js';
+import { DEFAULT_PROVIDER, defaultProviderRegistry } from '../module/default-registry.js';
 
-/** The config used without `--config`: the default registry's first provider, with every default. */
-export const DEFAULT_CLI_CONFIG = { provider: SUPPORTED_PROVIDERS[0]! } as const;
+/** The config used without `--config`: the default provider, with every default. */
+export const DEFAULT_CLI_CONFIG = { provider: DEFAULT_PROVIDER } as const;
 
 /** What a value is, in TOML words, for "must be a table" messages. */
 function kindOf(value: unknown): string {

@@ -134,7 +134,7 @@ describeDatabase('contacts command on a database', (t) => {
 
   it('refuses bad configuration with exit 2 and one clear line', async () => {
     const file = (name: string, text: string) => writeFile(join(dir, name), text);
-    await file('carddav.toml', '[modules.contacts]\nprovider = "CardDAV"\n');
+    await file('outlook.toml', '[modules.contacts]\nprovider = "Outlook"\n');
     await file('broken.toml', '[modules.contacts\nprovider = "google"\n');
     await file('other.toml', '[modules.calendar]\nprovider = "google"\n');
     await file(
@@ -143,8 +143,8 @@ describeDatabase('contacts command on a database', (t) => {
     );
     const expectations: [string, RegExp][] = [
       [
-        'carddav.toml',
-        /^contacts: Unsupported contacts provider "carddav" in modules\.contacts\.provider \(in the --config file .*carddav\.toml\); supported providers: google\.\n$/,
+        'outlook.toml',
+        /^contacts: Unsupported contacts provider "outlook" in modules\.contacts\.provider \(in the --config file .*outlook\.toml\); supported providers: carddav, google\.\n$/,
       ],
       ['broken.toml', /broken\.toml is not valid TOML/],
       ['other.toml', /has no \[modules\.contacts\] table/],

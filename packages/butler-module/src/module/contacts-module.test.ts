@@ -34,7 +34,7 @@ describeDatabase('ContactsModule', (t) => {
   it('is named contacts, exposes its config schema and migrates idempotently', async () => {
     const module = new ContactsModule();
     expect(module.name).toBe('contacts');
-    expect(ContactsModule.supportedProviders).toEqual(['google']);
+    expect(ContactsModule.supportedProviders).toEqual(['carddav', 'google']);
     expect(module.configSchema.parse({ provider: 'google' }).sync.interval_minutes).toBe(15);
     expect(await module.migrate(t.db, { butlerSchema: t.butlerSchema })).toMatchObject({ applied: [] });
   });
@@ -61,12 +61,12 @@ describeDatabase('ContactsModule', (t) => {
 
   // Scenario: Unsupported provider at startup
   it('refuses an unsupported provider at startup, listing the supported ones', async () => {
-    for (const provider of ['carddav', 'outlook']) {
+    for (const provider of ['exchange', 'outlook']) {
       const h = await harness({ config: { provider: ` ${provider.toUpperCase()}` } });
       const error = await startupError(h);
       expect(error).toMatchObject({ name: 'ContactsModuleError', code: 'UNSUPPORTED_PROVIDER' });
       expect(error.message).toBe(
-        `Unsupported contacts provider "${provider}" in modules.contacts.provider; supported providers: google.`,
+        `Unsupported contacts provider "${provider}" in modules.contacts.provider; supported providers: carddav, google.`,
       );
       expect(h.module.runtime).toBeNull();
     }

@@ -1,11 +1,12 @@
 // The composition root: the one place of the module that names the providers it ships with.
 // Everything else looks providers up in a ProviderRegistry (scan test: generic-files.test.ts).
 import { ProviderRegistry } from '@contacts/core';
+import { carddavProviderDescriptor } from '@contacts/provider-carddav';
 import { googleProviderDescriptor } from '@contacts/provider-google';
 
 /**
  * The registry a `ContactsModule` uses unless the host hands it its own: the Google People API
- * provider. A host adds a provider by registering its descriptor in a registry of its own.
+ * provider and the CardDAV provider. A host adds a provider by registering its descriptor in a registry of its own.
  *
  * @example
  * ```ts
@@ -14,15 +15,26 @@ import { googleProviderDescriptor } from '@contacts/provider-google';
  * ```
  */
 export function defaultProviderRegistry(): ProviderRegistry {
-  return new ProviderRegistry().register(googleProviderDescriptor);
+  return new ProviderRegistry().register(googleProviderDescriptor).register(carddavProviderDescriptor);
 }
+
+/**
+ * The provider a `contacts` command without a config file syncs (a table that names none is an
+ * error; this is only the command's built-in config).
+ *
+ * @example
+ * ```ts
+ * DEFAULT_PROVIDER; // 'google'
+ * ```
+ */
+export const DEFAULT_PROVIDER: string = googleProviderDescriptor.name;
 
 /**
  * The providers of {@link defaultProviderRegistry}, by name.
  *
  * @example
  * ```ts
- * SUPPORTED_PROVIDERS.join(', '); // 'google'
+ * SUPPORTED_PROVIDERS.join(', '); // 'carddav, google'
  * ```
  */
 export const SUPPORTED_PROVIDERS: readonly string[] = defaultProviderRegistry().names();

@@ -79,7 +79,7 @@ const MINUTES = /must be a whole number of minutes from 1 to 1440/;
 const DAYS = /must be a whole number of days from 1 to 30/;
 const TABLE = /must be a table/;
 const UNKNOWN = /is not a known key .* takes .*: remove it or fix its spelling/;
-const UNSUPPORTED = /Unsupported contacts provider .* supported providers: google/;
+const UNSUPPORTED = /Unsupported contacts provider .* supported providers: carddav, google/;
 
 const CONFIG_CASES: ConfigCase[] = [
   bad('provider missing', toml('include_other_contacts = true'), P, /is required/),
@@ -89,7 +89,7 @@ const CONFIG_CASES: ConfigCase[] = [
   bad('provider a table', toml('provider = { name = "google" }'), P, STRING),
   bad('provider empty', toml('provider = ""'), P, /must not be empty/),
   bad('provider blank', toml('provider = "   "'), P, /must not be empty/),
-  bad('provider unknown', toml('provider = "carddav"'), P, UNSUPPORTED, 'UNSUPPORTED_PROVIDER'),
+  bad('provider unknown', toml('provider = "outlook"'), P, UNSUPPORTED, 'UNSUPPORTED_PROVIDER'),
   bad('provider NaN-like', toml('provider = "NaN"'), P, UNSUPPORTED, 'UNSUPPORTED_PROVIDER'),
   bad('provider huge', toml(`provider = "${'x'.repeat(10_000)}"`), P, UNSUPPORTED, 'UNSUPPORTED_PROVIDER'),
   bad('account_id empty', toml(`${google}\naccount_id = ""`), A, /must not be empty/),
@@ -190,7 +190,7 @@ const PROVIDERS: unknown[] = [
   null,
   {},
   ['google'],
-  'carddav',
+  'outlook',
   'Google',
   '',
   ' google',
@@ -209,7 +209,8 @@ const CONTACT_IDS: unknown[] = [
   `${UUID}1`,
   "'; drop table shared.contacts; --",
 ];
-const PROVIDER_MESSAGE = /provider must be "google", the only provider this butler syncs .* at provider/;
+const PROVIDER_MESSAGE =
+  /provider must be one of "carddav", "google", the providers this butler syncs .* at provider/;
 const unknownArgument = (key: string, tool: string) =>
   new RegExp(`Unknown argument "${key}": ${tool} takes .* only`);
 

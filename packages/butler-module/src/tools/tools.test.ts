@@ -35,7 +35,7 @@ describeDatabase('contacts MCP tools over a real client', (t) => {
       expect(tool.title).toBeTruthy();
       expect(tool.description?.length).toBeGreaterThan(80);
       expect(tool.outputSchema).toBeDefined();
-      expect(tool.inputSchema.properties?.provider).toMatchObject({ enum: ['google'] });
+      expect(tool.inputSchema.properties?.provider).toMatchObject({ enum: ['carddav', 'google'] });
       expect(tool.annotations?.destructiveHint).toBe(false);
     }
     expect(byName.contacts_sync_status?.annotations).toMatchObject({
@@ -300,9 +300,11 @@ describeDatabase('contacts MCP tools over a real client', (t) => {
       'contacts_source_list',
       'contacts_source_reconcile',
     ]) {
-      const result = await h.call(name, { provider: 'carddav' });
+      const result = await h.call(name, { provider: 'outlook' });
       expect(result.isError).toBe(true);
-      expect(resultText(result)).toMatch(/provider must be "google", the only provider this butler syncs/);
+      expect(resultText(result)).toMatch(
+        /provider must be one of "carddav", "google", the providers this butler syncs/,
+      );
     }
   });
 

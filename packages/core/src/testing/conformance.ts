@@ -39,7 +39,7 @@ export interface ConformanceFixture {
  * @example
  * ```ts
  * const options: ConformanceOptions = {
- *   setup: async () => ({ provider: new CardDavContactsProvider({ serverUrl: 'https://dav.example.org/' }) }),
+ *   setup: async () => ({ provider: new CardDavContactsProvider({ url: 'https://dav.example.org/', username: 'ada', password: 'pw' }) }),
  *   supportsSync: false,
  * };
  * describeProviderConformance('carddav provider', options);

@@ -1,0 +1,31 @@
+import { silentLogger, systemClock } from '@contacts/core';
+import { describeDescriptorConformance } from '@contacts/core/testing';
+import { expect, it } from 'vitest';
+import { carddavProviderDescriptor } from './descriptor.js';
+
+describeDescriptorConformance('carddav', {
+  descriptor: carddavProviderDescriptor,
+  validSettings: [
+    { url: 'https://contacts.icloud.com/' },
+    { url: 'http://127.0.0.1:5232/', books: ['contacts', 'Family'] },
+  ],
+  secretSamples: ['abcd-efgh-ijkl-mnop', 'Authorization: Basic YWRhOnNlY3JldC1wdw=='],
+});
+
+it('refuses a url the password must not go to, naming what it receives', () => {
+  const result = carddavProviderDescriptor.settings.safeParse({ url: 'http://dav.example.org/' });
+  expect(result.success).toBe(false);
+  expect(result.error?.issues[0]?.message).toMatch(/it receives the CardDAV password$/);
+});
+
+it('creates a provider that asks for the url when the source table has none', async () => {
+  const provider = await carddavProviderDescriptor.create({
+    accountId: 'default',
+    settings: {},
+    credentials: { username: 'ada', password: 'pw' },
+    logger: silentLogger,
+    clock: systemClock,
+  });
+  await expect(provider.validateCredentials()).rejects.toMatchObject({ code: 'PERMANENT' });
+  await expect(provider.validateCredentials()).rejects.toThrow(/set `url` in its source table/);
+});

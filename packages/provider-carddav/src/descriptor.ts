@@ -1,0 +1,90 @@
+import { credentialUrlProblem, type ProviderDescriptor } from '@contacts/core';
+import { z } from 'zod';
+import { CardDavContactsProvider } from './carddav-contacts-provider.js';
+
+/**
+ * The CardDAV settings of a source table (`provider = "carddav"`): the server `url` (a root such
+ * as `https://contacts.icloud.com/`, a `/.well-known/carddav` host, or one address book's URL)
+ * and, optionally, which `books` to sync (by URL, display name or last path segment; default
+ * every address book of the principal).
+ *
+ * @example
+ * ```ts
+ * const settings: CardDavSettings = { url: 'https://carddav.fastmail.com/', books: ['Default'] };
+ * ```
+ */
+export interface CardDavSettings {
+  url?: string;
+  books?: string[];
+}
+
+const CardDavSettingsSchema: z.ZodType<CardDavSettings> = z.strictObject({
+  url: z
+    .string({ error: 'must be a URL as a string' })
+    .superRefine((value, ctx) => {
+      const problem = credentialUrlProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${problem}: it receives the CardDAV password` });
+    })
+    .optional(),
+  books: z
+    .array(z.string().min(1, { error: 'must name a book' }), { error: 'must be a list of book names' })
+    .optional(),
+});
+
+/**
+ * Shapes of CardDAV secrets the module's redactor blanks: an app-specific password as iCloud and
+ * Fastmail issue them (`abcd-efgh-ijkl-mnop`, 4 × 4 lower-case letters) and a Basic
+ * `Authorization` value.
+ *
+ * @example
+ * ```ts
+ * 'pw abcd-efgh-ijkl-mnop'.replace(CARDDAV_SECRET_SHAPES[0]!, '[redacted]'); // 'pw [redacted]'
+ * ```
+ */
+export const CARDDAV_SECRET_SHAPES: readonly RegExp[] = [
+  /\b[a-z]{4}-[a-z]{4}-[a-z]{4}-[a-z]{4}\b/g,
+  /\bBasic [A-Za-z0-9+/]{8,}={0,2}/g,
+];
+
+/**
+ * The CardDAV provider as the contacts module registers it: settings `url` and `books`, and two
+ * credential-store keys per account, `CARDDAV_USERNAME` and `CARDDAV_PASSWORD` for the `default`
+ * account, `CARDDAV_PASSWORD@family` (and so on) for account `family`.
+ *
+ * @example
+ * ```ts
+ * const registry = new ProviderRegistry().register(carddavProviderDescriptor);
+ * const provider = await carddavProviderDescriptor.create({
+ *   accountId: 'default', settings: { url: 'https://contacts.icloud.com/' },
+ *   credentials: { username: 'ada@icloud.com', password: 'abcd-efgh-ijkl-mnop' }, logger, clock,
+ * });
+ * ```
+ */
+export const carddavProviderDescriptor: ProviderDescriptor<CardDavSettings> = {
+  name: 'carddav',
+  displayName: 'CardDAV',
+  settings: CardDavSettingsSchema,
+  credentials: [
+    {
+      key: 'CARDDAV_USERNAME',
+      field: 'username',
+      explain: 'the CardDAV user name (often the email address)',
+    },
+    {
+      key: 'CARDDAV_PASSWORD',
+      field: 'password',
+      explain: 'the password; for iCloud and Fastmail an app-specific password',
+    },
+  ],
+  secretShapes: CARDDAV_SECRET_SHAPES,
+  credentialsLabel: 'CardDAV credentials',
+  connectHint:
+    'Store the user name and password with `contacts secrets set CARDDAV_USERNAME VALUE` and `contacts secrets set CARDDAV_PASSWORD VALUE` (an app-specific password for iCloud and Fastmail), then restart or reconcile.',
+  create: ({ settings, credentials }) =>
+    new CardDavContactsProvider({
+      url: settings.url,
+      books: settings.books,
+      username: credentials.username ?? '',
+      password: credentials.password ?? '',
+    }),
+};
