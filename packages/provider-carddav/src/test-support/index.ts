@@ -1,0 +1,7 @@
+// What other packages' tests use to run CardDAV servers: `@contacts/provider-carddav/testing`.
+export { deleteCard, type PutCardOptions, putCard } from '../dav/card-writes.js';
+export { DavTransport } from '../dav/dav-transport.js';
+export { DAV_SERVERS, type DavServerName, describeOnDavServer } from './describe-dav-server.js';
+export { RADICALE_MISSING, type RadicaleServer, radicaleAvailable, startRadicale } from './radicale.js';
+export { vcard } from './scripted-fixtures.js';
+export { startXandikos, XANDIKOS_MISSING, type XandikosServer, xandikosAvailable } from './xandikos.js';
