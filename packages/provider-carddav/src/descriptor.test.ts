@@ -1,7 +1,7 @@
 import { silentLogger, systemClock } from '@contacts/core';
 import { describeDescriptorConformance } from '@contacts/core/testing';
 import { expect, it } from 'vitest';
-import { carddavProviderDescriptor } from './descriptor.js';
+import { CARDDAV_SECRET_SHAPES, carddavProviderDescriptor } from './descriptor.js';
 
 describeDescriptorConformance('carddav', {
   descriptor: carddavProviderDescriptor,
@@ -10,6 +10,16 @@ describeDescriptorConformance('carddav', {
     { url: 'http://127.0.0.1:5232/', books: ['contacts', 'Family'] },
   ],
   secretSamples: ['abcd-efgh-ijkl-mnop', 'Authorization: Basic YWRhOnNlY3JldC1wdw=='],
+});
+
+it('blanks a Basic credential but not the words "Basic authentication"', () => {
+  const [, basic] = CARDDAV_SECRET_SHAPES;
+  expect('Authorization: Basic YWRhOnNlY3JldC1wdw=='.replace(basic!, '$1[redacted]')).toBe(
+    'Authorization: Basic [redacted]',
+  );
+  expect('the server asks for Basic authentication'.replace(basic!, '$1[redacted]')).toBe(
+    'the server asks for Basic authentication',
+  );
 });
 
 it('refuses a url the password must not go to, naming what it receives', () => {

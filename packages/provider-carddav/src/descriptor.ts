@@ -43,7 +43,8 @@ const CardDavSettingsSchema: z.ZodType<CardDavSettings> = z.strictObject({
  */
 export const CARDDAV_SECRET_SHAPES: readonly RegExp[] = [
   /\b[a-z]{4}-[a-z]{4}-[a-z]{4}-[a-z]{4}\b/g,
-  /\bBasic [A-Za-z0-9+/]{8,}={0,2}/g,
+  // The label is kept; the value needs a digit, `+`, `/` or `=` so prose ("Basic authentication") stays.
+  /\b(Basic )(?=[A-Za-z0-9+/]*[0-9+/=])[A-Za-z0-9+/]{8,}={0,2}/g,
 ];
 
 /**
