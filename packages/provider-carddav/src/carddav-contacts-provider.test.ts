@@ -153,3 +153,50 @@ describe('CardDavContactsProvider on the scripted server', () => {
     expect(gets() - g0).toBe(0);
   });
 });
+
+describe.each([
+  ['refuses an empty sync token (Google)', { refuseEmptyToken: true }],
+  ['has no sync-collection', { noSyncCollection: true }],
+] as const)('CardDavContactsProvider on a server that %s', (_title, quirks) => {
+  let server: ScriptedServer;
+  beforeAll(async () => {
+    server = await startScriptedServer({
+      credentials: CREDENTIALS,
+      quirks: { ...quirks, unquotedEtags: true },
+    });
+    for (let n = 1; n <= 7; n += 1) server.book.put(`${n}.vcf`, vcard(`uid-${n}`, `Person ${n}`));
+  });
+  afterAll(() => server.close());
+
+  it('lists every card once over pages by the ETag listing, and a change needs a full sync that duplicates nobody', async () => {
+    const provider = new CardDavContactsProvider({ url: server.url, ...CREDENTIALS, pageSize: 3 });
+    const collect = async () => {
+      const ids: string[] = [];
+      let token: string | null | undefined = null;
+      let cursor: string | null = null;
+      do {
+        const page: ContactBatch = await provider.fullSync({ pageToken: token });
+        ids.push(...parsed(page).map((c) => c.external_id));
+        token = page.next_page_token;
+        cursor = page.next_sync_cursor ?? cursor;
+      } while (token);
+      return { ids, cursor: cursor! };
+    };
+    const first = await collect();
+    expect(first.ids).toHaveLength(7);
+    expect(new Set(first.ids).size).toBe(7);
+    server.book.put('3.vcf', vcard('uid-3', 'Renamed Person'));
+    const outcome = await provider.incrementalSync({ cursor: first.cursor }).catch((e: unknown) => e);
+    if ('noSyncCollection' in quirks) {
+      expect(outcome).toMatchObject({ code: 'CURSOR_EXPIRED' });
+      const gets = server.log.length;
+      const again = await collect();
+      expect(new Set(again.ids)).toEqual(new Set(first.ids));
+      // the listing and one multiget of the changed card: unchanged ETags are not downloaded
+      expect(server.log.slice(gets).filter((r) => r.method === 'REPORT')).toHaveLength(1);
+    } else {
+      const changes = parsed(outcome as ContactBatch);
+      expect(changes.map((c) => c.display_name)).toEqual(['Renamed Person']);
+    }
+  });
+});
