@@ -1,21 +1,28 @@
-import { main } from './main.js';
+import { asksForVersionOnly, packageVersion } from './version.js';
 
 // The process edge: the only place that reads process.env/argv and installs signal handlers.
-const controller = new AbortController();
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(signal, () => {
-    // A second signal while stopping means "now".
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort();
+const argv = process.argv.slice(2);
+if (asksForVersionOnly(argv)) {
+  // Answered before the command (drivers, MCP SDK, providers) is imported: instant.
+  process.stdout.write(`${packageVersion()}\n`);
+} else {
+  const { main } = await import('./main.js');
+  const controller = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      // A second signal while stopping means "now".
+      if (controller.signal.aborted) process.exit(130);
+      controller.abort();
+    });
+  }
+  const code = await main(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    signal: controller.signal,
   });
+  process.exitCode = code;
+  // Drivers can keep handles open (a PGlite worker, a socket); the command is done.
+  setTimeout(() => process.exit(code), 200).unref();
 }
-const code = await main(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
-  env: process.env,
-  signal: controller.signal,
-});
-process.exitCode = code;
-// Drivers can keep handles open (a PGlite worker, a socket); the command is done.
-setTimeout(() => process.exit(code), 200).unref();

@@ -18,6 +18,7 @@ import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
 import { ENV, type GlobalFlags, providerSettingFlags, resolveGlobals } from './options.js';
+import { packageVersion } from './version.js';
 
 /**
  * Exit codes of the `contacts` command: `ok` 0, `failed` 1 (the work failed, PostgreSQL could not
@@ -84,6 +85,7 @@ function buildProgram(
       },
     })
     .showHelpAfterError('(run `contacts --help` for usage)')
+    .version(packageVersion(), '-V, --version', 'print the version of @contacts/butler-module')
     .addOption(
       new Option(
         '--database-url <url>',
