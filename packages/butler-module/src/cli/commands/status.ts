@@ -1,7 +1,8 @@
-import { systemClock } from '@contacts/core';
+import { ContactsSyncStateStore, systemClock } from '@contacts/core';
 import { configuredSources } from '../../module/configured-sources.js';
 import { defaultProviderRegistry } from '../../module/default-registry.js';
 import { readSyncStatus, type SyncStatusReport } from '../../status/sync-status.js';
+import { authCommandFor, needsAuthorisation } from '../auth-hint.js';
 import { type CommandContext, withDatabase } from '../command-context.js';
 import { formatAge, formatTable } from '../format.js';
 import { loadCliConfig } from '../load-config.js';
@@ -9,7 +10,8 @@ import { pickSources } from '../source-flag.js';
 
 /** When the next sync is due, or why none is scheduled. */
 function nextSync(report: SyncStatusReport): string {
-  if (report.parked_reason === 'auth') return 'waiting for new credentials (re-authorise in the dashboard)';
+  if (report.parked_reason === 'auth')
+    return `waiting for new credentials (run \`${authCommandFor(report.provider, report.account_id)}\`)`;
   if (report.parked_reason === 'disabled') return 'none: sync is disabled';
   const failures = report.consecutive_failures;
   const retry = failures > 0 ? ` (retry after ${failures} failed sync${failures === 1 ? '' : 's'})` : '';
@@ -26,16 +28,28 @@ export async function statusCommand(
 ): Promise<number> {
   const all = configuredSources(await loadCliConfig(ctx.globals.configPath), defaultProviderRegistry());
   const config = pickSources(all, flags.source, { all: false })[0]!.config;
-  const report = await withDatabase(ctx, { migrateFirst: false }, (db) =>
-    readSyncStatus({
-      db,
-      butlerSchema: ctx.globals.butlerSchema,
-      provider: config.provider,
-      accountId: config.account_id,
-      syncEnabled: config.sync.enabled,
-      clock: systemClock,
-    }),
-  );
+  const { report, authNeeded } = await withDatabase(ctx, { migrateFirst: false }, async (db) => {
+    const butlerSchema = ctx.globals.butlerSchema;
+    const [report, state] = await Promise.all([
+      readSyncStatus({
+        db,
+        butlerSchema,
+        provider: config.provider,
+        accountId: config.account_id,
+        syncEnabled: config.sync.enabled,
+        clock: systemClock,
+      }),
+      // The stored error's code (not in the report's shape) says whether it was an auth failure.
+      new ContactsSyncStateStore({ db, butlerSchema, clock: systemClock }).load(
+        config.provider,
+        config.account_id,
+      ),
+    ]);
+    return { report, authNeeded: needsAuthorisation(state) };
+  });
+  const authHint = authNeeded
+    ? `The ${report.provider} account "${report.account_id}" needs new credentials: run \`${authCommandFor(report.provider, report.account_id)}\`.`
+    : null;
   if (flags.json) {
     ctx.out(
       JSON.stringify(
@@ -44,6 +58,8 @@ export async function statusCommand(
         2,
       ),
     );
+    // stdout stays one JSON document; the person's next step goes to stderr.
+    if (authHint) ctx.err(authHint);
     return 0;
   }
   const when = (iso: string | null) => iso ?? 'never';
@@ -78,5 +94,6 @@ export async function statusCommand(
     ),
   );
   if (report.held_deletions) ctx.out(`\n${report.held_deletions.message}`);
+  if (authHint) ctx.out(`\n${authHint}`);
   return 0;
 }
