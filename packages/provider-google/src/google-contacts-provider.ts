@@ -235,7 +235,13 @@ export class GoogleContactsProvider extends ContactsProvider {
       contacts: contacts.length,
       last: next === null,
     });
-    return this.#batch(position.stream, contacts, next ? encodePageToken(next) : null, cursor);
+    const batch = this.#batch(position.stream, contacts, next ? encodePageToken(next) : null, cursor);
+    // The list's size is the listing's only for a full sync of connections alone: an incremental
+    // page lists changes, and with other contacts a second list follows whose size is unknown yet.
+    if (position.mode === 'full' && !includeOtherContacts && page.total !== undefined) {
+      return { ...batch, total: page.total };
+    }
+    return batch;
   }
 
   #batch(

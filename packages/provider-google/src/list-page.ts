@@ -7,6 +7,25 @@ export interface ListPage {
   nextPageToken: string | null;
   /** Present on the last page (every list call asks for one). */
   nextSyncToken: string | null;
+  /**
+   * How many the whole list holds (`totalPeople`, else `totalItems`, of connections; `totalSize`
+   * of other contacts), when Google says: for progress only. Absent otherwise, or when it is no
+   * count (a hint must not fail the page).
+   */
+  total?: number;
+}
+
+const TOTAL_KEYS = {
+  connections: ['totalPeople', 'totalItems'],
+  otherContacts: ['totalSize'],
+} as const;
+
+function optionalTotal(body: Record<string, unknown>, listKey: 'connections' | 'otherContacts') {
+  for (const key of TOTAL_KEYS[listKey]) {
+    const value = body[key];
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  }
+  return undefined;
 }
 
 function optionalToken(body: Record<string, unknown>, key: string): string | null {
@@ -39,5 +58,6 @@ export function readListPage(data: unknown, listKey: 'connections' | 'otherConta
   if (nextPageToken === null && nextSyncToken === null) {
     throw new MalformedResponseError('the last page carries no nextSyncToken');
   }
-  return { people, nextPageToken, nextSyncToken };
+  const total = optionalTotal(body, listKey);
+  return { people, nextPageToken, nextSyncToken, ...(total !== undefined ? { total } : {}) };
 }

@@ -11,7 +11,7 @@ import { CanonicalContact, CanonicalGroup } from './canonical-contact.js';
  *
  * @example
  * ```ts
- * const page: ContactBatch = { contacts: [person], groups: [], next_page_token: 'p2', next_sync_cursor: null, checkpoint: { page: 'p2' } };
+ * const page: ContactBatch = { contacts: [person], groups: [], next_page_token: 'p2', next_sync_cursor: null, checkpoint: { page: 'p2' }, total: 1200 };
  * ```
  */
 export const ContactBatch = z.object({
@@ -20,6 +20,12 @@ export const ContactBatch = z.object({
   next_page_token: z.string().nullish(),
   next_sync_cursor: z.string().nullish(),
   checkpoint: z.record(z.string(), z.unknown()).nullish(),
+  /**
+   * How many contacts the whole listing holds, when the source says (Google's `totalPeople`):
+   * only for progress ("n of N", a percentage, an ETA). Absent when the source does not know; a
+   * value that is no count is dropped rather than failing the page (it is a hint, not data).
+   */
+  total: z.number().int().nonnegative().nullish().catch(null),
 });
 export type ContactBatch = z.input<typeof ContactBatch>;
 

@@ -56,6 +56,8 @@ export async function runListing(
   let pages = 0;
   let tombstonedUnseen = 0;
   let completed = false;
+  // The source's latest word on the listing's size, when it gives one (for progress only).
+  let total: number | undefined;
   const fetch = (token: string | null, page: number) =>
     fetchSettled(cycle.call, cycle.provider, listing, token, page);
   let prefetched: Promise<Fetched> | null = null;
@@ -98,7 +100,14 @@ export async function runListing(
         of: page.held.of,
       });
     }
-    cycle.onProgress?.({ mode: listing.kind, page: pages, summary });
+    if (typeof batch.total === 'number') total = batch.total;
+    cycle.onProgress?.({
+      mode: listing.kind,
+      page: pages,
+      summary,
+      listed: guard.items,
+      ...(total !== undefined ? { total } : {}),
+    });
     logger.debug('contacts_sync_page', { provider: providerName, page: pages, ...page.result });
     if (last) {
       completed = true;

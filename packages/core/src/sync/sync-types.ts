@@ -11,11 +11,28 @@ import type { LeaseIdentity } from './lease-owner.js';
 /** `auto` runs incremental when a cursor exists and full otherwise. */
 export type SyncMode = 'auto' | 'incremental' | 'full';
 
-/** Progress after each committed page, for progress bars and logs. */
+/**
+ * Progress after each committed page, for progress bars and logs.
+ *
+ * @example
+ * ```ts
+ * const onProgress = (p: SyncProgress) =>
+ *   console.log(p.total ? `${p.listed} of ${p.total}` : `page ${p.page}, ${p.summary.fetched} fetched`);
+ * ```
+ */
 export interface SyncProgress {
   mode: 'full' | 'incremental';
+  /** Pages this cycle committed. */
   page: number;
+  /** This cycle's counts. */
   summary: BackfillSummary;
+  /**
+   * Contacts the listing handed over so far, with the pages a resumed listing took before this
+   * cycle: the "n" of "n of N".
+   */
+  listed?: number;
+  /** Contacts the whole listing holds, when the source says (the "N"); absent otherwise. */
+  total?: number;
 }
 
 /** Options of {@link runSyncCycle}. */
