@@ -103,7 +103,7 @@ describeDatabase('the deletion guard through the module, its tools and the comma
 
     const refused = await cli(['sync']);
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain('deleted at source 0');
+    expect(refused.stdout).toContain('deleted 0');
     expect(refused.stderr).toMatch(
       /^contacts: An incremental listing of google \(default\) at \S+ said 25 of its 30 linked contacts were deleted\./m,
     );

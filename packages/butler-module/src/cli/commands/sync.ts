@@ -12,6 +12,7 @@ import { syncLeaseTtlMs } from '../options.js';
 import { progressDisplay } from '../progress.js';
 import { currentSecretsKey } from '../secrets-key-source.js';
 import { pickSources } from '../source-flag.js';
+import { summaryLine } from '../summary-line.js';
 
 // A one-shot sync neither retries nor waits: these lines describe a schedule that does not exist
 // here, and the failure itself is the command's last line.
@@ -118,9 +119,7 @@ export async function syncCommand(
         ctx.out(
           `${verb} ${label}: ${result.mode} sync, ${result.pages} page(s) in ${(result.durationMs / 1000).toFixed(1)} s${result.cursorExpired ? ' (the cursor had expired)' : ''}.`,
         );
-        ctx.out(
-          `  fetched ${s.fetched}, created ${s.created}, updated ${s.updated}, unchanged ${s.skipped}, deleted at source ${s.deleted}, conflicts ${s.conflicts}, failed ${s.failed}`,
-        );
+        ctx.out(`  ${summaryLine(s)}`);
         if (s.failed > 0)
           ctx.out(`  ${s.failed} contact(s) could not be applied; they are retried on the next sync.`);
         if (flags.confirmDeletions) {
