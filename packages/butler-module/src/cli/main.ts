@@ -6,6 +6,7 @@ import { defaultProviderRegistry } from '../module/default-registry.js';
 import type { CliIo } from './cli-io.js';
 import { type CommandContext, type CommandText, commandContext, commandText } from './command-context.js';
 import { migrateCommand } from './commands/migrate.js';
+import { type ReviewFlags, reviewCommand } from './commands/review.js';
 import {
   type SecretsRotateKeyFlags,
   type SecretsSetFlags,
@@ -202,6 +203,16 @@ function buildProgram(
     .option('--source <provider[:account]>', 'the source to report, when several are configured')
     .action((options: { json?: boolean; source?: string }, command: Command) =>
       run((ctx) => statusCommand(ctx, options), globals(command)),
+    );
+
+  program
+    .command('review')
+    .description('list what a person should look at: conflicts, ambiguous names, failed contacts')
+    .option('--json', 'print JSON')
+    .option('--source <provider[:account]>', 'the source to review, when several are configured')
+    .option('--limit <n>', 'the most items of each kind (default 100)')
+    .action((options: ReviewFlags, command: Command) =>
+      run((ctx) => reviewCommand(ctx, options), globals(command)),
     );
 
   program
