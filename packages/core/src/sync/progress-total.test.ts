@@ -24,8 +24,8 @@ function book(n: number, tag: string): MemoryAddressBook {
   for (let i = 1; i <= n; i += 1) {
     b.put({
       external_id: `people/${i}`,
-      display_name: `Person ${i}`,
-      emails: [{ value: `p${i}@example.org` }],
+      display_name: `Person ${tag} ${i}`,
+      emails: [{ value: `p${i}@${tag}.example.org` }],
     });
   }
   return b;
