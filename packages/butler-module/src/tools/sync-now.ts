@@ -89,7 +89,11 @@ export function registerSyncNowTool(
                   params: {
                     progressToken: token,
                     progress: progress.page,
-                    message: `${progress.mode} sync: page ${progress.page}, ${progress.summary.fetched} contacts fetched`,
+                    // "n of N" when the source gave the listing's size; \`progress\` stays the page count.
+                    message:
+                      progress.total !== undefined
+                        ? `${progress.mode} sync: page ${progress.page}, ${progress.listed ?? progress.summary.fetched} of ${progress.total} contacts fetched`
+                        : `${progress.mode} sync: page ${progress.page}, ${progress.summary.fetched} contacts fetched`,
                   },
                 })
                 .catch(() => {});

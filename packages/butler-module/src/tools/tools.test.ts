@@ -1,4 +1,5 @@
 import { ContactsSyncStateStore, ProviderError } from '@contacts/core';
+import { MemoryAddressBook, MemoryContactsProvider } from '@contacts/core/testing';
 import { contacts } from '@contacts/schema';
 import { describeDatabase } from '@contacts/schema/testing';
 import { afterEach, expect, it, vi } from 'vitest';
@@ -96,6 +97,21 @@ describeDatabase('contacts MCP tools over a real client', (t) => {
       onprogress: (progress) => pages.push(progress.progress),
     });
     expect(pages).toEqual([1, 2, 3]);
+  });
+
+  it('contacts_sync_now says "n of N" in its progress messages when the source gives the total', async () => {
+    // A source that says how many contacts its listing holds, as Google's totalPeople does.
+    const book = new MemoryAddressBook(25);
+    const h = await harness({
+      providerFactory: () =>
+        new MemoryContactsProvider(book, { name: 'google', rewrite: (batch) => ({ ...batch, total: 25 }) }),
+    });
+    await h.start();
+    const messages: (string | undefined)[] = [];
+    await h.client.callTool({ name: 'contacts_sync_now', arguments: { mode: 'full' } }, undefined, {
+      onprogress: (progress) => messages.push(progress.message),
+    });
+    expect(messages.at(-1)).toBe('full sync: page 3, 25 of 25 contacts fetched');
   });
 
   it('contacts_sync_status reports cursor, timestamps, errors and counts', async () => {
