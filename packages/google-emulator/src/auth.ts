@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from './clock.js';
+import type { ConsentFlow } from './consent.js';
 import { EmulatorError, GoogleHttpError, googleErrors } from './errors.js';
 
 /**
@@ -84,6 +85,8 @@ export class OAuthState {
   /** Every access token minted, newest last (bounded): what tests search their output for. */
   private readonly minted: string[] = [];
   private revoked = false;
+  /** Refresh tokens the authorization-code grant issued, with their consented scopes. */
+  private readonly granted = new Map<string, readonly string[]>();
   private rotations = 0;
 
   constructor(
@@ -100,8 +103,15 @@ export class OAuthState {
     return { ...this.current };
   }
 
-  /** `POST /token` with `grant_type=refresh_token`; answers exactly as Google's endpoint does. */
-  exchange(form: URLSearchParams, authorization: string | undefined): { status: number; body: unknown } {
+  /**
+   * `POST /token`: the `refresh_token` grant, and the `authorization_code` grant (PKCE) when a
+   * consent flow is given; answers exactly as Google's endpoint does.
+   */
+  exchange(
+    form: URLSearchParams,
+    authorization: string | undefined,
+    consent?: ConsentFlow,
+  ): { status: number; body: unknown } {
     let clientId = form.get('client_id') ?? undefined;
     let clientSecret = form.get('client_secret') ?? undefined;
     const basic = /^Basic\s+(.+)$/i.exec(authorization ?? '');
@@ -111,18 +121,38 @@ export class OAuthState {
       clientSecret = decodeURIComponent(secret.join(':'));
     }
     const grantType = form.get('grant_type') ?? '';
-    if (grantType !== 'refresh_token') {
+    const codeGrant = grantType === 'authorization_code' && consent !== undefined;
+    if (grantType !== 'refresh_token' && !codeGrant) {
       return oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType}`);
     }
     if (clientId !== this.current.clientId)
       return oauthError(401, 'invalid_client', 'The OAuth client was not found.');
     if (clientSecret !== this.current.clientSecret) return oauthError(401, 'invalid_client', 'Unauthorized');
+    if (codeGrant) {
+      const redeemed = consent.redeem(form, clientId);
+      if ('error' in redeemed) return redeemed.error;
+      const scopes = this.scopes.filter((scope) => redeemed.scopes.includes(scope));
+      const refreshToken = `1//0e${randomBytes(30).toString('base64url')}`;
+      this.granted.set(refreshToken, scopes);
+      const grant = this.issueAccessToken({ refreshToken, scopes });
+      return {
+        status: 200,
+        body: {
+          access_token: grant.accessToken,
+          expires_in: grant.expiresIn,
+          refresh_token: refreshToken,
+          scope: grant.scope,
+          token_type: 'Bearer',
+        },
+      };
+    }
     const refreshToken = form.get('refresh_token');
     if (!refreshToken) return oauthError(400, 'invalid_request', 'Missing required parameter: refresh_token');
-    if (this.revoked || refreshToken !== this.current.refreshToken) {
+    const grantedScopes = this.granted.get(refreshToken);
+    if (!grantedScopes && (this.revoked || refreshToken !== this.current.refreshToken)) {
       return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
     }
-    const grant = this.issueAccessToken();
+    const grant = this.issueAccessToken(grantedScopes ? { refreshToken, scopes: grantedScopes } : undefined);
     return {
       status: 200,
       body: {
@@ -134,8 +164,12 @@ export class OAuthState {
     };
   }
 
-  issueAccessToken(): AccessTokenGrant {
-    if (this.revoked)
+  /**
+   * Mints an access token for the configured refresh token, or for `from` (a refresh token an
+   * authorization-code grant issued, with the scopes the person consented to).
+   */
+  issueAccessToken(from?: { refreshToken: string; scopes: readonly string[] }): AccessTokenGrant {
+    if (this.revoked && !from)
       throw new EmulatorError('INVALID_INPUT', 'The refresh token is revoked: rotate it first.');
     const now = this.clock.now();
     if (this.accessTokens.size > 1000) {
@@ -146,12 +180,13 @@ export class OAuthState {
     this.minted.push(accessToken);
     if (this.minted.length > MINTED_LIMIT) this.minted.splice(0, this.minted.length - MINTED_LIMIT);
     const expiresAt = now + this.ttlSeconds * 1000;
+    const scopes = from?.scopes ?? this.scopes;
     this.accessTokens.set(accessToken, {
       expiresAt,
-      refreshToken: this.current.refreshToken,
-      scopes: this.scopes,
+      refreshToken: from?.refreshToken ?? this.current.refreshToken,
+      scopes,
     });
-    return { accessToken, expiresIn: this.ttlSeconds, expiresAt, scope: this.scopes.join(' ') };
+    return { accessToken, expiresIn: this.ttlSeconds, expiresAt, scope: scopes.join(' ') };
   }
 
   /**
@@ -182,6 +217,9 @@ export class OAuthState {
   revokeRefreshToken(options: { keepAccessTokens?: boolean } = {}): void {
     this.revoked = true;
     if (!options.keepAccessTokens) this.dropAccessTokensOf(this.current.refreshToken);
+    // The person withdrew the app's access: what consent granted goes too.
+    for (const token of this.granted.keys()) if (!options.keepAccessTokens) this.dropAccessTokensOf(token);
+    this.granted.clear();
   }
 
   /**

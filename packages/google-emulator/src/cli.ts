@@ -7,7 +7,7 @@ import { startGoogleEmulator } from './server.js';
 const USAGE = `Usage: google-emulator [--port N] [--host ADDR] [--seed N] [--people N] [--other-contacts N]
 
 Serves a local Google People API and OAuth token endpoint until SIGINT/SIGTERM.
-Prints one JSON line: {"url","tokenUrl","adminUrl","credentials":{clientId,clientSecret,refreshToken},...}
+Prints one JSON line: {"url","tokenUrl","authUrl","adminUrl","credentials":{clientId,clientSecret,refreshToken},...}
 
   --port N             port to listen on (default 0: a free one)
   --host ADDR          address to bind (default 127.0.0.1)
@@ -103,6 +103,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     JSON.stringify({
       url: emulator.url,
       tokenUrl: emulator.tokenUrl,
+      authUrl: emulator.authUrl,
       adminUrl: emulator.adminUrl,
       credentials: emulator.credentials,
       seed: options.seed ?? 1,

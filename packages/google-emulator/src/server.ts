@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createAdmin, type EmulatorAdmin } from './admin.js';
 import { DEFAULT_SCOPES, defaultCredentials, type EmulatorCredentials, OAuthState } from './auth.js';
 import { type Clock, OffsetClock } from './clock.js';
+import { ConsentFlow } from './consent.js';
 import { EmulatorError, GoogleHttpError, googleErrors } from './errors.js';
 import {
   echoResponse,
@@ -23,6 +24,7 @@ import { readBody, sendJson } from './http.js';
 import { type EmulatorEndpoint, RequestLog } from './request-log.js';
 import { adminRoute } from './routes/admin.js';
 import { connectionsRoute } from './routes/connections.js';
+import { CONSENT_PATH, consentRoute } from './routes/consent.js';
 import { contactGroupsRoute } from './routes/contact-groups.js';
 import { otherContactsRoute } from './routes/other-contacts.js';
 import type { RouteDeps, RouteHandler } from './routes/route.js';
@@ -91,6 +93,8 @@ export interface GoogleEmulator {
   readonly url: string;
   /** The OAuth token endpoint, e.g. `http://127.0.0.1:41234/token`. */
   readonly tokenUrl: string;
+  /** Google's consent page (`…/o/oauth2/v2/auth`): Allow redirects with an authorization code. */
+  readonly authUrl: string;
   /** The admin API over HTTP, e.g. `http://127.0.0.1:41234/__admin/`. */
   readonly adminUrl: string;
   readonly host: string;
@@ -237,10 +241,12 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
   const faults = new FaultQueue();
   const log = new RequestLog();
   const admin = createAdmin({ store, clock, auth, faults, log });
+  const consent = new ConsentFlow(clock);
   const deps: RouteDeps = {
     store,
     clock,
     auth,
+    consent,
     syncTokenTtlMs,
     codec: new TokenCodec(randomBytes(6).toString('hex'), randomBytes(32)),
   };
@@ -252,6 +258,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     notFound: () => ({ status: 404, body: googleErrors.notFound() }),
   };
   const admins = adminRoute(admin);
+  const consentPages = consentRoute({ auth, consent });
   const sleep = options.sleep ?? realSleep;
   const shutdown = new AbortController();
   const onInternalError =
@@ -273,6 +280,16 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
         onInternalError(error);
         sendJson(res, 500, googleErrors.internal());
       }
+      return;
+    }
+    if (url.pathname === CONSENT_PATH || url.pathname.startsWith(`${CONSENT_PATH}/`)) {
+      // The browser's half of the flow: HTML and redirects, outside the API's faults and log.
+      const result = await consentPages(req, url);
+      const headers: Record<string, string> = { 'cache-control': 'no-store' };
+      if (result.location) headers.location = result.location;
+      if (result.html) headers['content-type'] = 'text/html; charset=utf-8';
+      res.writeHead(result.status, headers);
+      res.end(result.html ?? '');
       return;
     }
     const { endpoint, key } = routeOf(req.method ?? 'GET', url.pathname);
@@ -387,6 +404,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
   return {
     url: `${origin}/`,
     tokenUrl: `${origin}/token`,
+    authUrl: `${origin}${CONSENT_PATH}`,
     adminUrl: `${origin}/__admin/`,
     host,
     port: bound,

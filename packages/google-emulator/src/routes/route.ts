@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { OAuthState } from '../auth.js';
 import type { OffsetClock } from '../clock.js';
+import type { ConsentFlow } from '../consent.js';
 import type { EmulatorStore } from '../store/store.js';
 import type { TokenCodec } from '../tokens.js';
 
@@ -17,6 +18,8 @@ export interface RouteDeps {
   codec: TokenCodec;
   clock: OffsetClock;
   auth: OAuthState;
+  /** The authorization codes consent pages issued (the token endpoint redeems them). */
+  consent: ConsentFlow;
   syncTokenTtlMs: number;
 }
 

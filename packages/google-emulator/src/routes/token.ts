@@ -2,7 +2,7 @@ import { readBody } from '../http.js';
 import type { RouteDeps, RouteHandler } from './route.js';
 
 /**
- * `POST /token`, Google's OAuth token endpoint for the refresh-token grant. Takes a form body
+ * `POST /token`, Google's OAuth token endpoint for the refresh-token and authorization-code (PKCE) grants. Takes a form body
  * (what google-auth-library sends) or JSON, and client credentials in the body or as HTTP Basic.
  */
 export function tokenRoute(deps: RouteDeps): RouteHandler {
@@ -21,7 +21,7 @@ export function tokenRoute(deps: RouteDeps): RouteHandler {
     } else {
       form = new URLSearchParams(text);
     }
-    const { status, body } = deps.auth.exchange(form, req.headers.authorization);
+    const { status, body } = deps.auth.exchange(form, req.headers.authorization, deps.consent);
     return {
       status,
       body,
