@@ -50,8 +50,11 @@ export {
 } from './provider/contacts-provider.js';
 export {
   ACCOUNT_KEY_SEPARATOR,
+  type AuthorizeContext,
+  type AuthorizeInput,
   type CredentialRequirement,
   credentialKey,
+  type ProviderAuthorization,
   type ProviderCreateContext,
   type ProviderDescriptor,
   type ProviderSettingEnv,

@@ -1,10 +1,12 @@
 import { credentialUrlProblem, type ProviderDescriptor } from '@contacts/core';
 import { z } from 'zod';
 import { GoogleContactsProvider } from './google-contacts-provider.js';
+import { googleAuthorization } from './oauth/authorize.js';
 import { GOOGLE_TOKEN_SHAPES } from './redact.js';
 
 const ROOT_CARRIES = 'the access token';
 const TOKEN_CARRIES = 'the OAuth client secret and refresh token';
+const AUTH_CARRIES = 'the OAuth client id and the consent';
 
 /** https, or http to a loopback emulator; the message never quotes the URL (it may hold a secret). */
 const credentialUrl = (carries: string) =>
@@ -29,19 +31,22 @@ export interface GoogleSettings {
   root_url?: string;
   /** OAuth token endpoint instead of Google's. */
   token_url?: string;
+  /** OAuth consent page instead of Google's (`contacts auth google` against an emulator). */
+  auth_url?: string;
 }
 
 const GoogleSettingsSchema: z.ZodType<GoogleSettings> = z.strictObject({
   include_other_contacts: z.boolean({ error: 'must be true or false' }).default(false),
   root_url: credentialUrl(ROOT_CARRIES).optional(),
   token_url: credentialUrl(TOKEN_CARRIES).optional(),
+  auth_url: credentialUrl(AUTH_CARRIES).optional(),
 });
 
 /**
  * The Google People API provider as the contacts module registers it: settings
- * `include_other_contacts`, `root_url`, `token_url` (also `$CONTACTS_GOOGLE_ROOT_URL` and
- * `$CONTACTS_GOOGLE_TOKEN_URL`, and the `contacts` command's `--google-root-url` /
- * `--google-token-url`), and three credential-store keys per account: `GOOGLE_OAUTH_CLIENT_ID`,
+ * `include_other_contacts`, `root_url`, `token_url`, `auth_url` (also `$CONTACTS_GOOGLE_ROOT_URL`,
+ * `$CONTACTS_GOOGLE_TOKEN_URL`, `$CONTACTS_GOOGLE_AUTH_URL`, and the `contacts` command's
+ * `--google-root-url` / `--google-token-url` / `--google-auth-url`), and three credential-store keys per account: `GOOGLE_OAUTH_CLIENT_ID`,
  * `GOOGLE_OAUTH_CLIENT_SECRET`, `GOOGLE_REFRESH_TOKEN` for the `default` account,
  * `GOOGLE_REFRESH_TOKEN@work` (and so on) for account `work`.
  *
@@ -89,6 +94,12 @@ export const googleProviderDescriptor: ProviderDescriptor<GoogleSettings> = {
       description: "OAuth token endpoint instead of Google's",
       carries: TOKEN_CARRIES,
     },
+    {
+      name: 'CONTACTS_GOOGLE_AUTH_URL',
+      setting: 'auth_url',
+      description: "OAuth consent page instead of Google's",
+      carries: AUTH_CARRIES,
+    },
   ],
   topLevelSettings: ['include_other_contacts'],
   credentialsLabel: 'Google OAuth credentials',
@@ -104,4 +115,5 @@ export const googleProviderDescriptor: ProviderDescriptor<GoogleSettings> = {
       includeOtherContacts: settings.include_other_contacts,
       logger,
     }),
+  authorize: googleAuthorization,
 };

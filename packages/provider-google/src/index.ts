@@ -3,6 +3,7 @@ export { type GoogleCheckpoint, GoogleContactsProvider } from './google-contacts
 export { type GoogleStream, OTHER_CONTACTS_READ_MASK, PERSON_FIELDS } from './google-fields.js';
 export { normalizeGroup } from './normalize-group.js';
 export { type NormalizePersonOptions, normalizePerson } from './normalize-person.js';
+export { googleAuthorization } from './oauth/authorize.js';
 export {
   createGoogleConsent,
   GOOGLE_AUTH_URL,
@@ -20,6 +21,7 @@ export {
   googleCredentialEntries,
   readGoogleCallback,
 } from './oauth/exchange.js';
+export { type LoopbackRedirect, startLoopbackRedirect } from './oauth/loopback.js';
 export { DEFAULT_MAX_RESPONSE_BYTES, type GoogleProviderOptions } from './options.js';
 export { GOOGLE_TOKEN_SHAPES, redact as redactGoogleSecrets, secretPattern } from './redact.js';
 export { decodeSyncCursor, encodeSyncCursor, type GoogleSyncTokens } from './sync-cursor.js';

@@ -5,6 +5,7 @@ import { ContactsModuleError, type ContactsModuleErrorCode } from '../errors.js'
 import { defaultProviderRegistry } from '../module/default-registry.js';
 import type { CliIo } from './cli-io.js';
 import { type CommandContext, type CommandText, commandContext, commandText } from './command-context.js';
+import { type AuthFlags, authCommand, authInputFlags } from './commands/auth.js';
 import { migrateCommand } from './commands/migrate.js';
 import { type ReviewFlags, reviewCommand } from './commands/review.js';
 import {
@@ -128,6 +129,24 @@ function buildProgram(
     .command('migrate')
     .description('create or upgrade the contacts tables (idempotent)')
     .action((_options, command: Command) => run((ctx) => migrateCommand(ctx), globals(command)));
+
+  const auth = program
+    .command('auth')
+    .description('connect an account: consent in a browser, then store its credentials')
+    .argument('<provider>', `the provider (${defaultProviderRegistry().names().join(', ')})`)
+    .addOption(
+      new Option('--source <provider[:account]>', 'the source to connect when several are configured'),
+    )
+    .addOption(new Option('--no-browser', 'print the URL only; do not open a browser'))
+    .addOption(new Option('--timeout <seconds>', 'how long to wait for the consent (default 300)'));
+  for (const input of authInputFlags(defaultProviderRegistry().descriptors())) {
+    auth.addOption(
+      new Option(`--${input.flag} <value>`, `${input.field}${input.env ? ` ($${input.env})` : ''}`),
+    );
+  }
+  auth.action((provider: string, options: AuthFlags, command: Command) =>
+    run((ctx) => authCommand(ctx, provider, options), globals(command)),
+  );
 
   const secrets = program.command('secrets').description('manage the credential store (butler_secrets)');
   secrets

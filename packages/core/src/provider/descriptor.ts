@@ -78,6 +78,65 @@ export interface ProviderCreateContext<Settings> {
 }
 
 /**
+ * A value a provider's authorization needs before it starts (an OAuth client's id and secret),
+ * kept in the store with the credentials it leads to. The `contacts auth` command takes it from
+ * `--<flag>` (never for a `secret`), then the variable `env`, then the credential store; a secret
+ * still missing is read without echo from a terminal, or from stdin.
+ *
+ * @example
+ * ```ts
+ * const clientId: AuthorizeInput = { field: 'clientId', flag: 'client-id', env: 'CONTACTS_ACME_CLIENT_ID' };
+ * ```
+ */
+export interface AuthorizeInput {
+  /** The {@link CredentialRequirement.field} it fills. */
+  field: string;
+  /** Lower-case flag name without dashes (`client-id`); ignored for a secret. */
+  flag: string;
+  env?: string;
+  secret?: boolean;
+}
+
+/**
+ * What {@link ProviderAuthorization.run} works with: the source, its inputs, and the command's
+ * way to show a person the URL to open.
+ *
+ * @example
+ * ```ts
+ * await descriptor.authorize?.run({ accountId: 'default', settings, inputs, showUrl: print, signal, logger });
+ * ```
+ */
+export interface AuthorizeContext<Settings> {
+  accountId: string;
+  settings: Settings;
+  /** The {@link AuthorizeInput} values by field. */
+  inputs: Readonly<Record<string, string>>;
+  /** Shows the URL the person opens to consent (printed, and a browser opened when there is one). */
+  showUrl(url: string): void | Promise<void>;
+  /** Aborted on the deadline or Ctrl-C: the authorization stops waiting and rejects. */
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+/**
+ * How a person connects an account from the command line (`contacts auth <provider>`): the
+ * inputs it needs, and `run`, which resolves with the credentials to store by field (inputs
+ * included), never logging them.
+ *
+ * @example
+ * ```ts
+ * const authorize: ProviderAuthorization<AcmeSettings> = {
+ *   inputs: [{ field: 'token', flag: 'token', secret: true }],
+ *   run: async ({ inputs }) => ({ token: inputs.token! }),
+ * };
+ * ```
+ */
+export interface ProviderAuthorization<Settings> {
+  inputs: readonly AuthorizeInput[];
+  run(context: AuthorizeContext<Settings>): Promise<Readonly<Record<string, string>>>;
+}
+
+/**
  * Everything the generic module needs to know about one provider: its name, the zod schema of
  * its own settings in a source table (`[[modules.contacts.sources]]`), the credential-store keys
  * each account needs, the secret shapes the redactor must blank even before a secret is known,
@@ -122,6 +181,8 @@ export interface ProviderDescriptor<Settings = unknown> {
   /** Explains, in one sentence, how a person connects an account (the end of a missing-credentials error). */
   connectHint?: string;
   create(context: ProviderCreateContext<Settings>): ContactsProvider | Promise<ContactsProvider>;
+  /** How `contacts auth <provider>` connects an account; absent, the keys are set by hand. */
+  authorize?: ProviderAuthorization<Settings>;
 }
 
 /** The separator between a credential key and the account id it belongs to. */
