@@ -1,6 +1,6 @@
 // Reads vitest's JSON report: prints one plain closing line, and fails when no test ran on
 // PostgreSQL although CONTACTS_TEST_DATABASE_URL was set (a silently skipped half is a failure),
-// or when the CardDAV tests on Radicale or Xandikos were skipped.
+// or when the CardDAV tests on Radicale or Xandikos, or the browser test on Chromium, were skipped.
 import { readFileSync } from 'node:fs';
 
 const report = JSON.parse(readFileSync(process.argv[2], 'utf8'));
@@ -45,6 +45,17 @@ for (const server of ['radicale', 'xandikos']) {
       `The CardDAV tests on ${server} did not run: install it with \`apt-get install -y ${server}\`.`,
     );
     for (const t of notRun.slice(0, 5)) console.error(`  ${t.fullName}`);
+    process.exit(1);
+  }
+}
+// The `contacts auth` end-to-end test needs Debian's chromium, which .ci/run installs: skipped
+// (the binary missing) or never collected, it fails CI as a skipped CardDAV server does.
+{
+  const tagged = tests.filter((t) => t.fullName.includes('[chromium]'));
+  const ran = tagged.filter((t) => t.status === 'passed').length;
+  console.log(`browser tests on chromium: ${ran} passed, ${tagged.length - ran} not passed`);
+  if (ran === 0 || tagged.some((t) => t.status !== 'passed' && t.status !== 'failed')) {
+    console.error('The browser test of `contacts auth` did not run: install chromium with `apt-get install -y chromium`.');
     process.exit(1);
   }
 }
