@@ -55,7 +55,9 @@ for (const server of ['radicale', 'xandikos']) {
   const ran = tagged.filter((t) => t.status === 'passed').length;
   console.log(`browser tests on chromium: ${ran} passed, ${tagged.length - ran} not passed`);
   if (ran === 0 || tagged.some((t) => t.status !== 'passed' && t.status !== 'failed')) {
-    console.error('The browser test of `contacts auth` did not run: install chromium with `apt-get install -y chromium`.');
+    console.error(
+      'The browser test of `contacts auth` did not run: install chromium with `apt-get install -y chromium`.',
+    );
     process.exit(1);
   }
 }
