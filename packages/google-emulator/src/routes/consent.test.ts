@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-const VERIFIER = 'v'.repeat(20) + 'erifier-of-the-test-0123456789';
+const VERIFIER = `${'v'.repeat(20)}erifier-of-the-test-0123456789`;
 const challenge = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
 const REDIRECT = 'http://127.0.0.1:9/callback';
 
