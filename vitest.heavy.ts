@@ -19,6 +19,7 @@ export const HEAVY_TEST_FILES: readonly string[] = [
   'packages/butler-module/src/reliability/hostile-payloads.test.ts',
   // ~2 %: the benchmark harness on every scenario (CI also runs `pnpm bench --quick`).
   'examples/bench/src/harness.test.ts',
-  // Six processes contending for a stale data-directory lock, 150 rounds.
-  'packages/butler-module/src/cli/data-dir-lock.test.ts',
+  // Six processes contending for a stale data-directory lock, 150 rounds (its single-process
+  // cases stay in data-dir-lock.test.ts).
+  'packages/butler-module/src/cli/data-dir-lock-contenders.test.ts',
 ];

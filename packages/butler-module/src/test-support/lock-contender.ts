@@ -1,6 +1,7 @@
 /**
  * Test support: one process contending for a data directory's lock, driven over IPC by
- * `data-dir-lock.test.ts`. Not part of the package.
+ * `data-dir-lock.test.ts` and `data-dir-lock-contenders.test.ts` (through `lock-processes.ts`).
+ * Not part of the package.
  *
  * argv: DATA_DIR SEED MAX_DELAY_MS. Every read of a lock file is followed by a pause of up to
  * MAX_DELAY_MS (seeded), a deterministic way to widen each check-then-act window of whatever
