@@ -18,6 +18,10 @@ export const HEAVY_TEST_FILES: readonly string[] = [
   // ~2 %: property-based hostile pages through the emulator, the provider and the runtime.
   'packages/butler-module/src/reliability/hostile-payloads.test.ts',
   // ~2 %: the benchmark harness on every scenario (CI also runs `pnpm bench --quick`).
+  // ~3 %: the quickstart demo end to end (CI also runs `pnpm demo` and checks its output).
+  'examples/quickstart/src/demo.test.ts',
+  // ~2 %: `contacts serve` as a child process over stdio, SIGTERM with a sync in flight.
+  'packages/butler-module/src/cli/serve.test.ts',
   'examples/bench/src/harness.test.ts',
   // Six processes contending for a stale data-directory lock, 150 rounds (its single-process
   // cases stay in data-dir-lock.test.ts).
