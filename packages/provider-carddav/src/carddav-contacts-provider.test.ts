@@ -60,6 +60,8 @@ const REAL = {
 for (const name of ['radicale', 'xandikos'] as const) {
   describeOnDavServer(name, 'CardDAV provider', () => {
     describeProviderConformance(`carddav provider on ${name}`, {
+      // A real server's sync tokens cannot be expired on demand; the scripted server's test covers it.
+      expiresCursors: false,
       setup: async () => {
         const server = await REAL[name]();
         const transport = new DavTransport({ site: server.url, credentials: server.credentials });
