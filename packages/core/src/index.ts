@@ -59,6 +59,7 @@ export {
   type ProviderDescriptor,
   type ProviderSettingEnv,
 } from './provider/descriptor.js';
+export { type KnownEtags, MAX_KNOWN_ETAG_IDS } from './provider/known-etags.js';
 export {
   DEFAULT_LISTING_LIMITS,
   ListingGuard,
@@ -87,6 +88,7 @@ export {
   leaseOwnerId,
   localLeaseIdentity,
 } from './sync/lease-owner.js';
+export { knownEtagsLookup } from './sync/known-etags-lookup.js';
 export { runSyncCycle } from './sync/sync-cycle.js';
 export {
   type AfterCycleAction,
