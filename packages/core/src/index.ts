@@ -82,13 +82,13 @@ export {
   type DeletionHold,
   holdsDeletions,
 } from './sync/deletion-guard.js';
+export { knownEtagsLookup } from './sync/known-etags-lookup.js';
 export {
   holderIsDeadHere,
   type LeaseIdentity,
   leaseOwnerId,
   localLeaseIdentity,
 } from './sync/lease-owner.js';
-export { knownEtagsLookup } from './sync/known-etags-lookup.js';
 export { runSyncCycle } from './sync/sync-cycle.js';
 export {
   type AfterCycleAction,

@@ -33,7 +33,17 @@ export interface BackfillSummary {
  * ```
  */
 export function emptySummary(): BackfillSummary {
-  return { fetched: 0, applied: 0, skipped: 0, unchanged: 0, deleted: 0, created: 0, updated: 0, conflicts: 0, failed: 0 };
+  return {
+    fetched: 0,
+    applied: 0,
+    skipped: 0,
+    unchanged: 0,
+    deleted: 0,
+    created: 0,
+    updated: 0,
+    conflicts: 0,
+    failed: 0,
+  };
 }
 
 /**

@@ -105,7 +105,11 @@ describeDatabase('knownEtags: unchanged contacts a provider does not send', (t) 
     await sync(new CountingProvider(book), 'full');
     book.remove('people/3');
     await sync(new CountingProvider(book), 'full');
-    const known = knownEtagsLookup(t.db, { butlerSchema: t.butlerSchema, provider: 'memory', accountId: 'default' });
+    const known = knownEtagsLookup(t.db, {
+      butlerSchema: t.butlerSchema,
+      provider: 'memory',
+      accountId: 'default',
+    });
     t.statements.reset();
     const held = await known(['people/1', 'people/2', 'people/3', 'people/404', 'people/1']);
     expect(t.statements.count).toBe(1);
@@ -113,7 +117,11 @@ describeDatabase('knownEtags: unchanged contacts a provider does not send', (t) 
       ['people/1', 'v1'],
       ['people/2', 'v2'],
     ]);
-    const other = knownEtagsLookup(t.db, { butlerSchema: t.butlerSchema, provider: 'memory', accountId: 'work' });
+    const other = knownEtagsLookup(t.db, {
+      butlerSchema: t.butlerSchema,
+      provider: 'memory',
+      accountId: 'work',
+    });
     expect((await other(['people/1'])).size).toBe(0);
     await expect(known(Array.from({ length: 10_001 }, (_, i) => `people/${i}`))).rejects.toThrow(
       /at most 10000/,

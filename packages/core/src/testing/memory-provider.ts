@@ -230,7 +230,8 @@ export class MemoryContactsProvider extends ContactsProvider {
     const served = rest.slice(0, this.#options.pageSize ?? 10);
     const last = served.length === rest.length;
     // One lookup for the page: a contact whose etag the engine holds is listed, not sent.
-    const held = this.#options.useKnownEtags && knownEtags ? await knownEtags(served) : new Map<string, string>();
+    const held =
+      this.#options.useKnownEtags && knownEtags ? await knownEtags(served) : new Map<string, string>();
     const unchanged = served.filter((id) => {
       const etag = this.book.contacts.get(id)?.etag;
       return etag !== undefined && etag !== null && held.get(id) === etag;
