@@ -7,6 +7,7 @@ import type { DavMember } from '../dav/sync-collection.js';
 import { categoryGroupId } from '../vcard/card-identity.js';
 import { membershipIndex } from '../vcard/group-memberships.js';
 import { parseVCard, type VCardResult } from '../vcard/parse-vcard.js';
+import { type CardVersion, groupsKey, uidKey, writeCardVersion } from './card-version.js';
 
 /**
  * The id of a card: its href's path, normalised (`@` and `%40` alike, no trailing slash), so
@@ -22,7 +23,9 @@ export function cardId(href: string, base: URL): string {
 }
 
 /**
- * One card as last downloaded: the book it is in, its ETag, and what it parsed to.
+ * One card as last downloaded (the book it is in, its ETag, what it parsed to), or, with
+ * `result: null`, a person the engine holds at this ETag (its version says so) that was not
+ * downloaded: `held` is that version, which tells the groups that list it by its UID's hash.
  *
  * @example
  * ```ts
@@ -32,7 +35,8 @@ export function cardId(href: string, base: URL): string {
 export interface CachedCard {
   book: string;
   etag: string | null;
-  result: VCardResult;
+  result: VCardResult | null;
+  held?: CardVersion;
 }
 
 /**
@@ -51,7 +55,8 @@ export function failedCard(id: string, message: string): CanonicalContactInput {
 /**
  * The cards this provider has read, by id, across its books: an unchanged ETag is never
  * downloaded twice by one provider, and group membership (which lives on group cards) reaches
- * the members through their UIDs.
+ * the members through their UIDs. People the engine already holds at their ETag are kept
+ * without their bodies ({@link CardCache.hold}): a new process downloads only what changed.
  *
  * @example
  * ```ts
@@ -77,6 +82,22 @@ export class CardCache {
     return entry;
   }
 
+  /** The parsed card of `id` when it was downloaded at `etag`. */
+  parsed(id: string, etag: string | null): VCardResult | undefined {
+    const held = this.#cards.get(id);
+    if (!held?.result || etag === null || !sameEtag(held.etag, etag)) return undefined;
+    return held.result;
+  }
+
+  /**
+   * Keeps a person the engine holds at `version` (not downloaded), unless its card is already
+   * here at that ETag.
+   */
+  hold(id: string, book: string, etag: string, version: CardVersion): void {
+    if (this.parsed(id, etag)) return;
+    this.#cards.set(id, { book, etag, result: null, held: version });
+  }
+
   /** Ids of the cards held for one book. */
   idsOf(book: string): string[] {
     return [...this.#cards].filter(([, entry]) => entry.book === book).map(([id]) => id);
@@ -97,8 +118,8 @@ export class CardCache {
     const wanted: string[] = [];
     for (const member of members) {
       const id = cardId(member.href, base);
-      const held = this.#cards.get(id);
-      if (held && member.etag !== null && sameEtag(held.etag, member.etag)) results.set(id, held.result);
+      const held = this.parsed(id, member.etag);
+      if (held) results.set(id, held);
       else wanted.push(member.href);
     }
     const failures = new Map<string, string>();
@@ -123,21 +144,30 @@ export class CardCache {
   /** Member UID → ids of the group cards that list it, over every book held. */
   memberships(): Map<string, string[]> {
     const groupCards = [...this.#cards.values()].flatMap((e) =>
-      e.result.kind === 'group' ? [e.result] : [],
+      e.result?.kind === 'group' ? [e.result] : [],
     );
     return membershipIndex(groupCards);
   }
 
-  /** Ids of the people whose UID is one of `uids`. */
+  /**
+   * Ids of the people whose UID is one of `uids`: downloaded ones by their UID, held ones by the
+   * UID hash of their version.
+   */
   peopleWithUids(uids: ReadonlySet<string>): string[] {
+    const keys = new Set([...uids].map(uidKey));
     return [...this.#cards]
-      .filter(([, e]) => e.result.kind === 'contact' && e.result.uid !== null && uids.has(e.result.uid))
+      .filter(([, e]) =>
+        e.result
+          ? e.result.kind === 'contact' && e.result.uid !== null && uids.has(e.result.uid)
+          : keys.has(e.held?.uid ?? null),
+      )
       .map(([id]) => id);
   }
 
   /**
    * The contact a parsed person goes out as: its CATEGORIES memberships plus every group card
-   * (held) that lists its UID.
+   * (held) that lists its UID, with its version (the card's ETag, its UID's and its groups'
+   * hashes) as the contact's `etag`; none when the server gave no ETag (always sent then).
    */
   contactOf(
     result: Extract<VCardResult, { kind: 'contact' }>,
@@ -145,7 +175,12 @@ export class CardCache {
   ): CanonicalContactInput {
     const fromGroups = result.uid === null ? [] : (index.get(result.uid) ?? []);
     const memberships = [...new Set([...(result.contact.group_memberships ?? []), ...fromGroups])];
-    return { ...result.contact, group_memberships: memberships };
+    const etag = result.contact.etag;
+    return {
+      ...result.contact,
+      etag: etag ? writeCardVersion({ etag, uid: uidKey(result.uid), groups: groupsKey(fromGroups) }) : null,
+      group_memberships: memberships,
+    };
   }
 
   /** Every group card held, and one group per CATEGORIES name a held person carries. */
@@ -153,6 +188,7 @@ export class CardCache {
     const groups = new Map<string, CanonicalGroup>();
     const categories = new Set<string>();
     for (const { result } of this.#cards.values()) {
+      if (!result) continue;
       if (result.kind === 'group') groups.set(result.group.external_id, result.group);
       if (result.kind === 'contact') for (const name of result.categories) categories.add(name);
     }
