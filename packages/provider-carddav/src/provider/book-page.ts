@@ -182,24 +182,25 @@ export async function readBookPage(input: {
     if (!result || result.kind === 'skipped') continue;
     emitted.add(entry.id);
     if (result.kind === 'failure') contacts.push(failedCard(entry.id, result.message));
-    else if (result.kind === 'contact') contacts.push(cache.contactOf(result, index));
+    else if (result.kind === 'contact') contacts.push(cache.contactOf(entry.id, result, index));
     else {
       emitted.delete(entry.id);
       for (const uid of result.memberUids) regroup.add(uid);
     }
   }
-  // A group card changed: its members' cards did not, but their labels did, so they go again.
-  if (position.incremental && regroup.size > 0) {
+  // A group card changed (here, or when the books were refreshed): its members' cards did not,
+  // but their labels did, so they go again; those held without their bodies are downloaded.
+  const groupsChanged = cache.takeGroupsChanged();
+  if (position.incremental && (regroup.size > 0 || groupsChanged)) {
     const after = cache.memberships();
-    const groupsNow = groupsByUidKey(after);
-    const people = cache.peopleWithUids(regroup).filter((id) => !emitted.has(id) && !unchangedIds.has(id));
-    // People held without their bodies whose groups did change are downloaded to go out again.
+    const people = cache
+      .regrouped(regroup, groupsByUidKey(after))
+      .filter((id) => !emitted.has(id) && !unchangedIds.has(id));
     const bodiless = people.flatMap((id) => {
       const entry = cache.get(id);
-      if (entry?.result !== null || !entry.held || entry.etag === null) return [];
-      return entry.held.groups === groupsNow(entry.held.uid)
-        ? []
-        : [{ href: id, etag: entry.etag, book: entry.book }];
+      return entry && entry.result === null && entry.etag !== null
+        ? [{ href: id, etag: entry.etag, book: entry.book }]
+        : [];
     });
     for (const book of new Set(bodiless.map((b) => b.book))) {
       await cache.load(
@@ -210,8 +211,7 @@ export async function readBookPage(input: {
     }
     for (const id of people) {
       const result = cache.get(id)?.result;
-      if (result?.kind !== 'contact') continue;
-      contacts.push(cache.contactOf(result, after));
+      if (result?.kind === 'contact') contacts.push(cache.contactOf(id, result, after));
     }
   }
   const last = slice.at(-1)?.id;

@@ -26,6 +26,8 @@ export function cardId(href: string, base: URL): string {
  * One card as last downloaded (the book it is in, its ETag, what it parsed to), or, with
  * `result: null`, a person the engine holds at this ETag (its version says so) that was not
  * downloaded: `held` is that version, which tells the groups that list it by its UID's hash.
+ * `sentGroups` is the groups key of the version the engine holds of a person (sent, or found
+ * unchanged); undefined while unknown.
  *
  * @example
  * ```ts
@@ -37,6 +39,7 @@ export interface CachedCard {
   etag: string | null;
   result: VCardResult | null;
   held?: CardVersion;
+  sentGroups?: string | null;
 }
 
 /**
@@ -67,6 +70,8 @@ export function failedCard(id: string, message: string): CanonicalContactInput {
  */
 export class CardCache {
   readonly #cards = new Map<string, CachedCard>();
+  /** A group card was read, replaced or removed since {@link CardCache.takeGroupsChanged}. */
+  #groupsChanged = false;
 
   get size(): number {
     return this.#cards.size;
@@ -78,8 +83,16 @@ export class CardCache {
 
   delete(id: string): CachedCard | undefined {
     const entry = this.#cards.get(id);
+    if (entry?.result?.kind === 'group') this.#groupsChanged = true;
     this.#cards.delete(id);
     return entry;
+  }
+
+  /** Whether group cards changed since the last call (and forgets it). */
+  takeGroupsChanged(): boolean {
+    const changed = this.#groupsChanged;
+    this.#groupsChanged = false;
+    return changed;
   }
 
   /** The parsed card of `id` when it was downloaded at `etag`. */
@@ -94,8 +107,12 @@ export class CardCache {
    * here at that ETag.
    */
   hold(id: string, book: string, etag: string, version: CardVersion): void {
-    if (this.parsed(id, etag)) return;
-    this.#cards.set(id, { book, etag, result: null, held: version });
+    const parsed = this.#cards.get(id);
+    if (parsed && this.parsed(id, etag)) {
+      parsed.sentGroups = version.groups;
+      return;
+    }
+    this.#cards.set(id, { book, etag, result: null, held: version, sentGroups: version.groups });
   }
 
   /** Ids of the cards held for one book. */
@@ -129,12 +146,14 @@ export class CardCache {
     for (const card of fetched.cards) {
       const id = cardId(card.href, base);
       const result = parseVCard(card.data, { href: id, etag: card.etag });
+      if (result.kind === 'group' || this.#cards.get(id)?.result?.kind === 'group')
+        this.#groupsChanged = true;
       this.#cards.set(id, { book: bookUrl, etag: card.etag, result });
       results.set(id, result);
     }
     for (const href of fetched.gone) {
       const id = cardId(href, base);
-      this.#cards.delete(id);
+      this.delete(id);
       gone.push(id);
     }
     for (const failure of fetched.failures) failures.set(cardId(failure.href, base), failure.message);
@@ -150,35 +169,41 @@ export class CardCache {
   }
 
   /**
-   * Ids of the people whose UID is one of `uids`: downloaded ones by their UID, held ones by the
-   * UID hash of their version.
+   * Ids of the people whose groups are no longer those of the version the engine holds
+   * (`groupsOf` gives a UID hash's groups key now), and of those whose UID is one of `uids` when
+   * that version is not known. Downloaded people by their UID, held ones by their version's.
    */
-  peopleWithUids(uids: ReadonlySet<string>): string[] {
-    const keys = new Set([...uids].map(uidKey));
-    return [...this.#cards]
-      .filter(([, e]) =>
-        e.result
-          ? e.result.kind === 'contact' && e.result.uid !== null && uids.has(e.result.uid)
-          : keys.has(e.held?.uid ?? null),
-      )
-      .map(([id]) => id);
+  regrouped(uids: ReadonlySet<string>, groupsOf: (key: string | null) => string | null): string[] {
+    const ids: string[] = [];
+    for (const [id, e] of this.#cards) {
+      if (e.result && e.result.kind !== 'contact') continue;
+      const uid = e.result ? e.result.uid : null;
+      const key = e.result ? uidKey(uid) : (e.held?.uid ?? null);
+      if (e.sentGroups !== undefined ? e.sentGroups !== groupsOf(key) : uid !== null && uids.has(uid))
+        ids.push(id);
+    }
+    return ids;
   }
 
   /**
-   * The contact a parsed person goes out as: its CATEGORIES memberships plus every group card
-   * (held) that lists its UID, with its version (the card's ETag, its UID's and its groups'
-   * hashes) as the contact's `etag`; none when the server gave no ETag (always sent then).
+   * The contact a parsed person (card `id`) goes out as: its CATEGORIES memberships plus every
+   * group card (held) that lists its UID, with its version (the card's ETag, its UID's and its
+   * groups' hashes) as the contact's `etag`; none when the server gave no ETag (always sent then).
    */
   contactOf(
+    id: string,
     result: Extract<VCardResult, { kind: 'contact' }>,
     index: Map<string, string[]>,
   ): CanonicalContactInput {
     const fromGroups = result.uid === null ? [] : (index.get(result.uid) ?? []);
     const memberships = [...new Set([...(result.contact.group_memberships ?? []), ...fromGroups])];
     const etag = result.contact.etag;
+    const groups = groupsKey(fromGroups);
+    const entry = this.#cards.get(id);
+    if (entry?.result === result) entry.sentGroups = groups;
     return {
       ...result.contact,
-      etag: etag ? writeCardVersion({ etag, uid: uidKey(result.uid), groups: groupsKey(fromGroups) }) : null,
+      etag: etag ? writeCardVersion({ etag, uid: uidKey(result.uid), groups }) : null,
       group_memberships: memberships,
     };
   }
