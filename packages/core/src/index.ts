@@ -21,7 +21,9 @@ export {
   type ContactsConfigInput,
   ContactsSourceTable,
   ContactsSyncConfig,
+  contactsConfigSchema,
   formatSettingsIssues,
+  type ParseContactsConfigOptions,
   parseContactsConfig,
 } from './config.js';
 export { CoreError, type CoreErrorCode } from './errors.js';
