@@ -122,6 +122,7 @@ export {
 export type { SyncCycleOptions, SyncCycleResult, SyncMode, SyncProgress } from './sync/sync-types.js';
 export { daysInMonth, formatCalendarDate } from './util/calendar.js';
 export { type Clock, systemClock } from './util/clock.js';
+export { addressCountryCode, isCountryCode } from './util/country-code.js';
 export { errorMessage } from './util/error-message.js';
 export { type LogFields, type Logger, silentLogger } from './util/logger.js';
 export {

@@ -19,7 +19,11 @@ class CountingProvider extends MemoryContactsProvider {
     return super.incrementalSync({ ...request, knownEtags: this.#count(request.knownEtags) });
   }
   #count(known: FullSyncRequest['knownEtags']): FullSyncRequest['knownEtags'] {
-    return known && ((ids) => ((this.lookups += 1), known(ids)));
+    if (!known) return undefined;
+    return (ids) => {
+      this.lookups += 1;
+      return known(ids);
+    };
   }
 }
 
