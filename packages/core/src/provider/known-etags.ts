@@ -20,5 +20,8 @@
  */
 export type KnownEtags = (ids: readonly string[]) => Promise<ReadonlyMap<string, string>>;
 
-/** The most ids one {@link KnownEtags} call takes; more fails with a `CoreError` (`INVALID_BATCH`). */
-export const MAX_KNOWN_ETAG_IDS = 10_000;
+/**
+ * The most ids one {@link KnownEtags} call takes (the default listing bound: a whole account of
+ * the largest address book the engine syncs); more fails with a `CoreError` (`INVALID_BATCH`).
+ */
+export const MAX_KNOWN_ETAG_IDS = 100_000;

@@ -1,4 +1,4 @@
-import type { KnownEtags } from '@contacts/core';
+import { type KnownEtags, MAX_KNOWN_ETAG_IDS } from '@contacts/core';
 import type { DavTransport } from '../dav/dav-transport.js';
 import { sameEtag } from '../dav/etag.js';
 import { listMemberEtags } from '../dav/etag-listing.js';
@@ -12,7 +12,7 @@ import { readCardVersion } from './card-version.js';
  * are forgotten, and of the others only those neither cached nor held by the engine at their ETag
  * are downloaded. Group cards are never held by the engine (they are groups, not people), so every
  * group card is here afterwards: memberships are known before any person is judged. One
- * `knownEtags` call for every book together.
+ * `knownEtags` call for every book together (one per {@link MAX_KNOWN_ETAG_IDS} cards).
  *
  * @example
  * ```ts
@@ -36,7 +36,12 @@ export async function refreshBooks(input: {
     listed.push({ url: book.url, members });
   }
   const unknown = listed.flatMap((b) => b.members.filter((m) => !cache.parsed(m.id, m.member.etag)));
-  const held = knownEtags && unknown.length > 0 ? await knownEtags(unknown.map((m) => m.id)) : new Map();
+  // One call for every book together; a book past the lookup's bound is asked in parts.
+  const held = new Map<string, string>();
+  for (let at = 0; knownEtags && at < unknown.length; at += MAX_KNOWN_ETAG_IDS) {
+    const part = await knownEtags(unknown.slice(at, at + MAX_KNOWN_ETAG_IDS).map((m) => m.id));
+    for (const [id, version] of part) held.set(id, version);
+  }
   for (const book of listed) {
     const download: DavMember[] = [];
     for (const { id, member } of book.members) {
