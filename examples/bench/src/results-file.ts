@@ -15,6 +15,7 @@ const Summary = z.object({
   fetched: count,
   applied: count,
   skipped: count,
+  unchanged: count.default(0),
   deleted: count,
   created: count,
   updated: count,

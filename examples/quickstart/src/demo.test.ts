@@ -14,7 +14,7 @@ it('tells the quickstart story end to end: sync, changes on both sides, sync, wh
   const out = lines.join('\n');
   expect(out).toMatch(/full: fetched 120, created \d+/);
   expect(out).toMatch(
-    /incremental: fetched 3, created 1, updated 1, skipped 0, deleted 1, conflicts 1, failed 0/,
+    /incremental: fetched 3, created 1, updated 1, skipped 0, unchanged 0, deleted 1, conflicts 1, failed 0/,
   );
   expect(out).toContain('job title is "Chief Tea Officer"; the nickname "Doc" came from Google');
   expect(out).toContain('(deleted_at set); the CRM contact is kept');

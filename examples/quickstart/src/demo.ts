@@ -207,5 +207,5 @@ function displayName(person: {
 
 function formatSummary(result: Record<string, unknown>): string {
   const s = result.summary as Record<string, number>;
-  return `${result.mode}: fetched ${s.fetched}, created ${s.created}, updated ${s.updated}, skipped ${s.skipped}, deleted ${s.deleted}, conflicts ${s.conflicts}, failed ${s.failed}, applied ${s.applied} (${result.duration_ms} ms)`;
+  return `${result.mode}: fetched ${s.fetched}, created ${s.created}, updated ${s.updated}, skipped ${s.skipped}, unchanged ${s.unchanged}, deleted ${s.deleted}, conflicts ${s.conflicts}, failed ${s.failed}, applied ${s.applied} (${result.duration_ms} ms)`;
 }

@@ -168,7 +168,11 @@ const ContactsConfigTable = z
 export const ContactsConfig = ContactsConfigTable.transform(
   (
     config,
-  ): Omit<z.infer<typeof ContactsConfigTable>, 'provider'> & { provider: string; sources_only?: true } => {
+  ): Omit<z.infer<typeof ContactsConfigTable>, 'provider'> & {
+    provider: string;
+    sources_only?: true;
+    provider_settings?: Record<string, unknown>;
+  } => {
     if (config.provider !== undefined) return { ...config, provider: config.provider };
     // The refinement above guarantees a first table here.
     const first = config.sources![0]!;
@@ -193,6 +197,69 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   '': Object.keys(ContactsConfigTable.shape),
   sync: Object.keys(ContactsSyncConfig.shape),
 };
+
+/**
+ * Options of {@link parseContactsConfig}.
+ *
+ * @example
+ * ```ts
+ * const options: ParseContactsConfigOptions = { providerSettingKeys: (name) => (name === 'carddav' ? ['url', 'books'] : undefined) };
+ * ```
+ */
+export interface ParseContactsConfigOptions {
+  /**
+   * The keys of a provider's own settings (its descriptor's settings schema). When `provider`
+   * names it, those keys are taken at the top of `[modules.contacts]` too, kept as written in
+   * `provider_settings` for the descriptor to validate; any other key there is refused.
+   */
+  providerSettingKeys?: (provider: string) => readonly string[] | undefined;
+}
+
+/**
+ * A config this function returned, as it was written, so that parsing it again (a host that
+ * hands the module what it parsed) gives it back: the first table's provider and account that
+ * the sources-only form copies to the top are dropped again, and `provider_settings` go back
+ * to the top. Anything else is returned as is.
+ */
+function writtenForm(input: unknown): unknown {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+  const { sources_only, provider_settings, ...rest } = input as Record<string, unknown>;
+  if (sources_only === true) {
+    const { provider: _provider, account_id: _account, ...tables } = rest;
+    return tables;
+  }
+  if (
+    provider_settings !== null &&
+    typeof provider_settings === 'object' &&
+    !Array.isArray(provider_settings)
+  )
+    return { ...rest, ...(provider_settings as Record<string, unknown>) };
+  return input;
+}
+
+/**
+ * The top-level keys of the spec form's provider, taken out of `table` (those core parses
+ * itself stay), with the keys `[modules.contacts]` then takes.
+ */
+function splitProviderSettings(
+  table: unknown,
+  lookup: ParseContactsConfigOptions['providerSettingKeys'],
+): { rest: unknown; settings: Record<string, unknown> | undefined; known: readonly string[] } {
+  const coreKeys = KNOWN_KEYS['']!;
+  if (!lookup || table === null || typeof table !== 'object' || Array.isArray(table))
+    return { rest: table, settings: undefined, known: coreKeys };
+  const record = table as Record<string, unknown>;
+  if (typeof record.provider !== 'string') return { rest: table, settings: undefined, known: coreKeys };
+  const own = (lookup(record.provider.trim().toLowerCase()) ?? []).filter((key) => !coreKeys.includes(key));
+  if (own.length === 0) return { rest: table, settings: undefined, known: coreKeys };
+  const settings: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (own.includes(key)) settings[key] = value;
+    else rest[key] = value;
+  }
+  return { rest, settings, known: [...coreKeys, ...own] };
+}
 
 const SHOWN_LENGTH = 40;
 
@@ -273,23 +340,57 @@ export function formatConfigIssues(
  * Parses `[modules.contacts]`, throwing one error that names every bad key by its path, what it
  * expects and what it got, e.g. `Invalid [modules.contacts] config:
  * modules.contacts.sync.interval_minutes must be a whole number of minutes from 1 to 1440 (got 0).`
- * A missing table counts as empty (and so lacks the required provider).
+ * A missing table counts as empty (and so lacks the required provider). With
+ * `providerSettingKeys`, the spec form's provider's own settings may stand at the top too
+ * (`url` next to `provider = "carddav"`): they come back in `provider_settings`, as written.
  *
  * @throws CoreError `INVALID_CONFIG`
  * @example
  * ```ts
  * const config = parseContactsConfig(toml.modules.contacts);
+ * const carddav = parseContactsConfig(
+ *   { provider: 'carddav', url: 'https://contacts.icloud.com/' },
+ *   { providerSettingKeys: (name) => (name === 'carddav' ? ['url', 'books'] : undefined) },
+ * );
+ * carddav.provider_settings; // { url: 'https://contacts.icloud.com/' }
  * ```
  */
-export function parseContactsConfig(input: unknown): ContactsConfig {
-  const table = input ?? {};
-  const result = ContactsConfig.safeParse(table);
-  if (result.success) return result.data;
+export function parseContactsConfig(
+  input: unknown,
+  options: ParseContactsConfigOptions = {},
+): ContactsConfig {
+  const table = writtenForm(input ?? {});
+  const { rest, settings, known } = splitProviderSettings(table, options.providerSettingKeys);
+  const result = ContactsConfig.safeParse(rest);
+  if (result.success) return settings ? { ...result.data, provider_settings: settings } : result.data;
   throw new CoreError(
     'INVALID_CONFIG',
-    `Invalid [${CONTACTS_CONFIG_KEY}] config: ${formatConfigIssues(result.error, table).join('; ')}.`,
+    `Invalid [${CONTACTS_CONFIG_KEY}] config: ${formatConfigIssues(result.error, rest, CONTACTS_CONFIG_KEY, (path) => (path === '' ? known : (KNOWN_KEYS[path] ?? []))).join('; ')}.`,
     { cause: result.error },
   );
+}
+
+/**
+ * The schema of `[modules.contacts]` as {@link parseContactsConfig} reads it with `options`: a
+ * host that validates its butler.toml with it accepts what the module accepts (a provider's own
+ * settings at the top, a config parsed before).
+ *
+ * @example
+ * ```ts
+ * const schema = contactsConfigSchema({ providerSettingKeys: (name) => (name === 'carddav' ? ['url', 'books'] : undefined) });
+ * schema.parse({ provider: 'carddav', url: 'https://carddav.fastmail.com/' }).provider_settings; // { url: '…' }
+ * ```
+ */
+export function contactsConfigSchema(options: ParseContactsConfigOptions = {}): z.ZodType<ContactsConfig> {
+  return z.unknown().transform((input, ctx): ContactsConfig => {
+    const { rest, settings } = splitProviderSettings(writtenForm(input ?? {}), options.providerSettingKeys);
+    const result = ContactsConfig.safeParse(rest);
+    if (!result.success) {
+      for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: rest } as never);
+      return z.NEVER;
+    }
+    return settings ? { ...result.data, provider_settings: settings } : result.data;
+  });
 }
 
 /**

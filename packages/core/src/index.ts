@@ -21,7 +21,9 @@ export {
   type ContactsConfigInput,
   ContactsSourceTable,
   ContactsSyncConfig,
+  contactsConfigSchema,
   formatSettingsIssues,
+  type ParseContactsConfigOptions,
   parseContactsConfig,
 } from './config.js';
 export { CoreError, type CoreErrorCode } from './errors.js';
@@ -59,6 +61,7 @@ export {
   type ProviderDescriptor,
   type ProviderSettingEnv,
 } from './provider/descriptor.js';
+export { type KnownEtags, MAX_KNOWN_ETAG_IDS } from './provider/known-etags.js';
 export {
   DEFAULT_LISTING_LIMITS,
   ListingGuard,
@@ -81,6 +84,7 @@ export {
   type DeletionHold,
   holdsDeletions,
 } from './sync/deletion-guard.js';
+export { knownEtagsLookup } from './sync/known-etags-lookup.js';
 export {
   holderIsDeadHere,
   type LeaseIdentity,
@@ -118,6 +122,7 @@ export {
 export type { SyncCycleOptions, SyncCycleResult, SyncMode, SyncProgress } from './sync/sync-types.js';
 export { daysInMonth, formatCalendarDate } from './util/calendar.js';
 export { type Clock, systemClock } from './util/clock.js';
+export { addressCountryCode, isCountryCode } from './util/country-code.js';
 export { errorMessage } from './util/error-message.js';
 export { type LogFields, type Logger, silentLogger } from './util/logger.js';
 export {

@@ -6,6 +6,7 @@ import {
   credentialUrlProblem,
   type FullSyncRequest,
   type IncrementalSyncRequest,
+  type KnownEtags,
   ProviderError,
 } from '@contacts/core';
 import {
@@ -16,10 +17,10 @@ import {
 } from './dav/book-state.js';
 import { DavTransport, type DavTransportOptions } from './dav/dav-transport.js';
 import { type DiscoveredAddressBook, discoverAddressBooks } from './dav/discovery.js';
-import { listMemberEtags } from './dav/etag-listing.js';
 import { type BookPosition, readBookPage } from './provider/book-page.js';
-import { CardCache, cardId } from './provider/card-cache.js';
+import { CardCache } from './provider/card-cache.js';
 import { type BookMark, type PageToken, readCursor, readPageToken } from './provider/carddav-cursor.js';
+import { refreshBooks } from './provider/refresh-books.js';
 
 /**
  * Options of {@link CardDavContactsProvider}: the server (`url`: a root, a `/.well-known/carddav`
@@ -58,9 +59,11 @@ function segment(url: string): string {
  * per book answers "nothing changed" from one Depth 0 PROPFIND, lists changes with
  * sync-collection (507 continuation; a refused token fails `CURSOR_EXPIRED` and the engine's full
  * sync duplicates nobody, cards being known by their href), falls back to the ETag listing, and
- * downloads only cards whose ETag it does not hold, by multiget in bounded batches. Cursor and
- * page tokens are its own (per book: token or ctag, the listing's position). Groups are the group
- * cards and one group per CATEGORIES name.
+ * downloads only cards whose ETag neither it nor the engine holds (`knownEtags`), by multiget in
+ * bounded batches; people the engine holds at their version go back as `unchanged`, so an
+ * unchanged book costs no download and no write, in a new process too. Cursor and page tokens
+ * are its own (per book: token or ctag, the listing's position). Groups are the group cards and
+ * one group per CATEGORIES name.
  *
  * @example
  * ```ts
@@ -76,6 +79,8 @@ export class CardDavContactsProvider extends ContactsProvider {
   #books: Promise<DiscoveredAddressBook[]> | null = null;
   /** A book state read by `listGroups`, used once by the next page instead of reading it again. */
   readonly #fresh = new Map<string, AddressBookState>();
+  /** Book states already compared with the cache (each is judged once). */
+  readonly #judged = new WeakSet<AddressBookState>();
   /** The mark each book's cached cards are current at. */
   readonly #cachedAt = new Map<string, BookMark>();
   readonly #url: string | null;
@@ -142,35 +147,56 @@ export class CardDavContactsProvider extends ContactsProvider {
   }
 
   /**
-   * Group cards and CATEGORIES of every book. One Depth 0 PROPFIND per book; a book that changed
-   * since the cards were last read is listed and its changed cards downloaded, so the pages that
-   * follow find them in the cache (and memberships from group cards are known before any page).
+   * Group cards and CATEGORIES held so far. One Depth 0 PROPFIND per book, whose answer the next
+   * page uses instead of reading it again (a quiet poll is that one request). The cache is
+   * filled by the pages, which know what the engine holds: every page carries the groups too.
    */
   async listGroups(): Promise<CanonicalGroup[]> {
     for (const book of await this.#discover()) {
-      const state = await readAddressBookState(this.transport, book.url);
-      this.#fresh.set(book.url, state);
-      const at = this.#cachedAt.get(book.url);
-      if (at && bookUnchanged({ syncToken: at.t, ctag: at.c }, state)) continue;
-      const listing = await listMemberEtags(this.transport, book.url);
-      const base = new URL(book.url);
-      const listed = new Set(listing.members.map((m) => cardId(m.href, base)));
-      for (const id of this.#cache.idsOf(book.url)) if (!listed.has(id)) this.#cache.delete(id);
-      await this.#cache.load(this.transport, book.url, listing.members);
-      this.#cachedAt.set(book.url, markOf(state));
+      this.#fresh.set(book.url, await readAddressBookState(this.transport, book.url));
     }
     return this.#cache.groups();
   }
 
-  async fullSync({ pageToken }: FullSyncRequest): Promise<ContactBatch> {
-    return this.#page(pageToken ? readPageToken(pageToken) : null, null);
+  /**
+   * Books whose cards changed since the cache was filled (or that this process never read) are
+   * listed and their unknown cards downloaded, before the first person is judged: memberships on
+   * group cards must be complete. Judged against the states read for the cycle (`listGroups`'s,
+   * and `current`, the one the page has taken), each once; a book this process never read has
+   * its state read here.
+   */
+  async #refresh(
+    books: readonly DiscoveredAddressBook[],
+    current: { url: string; state: AddressBookState },
+    knownEtags: KnownEtags | undefined,
+  ): Promise<void> {
+    const stale: { url: string; state: AddressBookState }[] = [];
+    for (const book of books) {
+      const at = this.#cachedAt.get(book.url);
+      let state = book.url === current.url ? current.state : this.#fresh.get(book.url);
+      if (!at && !state) state = await readAddressBookState(this.transport, book.url);
+      if (!state || this.#judged.has(state)) continue;
+      this.#judged.add(state);
+      if (!at || !bookUnchanged({ syncToken: at.t, ctag: at.c }, state)) stale.push({ url: book.url, state });
+    }
+    if (stale.length === 0) return;
+    await refreshBooks({ transport: this.transport, cache: this.#cache, books: stale, knownEtags });
+    for (const { url, state } of stale) this.#cachedAt.set(url, markOf(state));
   }
 
-  async incrementalSync({ cursor, pageToken }: IncrementalSyncRequest): Promise<ContactBatch> {
-    return this.#page(pageToken ? readPageToken(pageToken) : null, readCursor(cursor).books);
+  async fullSync({ pageToken, knownEtags }: FullSyncRequest): Promise<ContactBatch> {
+    return this.#page(pageToken ? readPageToken(pageToken) : null, null, knownEtags);
   }
 
-  async #page(token: PageToken | null, base: Record<string, BookMark> | null): Promise<ContactBatch> {
+  async incrementalSync({ cursor, pageToken, knownEtags }: IncrementalSyncRequest): Promise<ContactBatch> {
+    return this.#page(pageToken ? readPageToken(pageToken) : null, readCursor(cursor).books, knownEtags);
+  }
+
+  async #page(
+    token: PageToken | null,
+    base: Record<string, BookMark> | null,
+    knownEtags: KnownEtags | undefined,
+  ): Promise<ContactBatch> {
     const books = await this.#discover();
     const incremental = (token?.base ?? base) !== null;
     const start: Record<string, BookMark> | null = token ? token.base : base;
@@ -181,6 +207,8 @@ export class CardDavContactsProvider extends ContactsProvider {
         ? { mode: token.m, from: token.from, after: token.after, incremental }
         : null;
     const contacts: CanonicalContactInput[] = [];
+    const unchanged: string[] = [];
+    let refreshed = false;
     while (index < books.length) {
       const bookUrl = (books[index] as DiscoveredAddressBook).url;
       const state = await this.#state(bookUrl);
@@ -205,6 +233,11 @@ export class CardDavContactsProvider extends ContactsProvider {
           incremental,
         };
       }
+      if (!refreshed) {
+        // Only a book that is listed needs the cache: a quiet poll reads nothing more.
+        await this.#refresh(books, { url: bookUrl, state }, knownEtags);
+        refreshed = true;
+      }
       const page = await readBookPage({
         transport: this.transport,
         cache: this.#cache,
@@ -212,8 +245,10 @@ export class CardDavContactsProvider extends ContactsProvider {
         state,
         position,
         pageSize: this.#options.pageSize ?? 100,
+        knownEtags,
       });
       contacts.push(...page.contacts);
+      unchanged.push(...page.unchanged);
       if (page.next) {
         const next: PageToken = {
           v: 1,
@@ -226,6 +261,8 @@ export class CardDavContactsProvider extends ContactsProvider {
         };
         return {
           contacts,
+          unchanged,
+          groups: this.#cache.groups(),
           next_page_token: JSON.stringify(next),
           next_sync_cursor: null,
           checkpoint: { book: index, after: page.next.after },
@@ -235,10 +272,12 @@ export class CardDavContactsProvider extends ContactsProvider {
       this.#cachedAt.set(bookUrl, done[bookUrl] as BookMark);
       index += 1;
       position = null;
-      if (contacts.length > 0 && index < books.length) {
+      if (contacts.length + unchanged.length > 0 && index < books.length) {
         const next: PageToken = { v: 1, b: index, m: 'start', from: '', after: '', done, base: start };
         return {
           contacts,
+          unchanged,
+          groups: this.#cache.groups(),
           next_page_token: JSON.stringify(next),
           next_sync_cursor: null,
           checkpoint: { book: index, after: '' },
@@ -247,6 +286,8 @@ export class CardDavContactsProvider extends ContactsProvider {
     }
     return {
       contacts,
+      unchanged,
+      groups: this.#cache.groups(),
       next_page_token: null,
       next_sync_cursor: JSON.stringify({ v: 1, books: done }),
       checkpoint: { book: books.length, after: '' },

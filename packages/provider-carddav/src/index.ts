@@ -7,6 +7,7 @@ export {
   categoryGroupId,
   codeOnlyCountry,
   collectGroups,
+  countryNameCode,
   membershipIndex,
   memberUid,
   type ParseVCardOptions,

@@ -8,9 +8,8 @@ import type {
   ContactUrl,
   ContactUsername,
 } from '@contacts/core';
-import { phoneE164 } from '@contacts/core';
+import { addressCountryCode, phoneE164 } from '@contacts/core';
 import type { people_v1 } from '@googleapis/people';
-import { addressCountryCode } from './country-code.js';
 import type { GoogleStream } from './google-fields.js';
 import { normalizeBirthdays, normalizeEvents } from './normalize-dates.js';
 import { personProblems } from './normalize-problems.js';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type ContactsConfig, CoreError, parseContactsConfig } from '@contacts/core';
 import { parse, TomlError } from 'smol-toml';
 import { ContactsModuleError } from '../errors.js';
-import { configuredSources } from '../module/configured-sources.js';
+import { configuredSources, registrySettingKeys } from '../module/configured-sources.js';
 import { DEFAULT_PROVIDER, defaultProviderRegistry } from '../module/default-registry.js';
 
 /** The config used without `--config`: the default provider, with every default. */
@@ -84,7 +84,7 @@ export async function loadCliConfig(path: string | null): Promise<ContactsConfig
   const where = path ? ` (in the --config file ${path})` : '';
   let config: ContactsConfig;
   try {
-    config = parseContactsConfig(table);
+    config = parseContactsConfig(table, registrySettingKeys(defaultProviderRegistry()));
   } catch (error) {
     if (error instanceof CoreError) {
       throw new ContactsModuleError('INVALID_CONFIG', `${error.message.replace(/\.$/, '')}${where}.`, {

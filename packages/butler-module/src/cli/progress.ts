@@ -50,7 +50,8 @@ export function progressDisplay(
 
 /** The live line; its format is chosen at the first page, when it is known whether a total comes. */
 function terminalDisplay(stream: OutputStream, label: string, pace: ListingPace): ProgressDisplay {
-  const tail = '{fetched} fetched, {created} created, {updated} updated, {skipped} skipped, {failed} failed';
+  const tail =
+    '{fetched} fetched, {created} created, {updated} updated, {skipped} skipped, {unchanged} unchanged, {failed} failed';
   let bar: SingleBar | null = null;
   return {
     update(p) {

@@ -11,6 +11,7 @@ export const SUMMARY_ORDER = [
   'created',
   'updated',
   'skipped',
+  'unchanged',
   'deleted',
   'conflicts',
   'failed',
@@ -18,7 +19,7 @@ export const SUMMARY_ORDER = [
 ] as const satisfies readonly (keyof BackfillSummary)[];
 
 /**
- * "fetched 500, created 499, updated 0, skipped 0, deleted 0, conflicts 0, failed 0, applied 500".
+ * "fetched 500, created 499, updated 0, skipped 0, unchanged 0, deleted 0, conflicts 0, failed 0, applied 500".
  *
  * @example
  * ```ts

@@ -1,6 +1,7 @@
 import {
   type ContactsConfig,
   formatSettingsIssues,
+  type ParseContactsConfigOptions,
   type ProviderDescriptor,
   type ProviderRegistry,
 } from '@contacts/core';
@@ -87,11 +88,15 @@ export function configuredSources(
     const descriptor = registry.descriptor(table.provider);
     if (!descriptor)
       throw unsupportedProviderError(table.provider, registry.names(), where, `${table.path}.provider`);
-    // The spec form writes the provider's own settings at the top of [modules.contacts].
+    // The spec form writes the provider's own settings at the top of [modules.contacts]: those
+    // core parses itself (topLevelSettings), and the others as written (provider_settings).
     const raw = table.spec
-      ? Object.fromEntries(
-          (descriptor.topLevelSettings ?? []).map((key) => [key, (config as Record<string, unknown>)[key]]),
-        )
+      ? {
+          ...Object.fromEntries(
+            (descriptor.topLevelSettings ?? []).map((key) => [key, (config as Record<string, unknown>)[key]]),
+          ),
+          ...config.provider_settings,
+        }
       : table.raw;
     const given = Object.fromEntries(
       Object.entries({ ...overrides[table.provider], ...raw }).filter(([, value]) => value !== undefined),
@@ -102,7 +107,7 @@ export function configuredSources(
       problems.push(...formatSettingsIssues(parsed.error, given, table.path, known));
       continue;
     }
-    const { sources: _sources, sources_only: _only, ...generic } = config;
+    const { sources: _sources, sources_only: _only, provider_settings: _settings, ...generic } = config;
     sources.push({
       descriptor,
       provider: table.provider,
@@ -128,8 +133,30 @@ export function configuredSources(
   return sources;
 }
 
-/** The keys a descriptor's settings take, when its schema is an object (for "unknown key" messages). */
-function settingKeys(descriptor: ProviderDescriptor): string[] {
+/**
+ * The keys a descriptor's settings take, when its schema is an object (for "unknown key"
+ * messages, and the keys the spec form may write at the top of `[modules.contacts]`).
+ *
+ * @example
+ * ```ts
+ * settingKeys(carddavProviderDescriptor); // ['url', 'books']
+ * ```
+ */
+export function settingKeys(descriptor: ProviderDescriptor | undefined): string[] {
+  if (!descriptor) return [];
   const shape = (descriptor.settings as { shape?: Record<string, unknown> }).shape;
   return shape ? Object.keys(shape) : [];
+}
+
+/**
+ * `parseContactsConfig`'s options for a registry: each provider's settings may stand at the top
+ * of `[modules.contacts]` when `provider` names it.
+ *
+ * @example
+ * ```ts
+ * const config = parseContactsConfig(table, registrySettingKeys(registry));
+ * ```
+ */
+export function registrySettingKeys(registry: ProviderRegistry): ParseContactsConfigOptions {
+  return { providerSettingKeys: (name) => settingKeys(registry.descriptor(name)) };
 }

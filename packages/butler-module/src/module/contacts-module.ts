@@ -1,7 +1,8 @@
 import {
   type Clock,
-  ContactsConfig,
+  type ContactsConfig,
   CoreError,
+  contactsConfigSchema,
   type Logger,
   type ProviderRegistry,
   parseContactsConfig,
@@ -18,6 +19,7 @@ import {
   SchemaError,
 } from '@contacts/schema';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { z } from 'zod';
 import type { CredentialStore } from '../credentials/credential-store.js';
 import {
   credentialStoreMissingError,
@@ -32,7 +34,7 @@ import { ContactsSyncRuntime } from '../runtime/sync-runtime.js';
 import type { Timers } from '../runtime/timers.js';
 import { registerContactsTools } from '../tools/index.js';
 import type { ContactsToolEnvironment, ContactsToolSource } from '../tools/tool-context.js';
-import { type ConfiguredSource, configuredSources } from './configured-sources.js';
+import { type ConfiguredSource, configuredSources, registrySettingKeys } from './configured-sources.js';
 import { CredentialStoreProviderSource } from './credential-provider-source.js';
 import { defaultProviderRegistry } from './default-registry.js';
 import {
@@ -113,8 +115,13 @@ export class ContactsModule {
   static readonly supportedProviders: readonly string[] = defaultProviderRegistry().names();
   /** The module's name: its config lives under `[modules.contacts]`. */
   readonly name = 'contacts';
-  /** The zod schema of `[modules.contacts]` (provider normalised, sync defaults applied). */
-  readonly configSchema = ContactsConfig;
+  /**
+   * The zod schema of `[modules.contacts]` (provider normalised, sync defaults applied, a
+   * registered provider's own settings accepted at the top when `provider` names it).
+   */
+  get configSchema(): z.ZodType<ContactsConfig> {
+    return contactsConfigSchema(registrySettingKeys(this.registry));
+  }
 
   /** The providers this module can start, by name. */
   readonly registry: ProviderRegistry;
@@ -204,7 +211,7 @@ export class ContactsModule {
 
   async #start(options: ContactsStartupOptions): Promise<ContactsToolEnvironment> {
     const butlerSchema = checkSchema(options.butlerSchema ?? DEFAULT_BUTLER_SCHEMA);
-    const config = checkConfig(options.config);
+    const config = checkConfig(options.config, this.registry);
     const sources = configuredSources(config, this.registry, {
       ...legacySettingsOverrides(options),
       ...options.settingsOverrides,
@@ -304,9 +311,9 @@ function checkSchema(name: string): string {
   }
 }
 
-function checkConfig(input: unknown): ContactsConfig {
+function checkConfig(input: unknown, registry: ProviderRegistry): ContactsConfig {
   try {
-    return parseContactsConfig(input);
+    return parseContactsConfig(input, registrySettingKeys(registry));
   } catch (error) {
     if (error instanceof CoreError)
       throw new ContactsModuleError('INVALID_CONFIG', error.message, { cause: error });

@@ -86,6 +86,12 @@ export const summarySchema = z
     fetched: z.number().int().describe('Contacts the source returned.'),
     applied: z.number().int().describe('Contacts written (created, linked or updated).'),
     skipped: z.number().int().describe('Contacts unchanged since the last sync (same etag): no write.'),
+    unchanged: z
+      .number()
+      .int()
+      .describe(
+        'Contacts the source listed as the version already held (ETag-aware sources): neither downloaded nor written.',
+      ),
     deleted: z.number().int().describe('Contacts deleted at the source; their CRM records are kept.'),
     created: z.number().int().describe('New CRM contacts.'),
     updated: z.number().int().describe('Existing CRM contacts whose data changed.'),

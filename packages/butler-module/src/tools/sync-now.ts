@@ -67,7 +67,7 @@ export function registerSyncNowTool(
     {
       title: 'Sync contacts now',
       description:
-        'Runs a contacts sync from a configured address-book source into the CRM right now and returns what it did, in summary counts named as in `contacts sync`: fetched, created, updated, applied (created, linked or updated), skipped (unchanged, no write), deleted (at the source), conflicts and failed. ' +
+        'Runs a contacts sync from a configured address-book source into the CRM right now and returns what it did, in summary counts named as in `contacts sync`: fetched, created, updated, applied (created, linked or updated), skipped (unchanged, no write), unchanged (listed by the source as the version held: neither downloaded nor written), deleted (at the source), conflicts and failed. ' +
         'Use it after the user changed contacts at the source and wants them here at once; use mode "full" when contacts seem missing or stale. ' +
         'Local edits are never overwritten (conflicts are recorded) and nothing is deleted from the CRM. May take a while on large address books. ' +
         'When a sync would mark every linked contact, or too many at once, deleted at the source, it holds them instead (held_deletions says how many); confirm_deletions: true applies them once the user confirms.',

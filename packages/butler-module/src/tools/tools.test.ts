@@ -67,6 +67,7 @@ describeDatabase('contacts MCP tools over a real client', (t) => {
         fetched: 25,
         applied: 25,
         skipped: 0,
+        unchanged: 0,
         deleted: 0,
         created: 25,
         updated: 0,

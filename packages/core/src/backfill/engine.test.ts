@@ -93,6 +93,7 @@ describeDatabase('ContactBackfillEngine', (t) => {
       fetched: 1,
       applied: 1,
       skipped: 0,
+      unchanged: 0,
       deleted: 0,
       created: 1,
       updated: 0,

@@ -67,7 +67,7 @@ interface Parsed {
  * ```ts
  * const engine = new ContactBackfillEngine({ db, butlerSchema: 'relationship', provider: 'google', accountId: 'default' });
  * const summary = await engine.applyBatch(page.contacts);
- * // { fetched: 1000, applied: 1000, skipped: 0, deleted: 0, created: 998, updated: 0, conflicts: 0, failed: 2 }
+ * // { fetched: 1000, applied: 1000, skipped: 0, unchanged: 0, deleted: 0, created: 998, updated: 0, conflicts: 0, failed: 2 }
  * ```
  */
 export class ContactBackfillEngine {

@@ -1,7 +1,8 @@
 /**
  * What applying contacts did. `fetched` counts every contact handed in; `applied` those written
  * (created, linked or updated); `skipped` those needing no write (same etag, nothing to do);
- * `deleted` tombstones applied; `created` new CRM contacts; `updated` existing CRM contacts whose
+ * `unchanged` those the provider reported as holding the version the engine holds (neither sent
+ * nor written: not in `fetched`); `deleted` tombstones applied; `created` new CRM contacts; `updated` existing CRM contacts whose
  * data changed; `conflicts` fields a person edited that the source now disagrees with; `failed`
  * contacts recorded in `contacts_sync_failures`.
  *
@@ -14,6 +15,7 @@ export interface BackfillSummary {
   fetched: number;
   applied: number;
   skipped: number;
+  unchanged: number;
   deleted: number;
   created: number;
   updated: number;
@@ -31,7 +33,17 @@ export interface BackfillSummary {
  * ```
  */
 export function emptySummary(): BackfillSummary {
-  return { fetched: 0, applied: 0, skipped: 0, deleted: 0, created: 0, updated: 0, conflicts: 0, failed: 0 };
+  return {
+    fetched: 0,
+    applied: 0,
+    skipped: 0,
+    unchanged: 0,
+    deleted: 0,
+    created: 0,
+    updated: 0,
+    conflicts: 0,
+    failed: 0,
+  };
 }
 
 /**
@@ -48,6 +60,7 @@ export function addSummaries(a: BackfillSummary, b: BackfillSummary): BackfillSu
     fetched: a.fetched + b.fetched,
     applied: a.applied + b.applied,
     skipped: a.skipped + b.skipped,
+    unchanged: a.unchanged + b.unchanged,
     deleted: a.deleted + b.deleted,
     created: a.created + b.created,
     updated: a.updated + b.updated,

@@ -16,6 +16,13 @@ import { CanonicalContact, CanonicalGroup } from './canonical-contact.js';
  */
 export const ContactBatch = z.object({
   contacts: z.array(z.unknown()),
+  /**
+   * Ids the source listed whose version is the one the engine holds (the provider asked with
+   * `knownEtags`): seen, and unchanged, so neither sent nor written. A full sync's sweep does not
+   * tombstone them; the summary counts them as `unchanged`. Only ids the lookup answered with
+   * the very version the source lists belong here.
+   */
+  unchanged: z.array(z.string()).default([]),
   groups: z.array(CanonicalGroup).default([]),
   next_page_token: z.string().nullish(),
   next_sync_cursor: z.string().nullish(),

@@ -1,5 +1,6 @@
 import type { CanonicalGroup } from '../model/canonical-contact.js';
 import type { ContactBatch } from '../model/contact-batch.js';
+import type { KnownEtags } from './known-etags.js';
 import { DEFAULT_LISTING_LIMITS, type ListingLimits } from './listing-guard.js';
 
 /**
@@ -16,6 +17,12 @@ export interface FullSyncRequest {
   /** The page to fetch; absent for the first page. */
   pageToken?: string | null;
   signal?: AbortSignal;
+  /**
+   * The versions the engine holds (given by the sync cycle; absent when a provider is driven by
+   * hand). A source that lists versions before bodies asks it once per page and returns the ids
+   * whose version matches in `unchanged` instead of downloading them.
+   */
+  knownEtags?: KnownEtags;
 }
 
 /**
@@ -32,6 +39,8 @@ export interface IncrementalSyncRequest {
   cursor: string;
   pageToken?: string | null;
   signal?: AbortSignal;
+  /** As in {@link FullSyncRequest.knownEtags}. */
+  knownEtags?: KnownEtags;
 }
 
 /**

@@ -4,6 +4,7 @@
  * one transaction with the renewal of the lease. A crash resumes after the last committed page.
  */
 import type { ContactsDatabase } from '@contacts/schema';
+import { storableText } from '../backfill/desired-contact.js';
 import type { BackfillSummary } from '../backfill/summary.js';
 import { CoreError } from '../errors.js';
 import type { ParsedContactBatch } from '../model/contact-batch.js';
@@ -96,6 +97,10 @@ export async function commitPage(
     const result = await engine.applyBatchIn(tx, contacts, { seen: pageSeen });
     // Deletions recorded on earlier pages were fetched there; held ones were fetched here.
     result.fetched = batch.contacts.length;
+    // Unchanged at the source (the version the links hold): seen, so the sweep spares them, and
+    // not written. Ids as the links store them, as the engine records the ones it applies.
+    for (const id of batch.unchanged) pageSeen.add(storableText(id));
+    result.unchanged = batch.unchanged.length;
     for (const id of pageSeen) seen.add(id);
     if (kind === 'full') {
       await recordListingIds(tx, scope, pageSeen);

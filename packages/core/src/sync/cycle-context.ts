@@ -6,6 +6,7 @@
 import type { ContactsDatabase } from '@contacts/schema';
 import type { ContactBackfillEngine } from '../backfill/engine.js';
 import type { ContactsProvider } from '../provider/contacts-provider.js';
+import type { KnownEtags } from '../provider/known-etags.js';
 import type { ListingLimits } from '../provider/listing-guard.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
@@ -40,6 +41,8 @@ export interface CycleContext {
   listingLimits: ListingLimits;
   /** The lease this cycle holds, renewed with every page. */
   lease: { owner: string; ttlMs: number };
+  /** The versions the account's links hold, handed to every page request. */
+  knownEtags: KnownEtags;
   /** A provider call of this cycle: under its deadline, aborted when the cycle stops. */
   call: ProviderCall;
   /** The caller's signal: the page loop stops between pages once it is aborted. */

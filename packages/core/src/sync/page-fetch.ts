@@ -6,6 +6,7 @@
 import { ContactBatch, type ParsedContactBatch } from '../model/contact-batch.js';
 import { formatIssues } from '../model/parse-contact.js';
 import type { ContactsProvider } from '../provider/contacts-provider.js';
+import type { KnownEtags } from '../provider/known-etags.js';
 import { ProviderError } from '../provider/provider-error.js';
 import { type CycleTimers, callWithDeadline } from './call-deadline.js';
 import type { ListingState } from './listing-state.js';
@@ -56,11 +57,12 @@ async function fetchPage(
   listing: Pick<ListingState, 'kind' | 'cursor'>,
   pageToken: string | null,
   signal: AbortSignal | undefined,
+  knownEtags: KnownEtags | undefined,
 ): Promise<ParsedContactBatch> {
   const raw =
     listing.kind === 'full'
-      ? await provider.fullSync({ pageToken, signal })
-      : await provider.incrementalSync({ cursor: listing.cursor ?? '', pageToken, signal });
+      ? await provider.fullSync({ pageToken, signal, knownEtags })
+      : await provider.incrementalSync({ cursor: listing.cursor ?? '', pageToken, signal, knownEtags });
   const parsed = ContactBatch.safeParse(raw);
   if (!parsed.success) {
     throw new ProviderError(
@@ -76,7 +78,7 @@ async function fetchPage(
 
 /**
  * Page `page` of `listing` at `pageToken`, settled, never rejected: a prefetched page's failure
- * is handled when its turn comes.
+ * is handled when its turn comes. `knownEtags` is handed to the provider (the engine's versions).
  *
  * @example
  * ```ts
@@ -89,11 +91,12 @@ export function fetchSettled(
   listing: Pick<ListingState, 'kind' | 'cursor'>,
   pageToken: string | null,
   page: number,
+  knownEtags?: KnownEtags,
 ): Promise<Fetched> {
   // Read now: a listing that moves on while the page travels does not change the page asked for.
   const { kind, cursor } = listing;
   return call(`${kind}Sync (page ${page})`, (callSignal) =>
-    fetchPage(provider, { kind, cursor }, pageToken, callSignal),
+    fetchPage(provider, { kind, cursor }, pageToken, callSignal, knownEtags),
   ).then(
     (batch) => ({ batch }),
     (error: unknown) => ({ error }),

@@ -59,7 +59,7 @@ export async function runListing(
   // The source's latest word on the listing's size, when it gives one (for progress only).
   let total: number | undefined;
   const fetch = (token: string | null, page: number) =>
-    fetchSettled(cycle.call, cycle.provider, listing, token, page);
+    fetchSettled(cycle.call, cycle.provider, listing, token, page, cycle.knownEtags);
   let prefetched: Promise<Fetched> | null = null;
   while (!signal?.aborted) {
     const fetched: Fetched = await (prefetched ?? fetch(listing.pageToken, guard.pages + 1));
@@ -74,7 +74,8 @@ export async function runListing(
     const batch = fetched.batch;
     // Before the page is used: a listing that loops or never ends stops here, at its last
     // committed checkpoint, without fetching on or writing what it was sent beyond its bounds.
-    guard.accept(batch.contacts.length, batch.next_page_token);
+    // Unchanged ids were listed too: they count toward the listing's size.
+    guard.accept(batch.contacts.length + batch.unchanged.length, batch.next_page_token);
     const last = !batch.next_page_token;
     // The next page travels while this one is written: fetching and writing overlap.
     if (!last) prefetched = fetch(batch.next_page_token!, guard.pages + 1);

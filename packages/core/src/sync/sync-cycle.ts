@@ -12,6 +12,7 @@ import { callDeadlineMs, systemCycleTimers } from './call-deadline.js';
 import type { CycleContext } from './cycle-context.js';
 import { DEFAULT_DELETION_GUARD, type DeletionGuard, type DeletionHold } from './deletion-guard.js';
 import { applyHeldDeletions } from './held-deletions.js';
+import { knownEtagsLookup } from './known-etags-lookup.js';
 import { leaseOwnerId, localLeaseIdentity } from './lease-owner.js';
 import { startListing } from './listing-state.js';
 import { providerCalls } from './page-fetch.js';
@@ -115,6 +116,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
       deletionGuard,
       listingLimits,
       lease: { owner, ttlMs },
+      knownEtags: knownEtagsLookup(db, scope),
       call: providerCalls({
         provider: providerName,
         deadlineMs,

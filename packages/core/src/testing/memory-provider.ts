@@ -5,6 +5,7 @@ import {
   ContactsProvider,
   type FullSyncRequest,
   type IncrementalSyncRequest,
+  type KnownEtags,
   type ListingLimits,
   ProviderError,
 } from '../index.js';
@@ -142,6 +143,12 @@ export interface MemoryContactsProviderOptions {
   rewrite?: (batch: ContactBatch, call: PageCall) => ContactBatch;
   /** The bounds the provider declares (`listingLimits()`); default the SDK's. */
   listingLimits?: ListingLimits;
+  /**
+   * Ask the engine which versions it holds (`knownEtags`, once per page) and return the contacts
+   * whose etag it holds in `unchanged` instead of sending them, as a source that lists versions
+   * before bodies does (CardDAV). Default false: every contact is sent.
+   */
+  useKnownEtags?: boolean;
 }
 
 /**
@@ -186,12 +193,12 @@ export class MemoryContactsProvider extends ContactsProvider {
     return this.#options.listingLimits ?? super.listingLimits();
   }
 
-  async fullSync({ pageToken }: FullSyncRequest): Promise<ContactBatch> {
-    return this.#page('full', pageToken, () => [...this.book.contacts.keys()]);
+  async fullSync({ pageToken, knownEtags }: FullSyncRequest): Promise<ContactBatch> {
+    return this.#page('full', pageToken, knownEtags, () => [...this.book.contacts.keys()]);
   }
 
-  async incrementalSync({ cursor, pageToken }: IncrementalSyncRequest): Promise<ContactBatch> {
-    return this.#page('incremental', pageToken, (until) => {
+  async incrementalSync({ cursor, pageToken, knownEtags }: IncrementalSyncRequest): Promise<ContactBatch> {
+    return this.#page('incremental', pageToken, knownEtags, (until) => {
       const changed = this.book.changesSince(cursor, until);
       // An unreadable cursor counts as expired too: the engine recovers with a full sync, where
       // PERMANENT would stop syncing until a person acts.
@@ -209,6 +216,7 @@ export class MemoryContactsProvider extends ContactsProvider {
   async #page(
     mode: PageCall['mode'],
     pageToken: string | null | undefined,
+    knownEtags: KnownEtags | undefined,
     ids: (until: number) => string[],
   ): Promise<ContactBatch> {
     const [, page, until, after] = /^(\d+):(\d+):(.*)$/.exec(pageToken || `0:${this.book.sequence}:`) ?? [];
@@ -221,9 +229,19 @@ export class MemoryContactsProvider extends ContactsProvider {
       .sort();
     const served = rest.slice(0, this.#options.pageSize ?? 10);
     const last = served.length === rest.length;
+    // One lookup for the page: a contact whose etag the engine holds is listed, not sent.
+    const held =
+      this.#options.useKnownEtags && knownEtags ? await knownEtags(served) : new Map<string, string>();
+    const unchanged = served.filter((id) => {
+      const etag = this.book.contacts.get(id)?.etag;
+      return etag !== undefined && etag !== null && held.get(id) === etag;
+    });
     const batch: ContactBatch = {
       // A contact gone from the book was removed: it goes out as a tombstone.
-      contacts: served.map((id) => this.book.contacts.get(id) ?? { external_id: id, deleted: true }),
+      contacts: served
+        .filter((id) => !unchanged.includes(id)) // a page is small: includes is fine
+        .map((id) => this.book.contacts.get(id) ?? { external_id: id, deleted: true }),
+      unchanged,
       next_page_token: last ? null : `${call.page}:${until}:${served.at(-1)}`,
       next_sync_cursor: last ? this.book.cursor(Number(until)) : null,
       checkpoint: { page: call.page },

@@ -1,9 +1,11 @@
-import { type CanonicalContactInput, ProviderError } from '@contacts/core';
+import { type CanonicalContactInput, type KnownEtags, ProviderError } from '@contacts/core';
 import type { AddressBookState } from '../dav/book-state.js';
 import type { DavTransport } from '../dav/dav-transport.js';
+import { sameEtag } from '../dav/etag.js';
 import { listMemberEtags } from '../dav/etag-listing.js';
 import { cursorExpiredError, type DavMember, syncCollectionPage } from '../dav/sync-collection.js';
 import { type CardCache, cardId, failedCard } from './card-cache.js';
+import { type CardVersion, groupsKey, readCardVersion, uidKey, versionHolds } from './card-version.js';
 import type { BookMark } from './carddav-cursor.js';
 
 /**
@@ -33,6 +35,8 @@ export interface BookPosition {
  */
 export interface BookPage {
   contacts: CanonicalContactInput[];
+  /** Ids listed at the version the engine holds: neither downloaded nor sent. */
+  unchanged: string[];
   next: BookPosition | null;
   mark: BookMark | null;
 }
@@ -40,6 +44,12 @@ export interface BookPage {
 interface Entry {
   id: string;
   member: DavMember | null;
+}
+
+/** The groups key of the people a UID hash names, over the group cards held. */
+function groupsByUidKey(index: Map<string, string[]>): (key: string | null) => string | null {
+  const byKey = new Map([...index].map(([uid, ids]) => [uidKey(uid), ids]));
+  return (key) => groupsKey(key === null ? [] : (byKey.get(key) ?? []));
 }
 
 function entriesAfter(entries: Entry[], after: string, size: number): { slice: Entry[]; rest: boolean } {
@@ -51,9 +61,11 @@ function entriesAfter(entries: Entry[], after: string, size: number): { slice: E
 /**
  * Reads one page of one book: the sync-collection answer from the position's token (asked again
  * for every page, its members served in id order after the last one served, so a resumed sync
- * skips what was committed), or the ETag listing. Cards whose ETag the cache holds are not
- * downloaded; the others go by multiget. A refused token fails `CURSOR_EXPIRED` in an
- * incremental sync (the engine's full sync follows) and turns a full sync into the listing.
+ * skips what was committed), or the ETag listing. One `knownEtags` call for the page's members:
+ * a person whose version the engine holds (same ETag, same group cards listing it) is reported
+ * `unchanged`, neither downloaded nor sent; of the others, cards the cache holds at their ETag
+ * are not downloaded either, and the rest go by multiget. A refused token fails `CURSOR_EXPIRED`
+ * in an incremental sync (the engine's full sync follows) and turns a full sync into the listing.
  *
  * @example
  * ```ts
@@ -67,8 +79,9 @@ export async function readBookPage(input: {
   state: AddressBookState;
   position: BookPosition;
   pageSize: number;
+  knownEtags?: KnownEtags;
 }): Promise<BookPage> {
-  const { transport, cache, bookUrl, state, position, pageSize } = input;
+  const { transport, cache, bookUrl, state, position, pageSize, knownEtags } = input;
   const base = new URL(bookUrl);
   let entries: Entry[];
   let finalMark: BookMark;
@@ -102,25 +115,63 @@ export async function readBookPage(input: {
     finalMark = { t: listing.syncToken ?? state.syncToken, c: listing.ctag ?? state.ctag };
   }
   const { slice, rest } = entriesAfter(entries, position.after, pageSize);
-  const members = slice.flatMap((e) => (e.member ? [e.member] : []));
-  const loaded = await cache.load(transport, bookUrl, members);
+  const members = slice.flatMap((e) => (e.member ? [{ id: e.id, member: e.member }] : []));
   const contacts: CanonicalContactInput[] = [];
   const emitted = new Set<string>();
   const regroup = new Set<string>();
   const tombstone = (id: string) => {
     const old = cache.delete(id);
-    if (old?.result.kind === 'group') for (const uid of old.result.memberUids) regroup.add(uid);
-    if (old?.result.kind === 'group' || !position.incremental) return;
+    if (old?.result?.kind === 'group') for (const uid of old.result.memberUids) regroup.add(uid);
+    if (old?.result?.kind === 'group' || !position.incremental) return;
     emitted.add(id);
     contacts.push({ external_id: id, deleted: true } as CanonicalContactInput);
   };
   for (const entry of slice) {
     if (!entry.member) tombstone(entry.id);
   }
+  // What the engine holds of the page's people, at the ETag listed now: one lookup per page.
+  const answers =
+    knownEtags && members.length > 0 ? await knownEtags(members.map((m) => m.id)) : new Map<string, string>();
+  const held = new Map<string, CardVersion>();
+  for (const { id, member } of members) {
+    const version = readCardVersion(answers.get(id));
+    if (version && member.etag !== null && sameEtag(version.etag, member.etag)) {
+      held.set(id, version);
+      cache.hold(id, bookUrl, member.etag, version);
+    }
+  }
+  // Cards the engine does not hold at this ETag are downloaded first: a group card among them
+  // changes the memberships the held people are judged by.
+  const loaded = await cache.load(
+    transport,
+    bookUrl,
+    members.filter((m) => !held.has(m.id)).map((m) => m.member),
+  );
   for (const id of loaded.gone) if (position.incremental) tombstone(id);
   const index = cache.memberships();
+  const groupsOf = groupsByUidKey(index);
+  const unchangedIds = new Set(
+    members
+      .filter((m) => {
+        const version = held.get(m.id);
+        return version !== undefined && versionHolds(version, m.member.etag, groupsOf(version.uid));
+      })
+      .map((m) => m.id),
+  );
+  // Held at this ETag, but the group cards that list it changed: its body is needed after all.
+  const regrouped = members.filter((m) => held.has(m.id) && !unchangedIds.has(m.id));
+  if (regrouped.length > 0) {
+    const more = await cache.load(
+      transport,
+      bookUrl,
+      regrouped.map((m) => m.member),
+    );
+    for (const [id, result] of more.results) loaded.results.set(id, result);
+    for (const [id, message] of more.failures) loaded.failures.set(id, message);
+    for (const id of more.gone) if (position.incremental) tombstone(id);
+  }
   for (const entry of slice) {
-    if (!entry.member) continue;
+    if (!entry.member || unchangedIds.has(entry.id)) continue;
     const failure = loaded.failures.get(entry.id);
     if (failure !== undefined) {
       emitted.add(entry.id);
@@ -131,23 +182,47 @@ export async function readBookPage(input: {
     if (!result || result.kind === 'skipped') continue;
     emitted.add(entry.id);
     if (result.kind === 'failure') contacts.push(failedCard(entry.id, result.message));
-    else if (result.kind === 'contact') contacts.push(cache.contactOf(result, index));
+    else if (result.kind === 'contact') contacts.push(cache.contactOf(entry.id, result, index));
     else {
       emitted.delete(entry.id);
       for (const uid of result.memberUids) regroup.add(uid);
     }
   }
-  // A group card changed: its members' cards did not, but their labels did, so they go again.
-  if (position.incremental && regroup.size > 0) {
-    for (const id of cache.peopleWithUids(regroup)) {
-      const held = cache.get(id)?.result;
-      if (emitted.has(id) || held?.kind !== 'contact') continue;
-      contacts.push(cache.contactOf(held, index));
+  // A group card changed (here, or when the books were refreshed): its members' cards did not,
+  // but their labels did, so they go again; those held without their bodies are downloaded.
+  const groupsChanged = cache.takeGroupsChanged();
+  if (position.incremental && (regroup.size > 0 || groupsChanged)) {
+    const after = cache.memberships();
+    const people = cache
+      .regrouped(regroup, groupsByUidKey(after))
+      .filter((id) => !emitted.has(id) && !unchangedIds.has(id));
+    const bodiless = people.flatMap((id) => {
+      const entry = cache.get(id);
+      return entry && entry.result === null && entry.etag !== null
+        ? [{ href: id, etag: entry.etag, book: entry.book }]
+        : [];
+    });
+    for (const book of new Set(bodiless.map((b) => b.book))) {
+      await cache.load(
+        transport,
+        book,
+        bodiless.filter((b) => b.book === book),
+      );
+    }
+    for (const id of people) {
+      const result = cache.get(id)?.result;
+      if (result?.kind === 'contact') contacts.push(cache.contactOf(id, result, after));
     }
   }
   const last = slice.at(-1)?.id;
-  if (rest && last !== undefined) return { contacts, next: { ...position, after: last }, mark: null };
+  if (rest && last !== undefined)
+    return { contacts, unchanged: [...unchangedIds], next: { ...position, after: last }, mark: null };
   if (truncatedToken !== null)
-    return { contacts, next: { ...position, from: truncatedToken, after: '' }, mark: null };
-  return { contacts, next: null, mark: finalMark };
+    return {
+      contacts,
+      unchanged: [...unchangedIds],
+      next: { ...position, from: truncatedToken, after: '' },
+      mark: null,
+    };
+  return { contacts, unchanged: [...unchangedIds], next: null, mark: finalMark };
 }

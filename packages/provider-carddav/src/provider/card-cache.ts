@@ -7,6 +7,7 @@ import type { DavMember } from '../dav/sync-collection.js';
 import { categoryGroupId } from '../vcard/card-identity.js';
 import { membershipIndex } from '../vcard/group-memberships.js';
 import { parseVCard, type VCardResult } from '../vcard/parse-vcard.js';
+import { type CardVersion, groupsKey, uidKey, writeCardVersion } from './card-version.js';
 
 /**
  * The id of a card: its href's path, normalised (`@` and `%40` alike, no trailing slash), so
@@ -22,7 +23,11 @@ export function cardId(href: string, base: URL): string {
 }
 
 /**
- * One card as last downloaded: the book it is in, its ETag, and what it parsed to.
+ * One card as last downloaded (the book it is in, its ETag, what it parsed to), or, with
+ * `result: null`, a person the engine holds at this ETag (its version says so) that was not
+ * downloaded: `held` is that version, which tells the groups that list it by its UID's hash.
+ * `sentGroups` is the groups key of the version the engine holds of a person (sent, or found
+ * unchanged); undefined while unknown.
  *
  * @example
  * ```ts
@@ -32,7 +37,9 @@ export function cardId(href: string, base: URL): string {
 export interface CachedCard {
   book: string;
   etag: string | null;
-  result: VCardResult;
+  result: VCardResult | null;
+  held?: CardVersion;
+  sentGroups?: string | null;
 }
 
 /**
@@ -51,7 +58,8 @@ export function failedCard(id: string, message: string): CanonicalContactInput {
 /**
  * The cards this provider has read, by id, across its books: an unchanged ETag is never
  * downloaded twice by one provider, and group membership (which lives on group cards) reaches
- * the members through their UIDs.
+ * the members through their UIDs. People the engine already holds at their ETag are kept
+ * without their bodies ({@link CardCache.hold}): a new process downloads only what changed.
  *
  * @example
  * ```ts
@@ -62,6 +70,8 @@ export function failedCard(id: string, message: string): CanonicalContactInput {
  */
 export class CardCache {
   readonly #cards = new Map<string, CachedCard>();
+  /** A group card was read, replaced or removed since {@link CardCache.takeGroupsChanged}. */
+  #groupsChanged = false;
 
   get size(): number {
     return this.#cards.size;
@@ -73,8 +83,36 @@ export class CardCache {
 
   delete(id: string): CachedCard | undefined {
     const entry = this.#cards.get(id);
+    if (entry?.result?.kind === 'group') this.#groupsChanged = true;
     this.#cards.delete(id);
     return entry;
+  }
+
+  /** Whether group cards changed since the last call (and forgets it). */
+  takeGroupsChanged(): boolean {
+    const changed = this.#groupsChanged;
+    this.#groupsChanged = false;
+    return changed;
+  }
+
+  /** The parsed card of `id` when it was downloaded at `etag`. */
+  parsed(id: string, etag: string | null): VCardResult | undefined {
+    const held = this.#cards.get(id);
+    if (!held?.result || etag === null || !sameEtag(held.etag, etag)) return undefined;
+    return held.result;
+  }
+
+  /**
+   * Keeps a person the engine holds at `version` (not downloaded), unless its card is already
+   * here at that ETag.
+   */
+  hold(id: string, book: string, etag: string, version: CardVersion): void {
+    const parsed = this.#cards.get(id);
+    if (parsed && this.parsed(id, etag)) {
+      parsed.sentGroups = version.groups;
+      return;
+    }
+    this.#cards.set(id, { book, etag, result: null, held: version, sentGroups: version.groups });
   }
 
   /** Ids of the cards held for one book. */
@@ -97,8 +135,8 @@ export class CardCache {
     const wanted: string[] = [];
     for (const member of members) {
       const id = cardId(member.href, base);
-      const held = this.#cards.get(id);
-      if (held && member.etag !== null && sameEtag(held.etag, member.etag)) results.set(id, held.result);
+      const held = this.parsed(id, member.etag);
+      if (held) results.set(id, held);
       else wanted.push(member.href);
     }
     const failures = new Map<string, string>();
@@ -108,12 +146,14 @@ export class CardCache {
     for (const card of fetched.cards) {
       const id = cardId(card.href, base);
       const result = parseVCard(card.data, { href: id, etag: card.etag });
+      if (result.kind === 'group' || this.#cards.get(id)?.result?.kind === 'group')
+        this.#groupsChanged = true;
       this.#cards.set(id, { book: bookUrl, etag: card.etag, result });
       results.set(id, result);
     }
     for (const href of fetched.gone) {
       const id = cardId(href, base);
-      this.#cards.delete(id);
+      this.delete(id);
       gone.push(id);
     }
     for (const failure of fetched.failures) failures.set(cardId(failure.href, base), failure.message);
@@ -123,29 +163,49 @@ export class CardCache {
   /** Member UID → ids of the group cards that list it, over every book held. */
   memberships(): Map<string, string[]> {
     const groupCards = [...this.#cards.values()].flatMap((e) =>
-      e.result.kind === 'group' ? [e.result] : [],
+      e.result?.kind === 'group' ? [e.result] : [],
     );
     return membershipIndex(groupCards);
   }
 
-  /** Ids of the people whose UID is one of `uids`. */
-  peopleWithUids(uids: ReadonlySet<string>): string[] {
-    return [...this.#cards]
-      .filter(([, e]) => e.result.kind === 'contact' && e.result.uid !== null && uids.has(e.result.uid))
-      .map(([id]) => id);
+  /**
+   * Ids of the people whose groups are no longer those of the version the engine holds
+   * (`groupsOf` gives a UID hash's groups key now), and of those whose UID is one of `uids` when
+   * that version is not known. Downloaded people by their UID, held ones by their version's.
+   */
+  regrouped(uids: ReadonlySet<string>, groupsOf: (key: string | null) => string | null): string[] {
+    const ids: string[] = [];
+    for (const [id, e] of this.#cards) {
+      if (e.result && e.result.kind !== 'contact') continue;
+      const uid = e.result ? e.result.uid : null;
+      const key = e.result ? uidKey(uid) : (e.held?.uid ?? null);
+      if (e.sentGroups !== undefined ? e.sentGroups !== groupsOf(key) : uid !== null && uids.has(uid))
+        ids.push(id);
+    }
+    return ids;
   }
 
   /**
-   * The contact a parsed person goes out as: its CATEGORIES memberships plus every group card
-   * (held) that lists its UID.
+   * The contact a parsed person (card `id`) goes out as: its CATEGORIES memberships plus every
+   * group card (held) that lists its UID, with its version (the card's ETag, its UID's and its
+   * groups' hashes) as the contact's `etag`; none when the server gave no ETag (always sent then).
    */
   contactOf(
+    id: string,
     result: Extract<VCardResult, { kind: 'contact' }>,
     index: Map<string, string[]>,
   ): CanonicalContactInput {
     const fromGroups = result.uid === null ? [] : (index.get(result.uid) ?? []);
     const memberships = [...new Set([...(result.contact.group_memberships ?? []), ...fromGroups])];
-    return { ...result.contact, group_memberships: memberships };
+    const etag = result.contact.etag;
+    const groups = groupsKey(fromGroups);
+    const entry = this.#cards.get(id);
+    if (entry?.result === result) entry.sentGroups = groups;
+    return {
+      ...result.contact,
+      etag: etag ? writeCardVersion({ etag, uid: uidKey(result.uid), groups }) : null,
+      group_memberships: memberships,
+    };
   }
 
   /** Every group card held, and one group per CATEGORIES name a held person carries. */
@@ -153,6 +213,7 @@ export class CardCache {
     const groups = new Map<string, CanonicalGroup>();
     const categories = new Set<string>();
     for (const { result } of this.#cards.values()) {
+      if (!result) continue;
       if (result.kind === 'group') groups.set(result.group.external_id, result.group);
       if (result.kind === 'contact') for (const name of result.categories) categories.add(name);
     }

@@ -1,4 +1,4 @@
-export { addressCountry, type CountryResolver, codeOnlyCountry } from './address-country.js';
+export { addressCountry, type CountryResolver, codeOnlyCountry, countryNameCode } from './address-country.js';
 export { appleLabel } from './apple-label.js';
 export { categoryGroupId, memberUid } from './card-identity.js';
 export { collectGroups, membershipIndex } from './group-memberships.js';

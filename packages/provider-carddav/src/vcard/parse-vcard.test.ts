@@ -198,6 +198,31 @@ describe('parseVCard', () => {
     expect(apple.addresses?.[0]?.country_code).toBe('FR');
   });
 
+  // Issue 13: ADR country names became ISO codes only through a resolver the caller gave; the
+  // default now reads core's table of country names (X-ABADR still first).
+  it.each([
+    ['Germany', 'DE'],
+    ['United States', 'US'],
+    ['USA', 'US'],
+    ['Deutschland', 'DE'],
+    ['Österreich', 'AT'],
+    ['united kingdom', 'GB'],
+    ['de', 'DE'],
+    ['Atlantis', null],
+    ['Un', null],
+  ])('reads the ADR country %j as %j by default', (country, code) => {
+    const contact = contactOf(card('3.0', `ADR;TYPE=home:;;1 Main St;Town;;12345;${country}`));
+    expect(contact.addresses?.[0]?.country_code ?? null).toBe(code);
+  });
+
+  it("prefers Apple's X-ABADR to the country name, by default too", () => {
+    const apple = contactOf(card('3.0', 'item1.ADR:;;1 Rue;Paris;;75001;Germany', 'item1.X-ABADR:fr'));
+    expect(apple.addresses?.[0]?.country_code).toBe('FR');
+    // A national number is read in the country the name gives.
+    const berlin = contactOf(card('3.0', 'ADR:;;Unter den Linden 1;Berlin;;10117;Germany', 'TEL:030 901820'));
+    expect(berlin.phones?.[0]?.e164).toBe('+4930901820');
+  });
+
   it('reads a group card without a name as a failure: an id is never a label', () => {
     const result = parseVCard(card('4.0', 'KIND:group', 'MEMBER:urn:uuid:abc'), { href: '/b/g.vcf' });
     expect(result).toEqual({

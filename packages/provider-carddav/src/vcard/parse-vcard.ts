@@ -1,5 +1,5 @@
 import type { CanonicalContactInput, CanonicalGroup } from '@contacts/core';
-import { type CountryResolver, codeOnlyCountry } from './address-country.js';
+import { type CountryResolver, countryNameCode } from './address-country.js';
 import { cardUid, groupMemberUids, isGroupCard } from './card-identity.js';
 import { structuredParts, valueText } from './jcard.js';
 import { cardCategories, mapContact } from './map-contact.js';
@@ -10,7 +10,7 @@ import { splitLines, splitObjects, type VObjectText } from './split-objects.js';
 /**
  * Options of {@link parseVCard}: the card's href (its id: a CardDAV member is known by its href,
  * which sync-collection reports and deletes by) and ETag, and how typed country names become
- * ISO codes (default {@link codeOnlyCountry}).
+ * ISO codes (default {@link countryNameCode}: core's table of country names).
  *
  * @example
  * ```ts
@@ -112,7 +112,7 @@ function parseObject(object: VObjectText, href: string | null, options: ParseVCa
   const contact = mapContact(read.properties, {
     externalId: id,
     etag: options.etag ?? null,
-    resolveCountry: options.resolveCountry ?? codeOnlyCountry,
+    resolveCountry: options.resolveCountry ?? countryNameCode,
     raw: { ...(href ? { href } : {}), jcard: rawPayload(read.jcard) },
   });
   return { kind: 'contact', uid, categories: cardCategories(read.properties), contact };

@@ -1,3 +1,8 @@
+/**
+ * Country names as people type them in addresses, to ISO 3166-1 alpha-2 codes: ICU's English
+ * names (long and short), common aliases and endonyms (`USA`, `Deutschland`, `España`), and codes
+ * typed as names. Every provider reads addresses through it (Google's `country`, CardDAV's ADR).
+ */
 import { getCountries } from 'libphonenumber-js/max';
 
 // ISO 3166-1 codes that have no phone metadata (uninhabited or without their own numbering plan).
@@ -109,7 +114,8 @@ export function isCountryCode(code: string): boolean {
 }
 
 /**
- * The ISO 3166-1 alpha-2 code of an address: Google's `countryCode` when it is one, else an exact
+ * The ISO 3166-1 alpha-2 code of an address: the source's own code field (Google's
+ * `countryCode`, Apple's `X-ABADR`) when it is one, else an exact
  * lookup of the `country` name (English names, common aliases, or a code typed as the name),
  * else null. Never a prefix of the name: `country[:2]` once turned "United States" into "Un".
  *

@@ -1,0 +1,49 @@
+/**
+ * The engine's side of {@link KnownEtags}: the versions the account's live links hold, read in
+ * one statement per call (a primary-key probe per id, as the resolver reads links).
+ */
+import type { ContactsDatabase } from '@contacts/schema';
+import { queryRows } from '@contacts/schema';
+import { sql } from 'drizzle-orm';
+import { storableText } from '../backfill/desired-contact.js';
+import { toJsonText } from '../backfill/json-rows.js';
+import { CoreError } from '../errors.js';
+import { type KnownEtags, MAX_KNOWN_ETAG_IDS } from '../provider/known-etags.js';
+import type { SeenScope } from './full-sync-seen.js';
+
+/**
+ * A {@link KnownEtags} over the account's links: for each id asked, the `source_etag` of its live
+ * link that still has a CRM contact; exactly the links whose contact the engine would skip as
+ * unchanged when sent again with that etag. Ids are matched as the links store them.
+ *
+ * @example
+ * ```ts
+ * const knownEtags = knownEtagsLookup(db, { butlerSchema: 'relationship', provider: 'carddav', accountId: 'default' });
+ * const held = await knownEtags(['/ada/book/1.vcf', '/ada/book/2.vcf']); // Map { '/ada/book/1.vcf' => '"v1"' }
+ * ```
+ */
+export function knownEtagsLookup(db: ContactsDatabase, scope: SeenScope): KnownEtags {
+  const s = sql.identifier(scope.butlerSchema);
+  return async (ids) => {
+    if (ids.length > MAX_KNOWN_ETAG_IDS) {
+      throw new CoreError(
+        'INVALID_BATCH',
+        `Provider ${scope.provider} asked for the versions of ${ids.length} contacts at once; one page asks for at most ${MAX_KNOWN_ETAG_IDS}.`,
+      );
+    }
+    const asked = [...new Set(ids.map(storableText))];
+    if (asked.length === 0) return new Map();
+    const rows = await queryRows<{ id: string; etag: string }>(
+      db,
+      // LATERAL: one primary-key probe per id, never a scan of the account's links.
+      sql`select l.external_contact_id as id, l.source_etag as etag
+        from jsonb_array_elements_text(${toJsonText(asked)}::text::jsonb) as x(id)
+        cross join lateral (
+          select * from ${s}.contacts_source_links l
+          where l.provider = ${scope.provider} and l.account_id = ${scope.accountId} and l.external_contact_id = x.id
+        ) l
+        where l.deleted_at is null and l.local_contact_id is not null and l.source_etag is not null`,
+    );
+    return new Map(rows.map((r) => [r.id, r.etag]));
+  };
+}
