@@ -9,6 +9,7 @@ import {
   type EmulatorCredentials,
   type FleetAuth,
   OAuthState,
+  type TokenHolder,
 } from './auth.js';
 import { type Clock, OffsetClock } from './clock.js';
 import { ConsentFlow } from './consent.js';
@@ -170,13 +171,19 @@ function routeOf(method: string, path: string): { endpoint: EmulatorEndpoint; ke
   return { endpoint: 'other', key: 'notFound' };
 }
 
-function faultContext(endpoint: EmulatorEndpoint, params: URLSearchParams): FaultContext {
+function faultContext(
+  endpoint: EmulatorEndpoint,
+  params: URLSearchParams,
+  holder: TokenHolder | undefined,
+): FaultContext {
   const has = (camel: string, snake: string) => Boolean(params.get(camel) || params.get(snake));
   const withSyncToken = has('syncToken', 'sync_token');
   const withPageToken = has('pageToken', 'page_token');
   const wantsToken = (params.get('requestSyncToken') ?? params.get('request_sync_token')) === 'true';
   return {
     endpoint,
+    ...(holder?.account === undefined ? {} : { account: holder.account }),
+    ...(holder === undefined ? {} : { client: holder.client }),
     withSyncToken,
     withPageToken,
     fullSyncFirstPage: wantsToken && !withPageToken && !withSyncToken,
@@ -378,7 +385,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     try {
       if (latency) await sleep(latency(), shutdown.signal);
       const account = holder?.account === undefined ? undefined : accounts?.get(holder.account);
-      const fault = faults.take(faultContext(endpoint, url.searchParams));
+      const fault = faults.take(faultContext(endpoint, url.searchParams, holder));
       faultKind = fault?.kind;
       const pageToken = url.searchParams.get('pageToken') || url.searchParams.get('page_token') || undefined;
       const previousPageToken = lastPageToken.get(endpoint);

@@ -251,3 +251,34 @@ describe('a fleet of accounts', () => {
     expect(summary.body).toMatchObject({ accounts: 50, sharedPeople: 6, clients: fleet().clients });
   });
 });
+
+describe('faults of one account or one client', () => {
+  it('strikes only the requests of the account or client named', async () => {
+    // Accounts 30 and 32 on client 0, 31 on client 1.
+    const [a30, a31, a32] = [await accessTokenOf(30), await accessTokenOf(31), await accessTokenOf(32)];
+    emulator.admin.injectFault({ kind: 'serverError', status: 503, endpoint: 'connections', account: 30 });
+    expect((await list(a32)).status).toBe(200);
+    expect((await list(a30)).status).toBe(503);
+    expect((await list(a30)).status).toBe(200);
+
+    emulator.admin.injectFault({ kind: 'rateLimit', endpoint: 'any', client: 1, times: 3 });
+    expect((await list(a30)).status).toBe(200);
+    expect((await list(a32)).status).toBe(200);
+    const storm = [await list(a31), await list(a31), await list(a31), await list(a31)];
+    expect(storm.map((answer) => answer.status)).toEqual([429, 429, 429, 200]);
+    // The token endpoint knows no account before the grant: a fault for one never strikes it.
+    emulator.admin.injectFault({ kind: 'serverError', endpoint: 'token', client: 1 });
+    expect((await tokenGrant(fleet().credentials(31))).status).toBe(200);
+    emulator.admin.clearFaults();
+
+    const overHttp = await call(emulator.adminUrl, 'faults', {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'malformed', endpoint: 'connections', account: 32 }),
+    });
+    expect(overHttp.status).toBe(201);
+    expect(overHttp.body).toMatchObject({ account: 32 });
+    expect((await list(a30)).status).toBe(200);
+    expect((await list(a32)).text).not.toMatch(/}\s*$/);
+    expect(() => emulator.admin.injectFault({ kind: 'malformed', account: -1 })).toThrow(/account must be/);
+  });
+});

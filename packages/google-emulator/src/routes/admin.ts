@@ -22,6 +22,8 @@ const common = {
   times: z.number().int().positive().optional(),
   when: z.enum(['always', 'fullSyncFirstPage', 'withSyncToken', 'withPageToken']).optional(),
   after: z.number().int().nonnegative().optional(),
+  account: z.number().int().nonnegative().optional(),
+  client: z.number().int().nonnegative().optional(),
 };
 const faultInput = z.discriminatedUnion('kind', [
   z.strictObject({
