@@ -20,7 +20,8 @@ export interface FleetAccount {
 
 /**
  * The accounts of a fleet, each generated on first use (a request with its token, or an admin
- * call) and kept: a 200-person book takes about 0.6 MB and 25 ms to generate on this machine.
+ * call) and kept: a 200-person book holds about 0.56 MB and takes 25 to 60 ms to generate on the
+ * 2-core machine (docs/google-emulator.md).
  */
 export class FleetAccounts {
   private readonly live = new Map<number, FleetAccount>();
