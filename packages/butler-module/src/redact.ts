@@ -139,8 +139,15 @@ export function redactError<T>(error: T, redact: (text: string) => string): T {
     const copy = Object.create(proto) as Record<PropertyKey, unknown>;
     copies.set(value, copy);
     for (const key of Reflect.ownKeys(value)) {
-      const descriptor = Object.getOwnPropertyDescriptor(value, key);
+      let descriptor = Object.getOwnPropertyDescriptor(value, key);
       if (!descriptor) continue;
+      if (key === 'stack' && value instanceof Error && !('value' in descriptor)) {
+        // Node 22's V8 gives every error an own `stack` accessor that reads the error's internal
+        // slot: copied as is, it reads nothing on the copy (the stack was lost). Its text is taken
+        // from the original and kept as a plain value instead.
+        const { enumerable = false } = descriptor;
+        descriptor = { value: Reflect.get(value, key), writable: true, enumerable, configurable: true };
+      }
       if ('value' in descriptor) descriptor.value = scrub(descriptor.value, depth + 1);
       Object.defineProperty(copy, key, descriptor);
     }

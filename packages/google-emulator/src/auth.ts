@@ -69,9 +69,37 @@ interface IssuedToken {
   expiresAt: number;
   refreshToken: string;
   scopes: readonly string[];
+  /** The fleet account it reads; none for the emulator's own account. */
+  account?: number;
+  /** The OAuth client it was issued to (0: the emulator's own). */
+  client: number;
+}
+
+/**
+ * Who a valid access token acts for: a fleet account (or the emulator's own when `account` is
+ * undefined), through which OAuth client.
+ */
+export interface TokenHolder {
+  account?: number;
+  client: number;
+}
+
+/** What the OAuth state needs to know of a fleet: its extra clients and its accounts' refresh tokens. */
+export interface FleetAuth {
+  /** Client id and secret of client `index` (>= 1), or undefined past the last one. */
+  client(index: number): { clientId: string; clientSecret: string } | undefined;
+  /** The account a refresh token stands for, or undefined. */
+  accountOf(refreshToken: string): number | undefined;
+  /** The client an account belongs to. */
+  clientOf(account: number): number;
 }
 
 const MINTED_LIMIT = 10_000;
+
+/** The access token a request carries: `Authorization: Bearer`, or the `access_token` query parameter. */
+export function bearerOf(header: string | undefined, queryToken: string | null): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? queryToken ?? undefined;
+}
 
 const oauthError = (status: number, error: string, description: string) => ({
   status,
@@ -88,6 +116,10 @@ export class OAuthState {
   /** Refresh tokens the authorization-code grant issued, with their consented scopes. */
   private readonly granted = new Map<string, readonly string[]>();
   private rotations = 0;
+  /** Fleet accounts whose refresh token was revoked. */
+  private readonly revokedAccounts = new Set<number>();
+  /** Expired access tokens are dropped when the map grows past this (then twice its live size). */
+  private pruneAt = 1000;
 
   constructor(
     private readonly seed: number,
@@ -95,12 +127,18 @@ export class OAuthState {
     private readonly scopes: readonly string[],
     private readonly ttlSeconds: number,
     private readonly clock: Clock,
+    private readonly fleet?: FleetAuth,
   ) {
     this.current = { ...credentials };
   }
 
   get credentials(): EmulatorCredentials {
     return { ...this.current };
+  }
+
+  /** The scopes access tokens get (the `scopes` option). */
+  get grantedScopes(): readonly string[] {
+    return this.scopes;
   }
 
   /**
@@ -125,9 +163,13 @@ export class OAuthState {
     if (grantType !== 'refresh_token' && !codeGrant) {
       return oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType}`);
     }
-    if (clientId !== this.current.clientId)
+    const client = this.clientIndexOf(clientId);
+    if (clientId === undefined || client === undefined) {
       return oauthError(401, 'invalid_client', 'The OAuth client was not found.');
-    if (clientSecret !== this.current.clientSecret) return oauthError(401, 'invalid_client', 'Unauthorized');
+    }
+    const expectedSecret =
+      client === 0 ? this.current.clientSecret : this.fleet?.client(client)?.clientSecret;
+    if (clientSecret !== expectedSecret) return oauthError(401, 'invalid_client', 'Unauthorized');
     if (codeGrant) {
       const redeemed = consent.redeem(form, clientId);
       if ('error' in redeemed) return redeemed.error;
@@ -148,11 +190,21 @@ export class OAuthState {
     }
     const refreshToken = form.get('refresh_token');
     if (!refreshToken) return oauthError(400, 'invalid_request', 'Missing required parameter: refresh_token');
+    const account = this.fleet?.accountOf(refreshToken);
     const grantedScopes = this.granted.get(refreshToken);
-    if (!grantedScopes && (this.revoked || refreshToken !== this.current.refreshToken)) {
-      return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
+    let grant: AccessTokenGrant;
+    if (account !== undefined) {
+      // A fleet account's token works with its own client only, as a Google refresh token does.
+      if (this.revokedAccounts.has(account) || this.fleet?.clientOf(account) !== client) {
+        return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
+      }
+      grant = this.issueAccessToken({ refreshToken, scopes: this.scopes, account, client });
+    } else {
+      if (client !== 0 || (!grantedScopes && (this.revoked || refreshToken !== this.current.refreshToken))) {
+        return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
+      }
+      grant = this.issueAccessToken(grantedScopes ? { refreshToken, scopes: grantedScopes } : undefined);
     }
-    const grant = this.issueAccessToken(grantedScopes ? { refreshToken, scopes: grantedScopes } : undefined);
     return {
       status: 200,
       body: {
@@ -168,13 +220,25 @@ export class OAuthState {
    * Mints an access token for the configured refresh token, or for `from` (a refresh token an
    * authorization-code grant issued, with the scopes the person consented to).
    */
-  issueAccessToken(from?: { refreshToken: string; scopes: readonly string[] }): AccessTokenGrant {
+  issueAccessToken(from?: {
+    refreshToken: string;
+    scopes: readonly string[];
+    account?: number;
+    client?: number;
+  }): AccessTokenGrant {
     if (this.revoked && !from)
       throw new EmulatorError('INVALID_INPUT', 'The refresh token is revoked: rotate it first.');
+    if (from?.account !== undefined && this.revokedAccounts.has(from.account))
+      throw new EmulatorError(
+        'INVALID_INPUT',
+        `The refresh token of fleet account ${from.account} is revoked.`,
+      );
     const now = this.clock.now();
-    if (this.accessTokens.size > 1000) {
+    if (this.accessTokens.size > this.pruneAt) {
       for (const [token, issued] of this.accessTokens)
         if (issued.expiresAt <= now) this.accessTokens.delete(token);
+      // A fleet keeps thousands of live tokens: prune again only once the map has doubled.
+      this.pruneAt = Math.max(1000, this.accessTokens.size * 2);
     }
     const accessToken = `ya29.${randomBytes(48).toString('base64url')}`;
     this.minted.push(accessToken);
@@ -185,6 +249,8 @@ export class OAuthState {
       expiresAt,
       refreshToken: from?.refreshToken ?? this.current.refreshToken,
       scopes,
+      client: from?.client ?? 0,
+      ...(from?.account === undefined ? {} : { account: from.account }),
     });
     return { accessToken, expiresIn: this.ttlSeconds, expiresAt, scope: scopes.join(' ') };
   }
@@ -194,7 +260,7 @@ export class OAuthState {
    * accepts) and that it carries one of `anyOfScopes`; throws the 401/403 Google would send.
    */
   authorize(header: string | undefined, queryToken: string | null, anyOfScopes: readonly string[]): void {
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? queryToken ?? undefined;
+    const bearer = bearerOf(header, queryToken);
     const issued = bearer === undefined ? undefined : this.accessTokens.get(bearer);
     const reason = !bearer
       ? 'CREDENTIALS_MISSING'
@@ -211,6 +277,22 @@ export class OAuthState {
     if (!anyOfScopes.some((scope) => issued.scopes.includes(scope))) {
       throw GoogleHttpError.of(googleErrors.insufficientScopes());
     }
+  }
+
+  /** Who an unexpired access token acts for, or undefined (missing, unknown or expired). */
+  holderOf(accessToken: string | undefined): TokenHolder | undefined {
+    const issued = accessToken === undefined ? undefined : this.accessTokens.get(accessToken);
+    if (!issued || issued.expiresAt <= this.clock.now()) return undefined;
+    return issued.account === undefined
+      ? { client: issued.client }
+      : { account: issued.account, client: issued.client };
+  }
+
+  /** Revokes fleet account `account`'s refresh token (invalid_grant from now on) and its access tokens. */
+  revokeAccount(account: number): void {
+    this.revokedAccounts.add(account);
+    for (const [token, issued] of this.accessTokens)
+      if (issued.account === account) this.accessTokens.delete(token);
   }
 
   /** Revokes the refresh token and, unless told otherwise, the access tokens it minted (as Google does). */
@@ -244,6 +326,16 @@ export class OAuthState {
 
   revokeAccessTokens(): void {
     this.accessTokens.clear();
+  }
+
+  private clientIndexOf(clientId: string | undefined): number | undefined {
+    if (clientId === undefined) return undefined;
+    if (clientId === this.current.clientId) return 0;
+    for (let index = 1; ; index++) {
+      const client = this.fleet?.client(index);
+      if (!client) return undefined;
+      if (client.clientId === clientId) return index;
+    }
   }
 
   private dropAccessTokensOf(refreshToken: string): void {

@@ -69,12 +69,69 @@ describe('google-emulator command (runCli)', () => {
     [['--people', '-3'], "Option '--people' argument is ambiguous"],
     [['--seed', '1.5'], '--seed must be an integer'],
     [['extra'], 'positional'],
+    [['--clients', '2'], 'need --accounts'],
+    [['--accounts', '2', '--shared-share', '1.5'], '--shared-share must be a number in 0..1'],
+    [['--latency-ms', 'slow'], '--latency-ms must be N or MIN,MAX'],
+    [['--quota-user', '0'], '--quota-user must be an integer in 1..'],
   ])('refuses %j with exit code 2 and a clear message', async (argv, message) => {
     const { out, err, io: cliIo } = io();
     expect(await runCli(argv, cliIo)).toBe(2);
     expect(out).toEqual([]);
     expect(err.join('\n')).toContain(message);
     expect(err.join('\n')).toContain('Usage: google-emulator');
+  });
+
+  it('serves a fleet with quotas: accounts by refresh token, 429 past the per-user limit', async () => {
+    const { out, stop, io: cliIo } = io();
+    const done = runCli(
+      [
+        '--seed',
+        '2',
+        '--accounts',
+        '3',
+        '--people-per-account',
+        '4',
+        '--clients',
+        '2',
+        '--quota-user',
+        '1',
+        '--latency-ms',
+        '0,0',
+      ],
+      cliIo,
+    );
+    const info = JSON.parse(await firstLine(out)) as {
+      url: string;
+      tokenUrl: string;
+      adminUrl: string;
+      fleet: { accounts: number; clients: { clientId: string }[] };
+    };
+    expect(info.fleet.accounts).toBe(3);
+    expect(info.fleet.clients).toHaveLength(2);
+    const account = await call(info.adminUrl, 'fleet/accounts/1');
+    const credentials = account.body.credentials as {
+      clientId: string;
+      clientSecret: string;
+      refreshToken: string;
+    };
+    expect(credentials.clientId).toBe(info.fleet.clients[1]?.clientId);
+    const grant = await call(info.tokenUrl, info.tokenUrl, {
+      method: 'POST',
+      body: new URLSearchParams({
+        client_id: credentials.clientId,
+        client_secret: credentials.clientSecret,
+        refresh_token: credentials.refreshToken,
+        grant_type: 'refresh_token',
+      }),
+    });
+    const read = () =>
+      call(info.url, 'v1/people/me/connections?personFields=names', {
+        headers: { authorization: `Bearer ${grant.body.access_token}` },
+      });
+    expect((await read()).body.totalItems).toBe(4);
+    expect((await read()).status).toBe(429);
+    stop.abort();
+    expect(await done).toBe(0);
   });
 
   it('prints usage with --help', async () => {

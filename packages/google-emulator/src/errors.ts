@@ -71,6 +71,12 @@ const INVALID_CREDENTIALS_MESSAGE =
   'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other ' +
   'valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
 
+/** Google's names of the People API's read quotas: the console title and the `quota_limit` id. */
+const QUOTA_LIMITS = {
+  user: { title: 'Read requests per minute per user', id: 'ReadRequestsPerMinutePerUser' },
+  project: { title: 'Read requests per minute', id: 'ReadRequestsPerMinutePerProject' },
+} as const;
+
 function errorInfo(reason: string, metadata?: Record<string, string>): GoogleErrorInfo {
   return {
     '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
@@ -124,6 +130,33 @@ export const googleErrors = {
           quota_limit: 'ReadRequestsPerMinutePerUser',
           service: 'people.googleapis.com',
           consumer: 'projects/000000000000',
+        }),
+      ],
+    ),
+  /**
+   * The 429 of a quota the emulator enforces (`quotas` option): per user (an account) or per
+   * project (an OAuth client, all its users together), with the project's number as consumer and
+   * the limit's value, as Google's quota errors carry them. `quota_limit` is what tells the two
+   * apart: back off the account, or pause every account of the client.
+   */
+  quotaExceeded: (
+    scope: 'user' | 'project',
+    projectNumber: string,
+    limitPerMinute: number,
+  ): GoogleErrorBody =>
+    body(
+      429,
+      'RESOURCE_EXHAUSTED',
+      `Quota exceeded for quota metric 'Read requests' and limit '${QUOTA_LIMITS[scope].title}' of service ` +
+        `'people.googleapis.com' for consumer 'project_number:${projectNumber}'.`,
+      [
+        errorInfo('RATE_LIMIT_EXCEEDED', {
+          quota_metric: 'people.googleapis.com/read_requests',
+          quota_limit: QUOTA_LIMITS[scope].id,
+          quota_limit_value: String(limitPerMinute),
+          quota_location: 'global',
+          service: 'people.googleapis.com',
+          consumer: `projects/${projectNumber}`,
         }),
       ],
     ),

@@ -126,6 +126,13 @@ export type FaultOptions = Fault & {
   when?: FaultWhen;
   /** How many matching requests go through untouched before the fault strikes (default 0): mid-listing faults. */
   after?: number;
+  /**
+   * Only API requests of this fleet account (by its access token; never `/token` requests, whose
+   * account is not known before the grant): one account's trouble among many.
+   */
+  account?: number;
+  /** Only API requests of this OAuth client's accounts (fleet client index; 0 is the emulator's own): one upstream's storm. */
+  client?: number;
 };
 
 /**
@@ -145,11 +152,16 @@ export interface PendingFault {
   /** Matching requests still to let through before it strikes. */
   after: number;
   remaining: number;
+  account?: number;
+  client?: number;
 }
 
 /** What a request looks like, for matching faults against it. */
 export interface FaultContext {
   endpoint: EmulatorEndpoint;
+  /** The fleet account and client of the request's access token, when it has a valid one. */
+  account?: number;
+  client?: number;
   fullSyncFirstPage: boolean;
   withSyncToken: boolean;
   withPageToken: boolean;
@@ -163,6 +175,12 @@ function checkFault(options: FaultOptions): Fault {
   if (!Number.isSafeInteger(times) || times < 1) fail('times must be a positive integer');
   const after = options.after ?? 0;
   if (!Number.isSafeInteger(after) || after < 0) fail('after must be a non-negative integer');
+  for (const key of ['account', 'client'] as const) {
+    const value = options[key];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+      fail(`${key} must be a non-negative integer`);
+    }
+  }
   switch (options.kind) {
     case 'rateLimit': {
       if (options.retryAfterSeconds === null) return { kind: 'rateLimit', retryAfterSeconds: null };
@@ -221,7 +239,10 @@ function matches(entry: PendingFault, context: FaultContext): boolean {
     (entry.when === 'fullSyncFirstPage' && context.fullSyncFirstPage) ||
     (entry.when === 'withSyncToken' && context.withSyncToken) ||
     (entry.when === 'withPageToken' && context.withPageToken);
-  return endpoint && when && fits(entry.fault.kind, context);
+  const who =
+    (entry.account === undefined || entry.account === context.account) &&
+    (entry.client === undefined || entry.client === context.client);
+  return endpoint && when && who && fits(entry.fault.kind, context);
 }
 
 /** Whether a fault of this kind can be answered to this request at all. */
@@ -311,6 +332,8 @@ export class FaultQueue {
       when: options.when ?? 'always',
       after: options.after ?? 0,
       remaining: options.times ?? 1,
+      ...(options.account === undefined ? {} : { account: options.account }),
+      ...(options.client === undefined ? {} : { client: options.client }),
     };
     this.pending.push(entry);
     return { ...entry };

@@ -18,6 +18,10 @@ export {
 } from './errors.js';
 export type { Fault, FaultEndpoint, FaultKind, FaultOptions, FaultWhen, PendingFault } from './faults.js';
 export { OTHER_CONTACT_FIELDS, PERSON_FIELDS, type PersonField } from './fields.js';
+export type { FleetAccountAdmin, FleetAdmin } from './fleet/admin.js';
+export type { SharedPlacement } from './fleet/book.js';
+export { type FleetClient, fleetCredentials } from './fleet/credentials.js';
+export type { FleetOptions } from './fleet/plan.js';
 export {
   type AddressBook,
   type AwkwardCaseEntry,
@@ -25,6 +29,8 @@ export {
   generateAddressBook,
 } from './generator/address-book.js';
 export { AWKWARD_CASES, type AwkwardCase } from './generator/awkward.js';
+export type { LatencyOption } from './latency.js';
+export type { QuotaOptions } from './quota.js';
 export type { EmulatorEndpoint, RequestLogEntry } from './request-log.js';
 export { type GoogleEmulator, type GoogleEmulatorOptions, startGoogleEmulator } from './server.js';
 export type * from './types.js';

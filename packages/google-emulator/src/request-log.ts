@@ -31,10 +31,14 @@ export interface RequestLogEntry {
   fault?: FaultKind;
   /** Body bytes handed to the connection by a streamed fault (`drip`, `endlessBody`, `hugeBody`). */
   bytesSent?: number;
+  /** The fleet account whose access token the request carried (none: the emulator's own, or no valid token). */
+  account?: number;
+  /** The quota that refused the request (a 429 of the `quotas` option). */
+  quota?: 'user' | 'project';
 }
 
-// Counts are exact forever; the detailed log keeps the most recent entries only, so a long
-// benchmark does not grow memory without bound.
+// Counts are exact forever; the detailed log keeps the most recent entries only (10,000 unless
+// told otherwise), so a long benchmark does not grow memory without bound.
 const LOG_LIMIT = 10_000;
 
 /** Request counts and a bounded log, per endpoint. */
@@ -42,10 +46,18 @@ export class RequestLog {
   private log: RequestLogEntry[] = [];
   private counts = new Map<EmulatorEndpoint, number>();
 
+  constructor(
+    private readonly limit = LOG_LIMIT,
+    private readonly onRecord?: (entry: RequestLogEntry) => void,
+  ) {}
+
   record(entry: RequestLogEntry): void {
     this.counts.set(entry.endpoint, (this.counts.get(entry.endpoint) ?? 0) + 1);
     this.log.push(entry);
-    if (this.log.length > LOG_LIMIT) this.log.splice(0, this.log.length - LOG_LIMIT);
+    // Trimmed in batches: splicing one entry off a long log per request is quadratic.
+    if (this.log.length > this.limit + Math.max(1, this.limit >> 3))
+      this.log.splice(0, this.log.length - this.limit);
+    this.onRecord?.(entry);
   }
 
   count(endpoint?: EmulatorEndpoint): number {
@@ -66,7 +78,8 @@ export class RequestLog {
   }
 
   entries(endpoint?: EmulatorEndpoint): RequestLogEntry[] {
-    return endpoint ? this.log.filter((entry) => entry.endpoint === endpoint) : [...this.log];
+    const kept = this.log.length > this.limit ? this.log.slice(-this.limit) : this.log;
+    return endpoint ? kept.filter((entry) => entry.endpoint === endpoint) : [...kept];
   }
 
   reset(): void {

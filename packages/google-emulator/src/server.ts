@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdmin, type EmulatorAdmin } from './admin.js';
-import { DEFAULT_SCOPES, defaultCredentials, type EmulatorCredentials, OAuthState } from './auth.js';
+import {
+  bearerOf,
+  DEFAULT_SCOPES,
+  defaultCredentials,
+  type EmulatorCredentials,
+  type FleetAuth,
+  OAuthState,
+  type TokenHolder,
+} from './auth.js';
 import { type Clock, OffsetClock } from './clock.js';
 import { ConsentFlow } from './consent.js';
 import { EmulatorError, GoogleHttpError, googleErrors } from './errors.js';
@@ -18,17 +26,21 @@ import {
   PAGING_FAULTS,
   withNextPageToken,
 } from './faults.js';
+import { type FleetAccount, FleetAccounts } from './fleet/accounts.js';
+import { createFleetAdmin, type FleetAdmin } from './fleet/admin.js';
+import type { FleetBook } from './fleet/book.js';
+import { accountOfRefreshToken, fleetClient, projectNumber } from './fleet/credentials.js';
+import { derivedSeed, type FleetOptions, fleetPlan } from './fleet/plan.js';
 import { type AddressBook, generateAddressBook } from './generator/address-book.js';
 import { Prng } from './generator/prng.js';
 import { readBody, sendJson } from './http.js';
-import { type EmulatorEndpoint, RequestLog } from './request-log.js';
+import { type LatencyOption, latencyOf } from './latency.js';
+import { QuotaLedger, type QuotaOptions } from './quota.js';
+import { type EmulatorEndpoint, RequestLog, type RequestLogEntry } from './request-log.js';
 import { adminRoute } from './routes/admin.js';
-import { connectionsRoute } from './routes/connections.js';
 import { CONSENT_PATH, consentRoute } from './routes/consent.js';
-import { contactGroupsRoute } from './routes/contact-groups.js';
-import { otherContactsRoute } from './routes/other-contacts.js';
 import type { RouteDeps, RouteHandler } from './routes/route.js';
-import { tokenRoute } from './routes/token.js';
+import { routeTable } from './routes/table.js';
 import { EmulatorStore } from './store/store.js';
 import { forever, padded, streamBody } from './stream-body.js';
 import { TokenCodec } from './tokens.js';
@@ -72,6 +84,20 @@ export interface GoogleEmulatorOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Called with unexpected errors (answered as 500 INTERNAL); default writes to stderr. */
   onInternalError?: (error: unknown) => void;
+  /**
+   * Many accounts besides the emulator's own, each chosen by its refresh token, with books
+   * generated on first use and people shared between them: see {@link FleetOptions} and
+   * `emulator.fleet`.
+   */
+  fleet?: FleetOptions;
+  /** Per-user and per-project read quotas answering Google's 429 (default none): see {@link QuotaOptions}. */
+  quotas?: QuotaOptions;
+  /** A wait before every API and token request is served (default none): see {@link LatencyOption}. */
+  latencyMs?: LatencyOption;
+  /** How many recent requests `admin.requests()` keeps (default 10,000; counts are always exact). */
+  requestLogLimit?: number;
+  /** Called with every request as it is logged (a benchmark's complete record, past `requestLogLimit`). */
+  onRequest?: (entry: RequestLogEntry) => void;
 }
 
 /**
@@ -102,6 +128,8 @@ export interface GoogleEmulator {
   /** The current credentials (a rotated refresh token shows here). */
   readonly credentials: EmulatorCredentials;
   readonly admin: EmulatorAdmin;
+  /** The fleet's accounts, credentials and books; undefined without the `fleet` option. */
+  readonly fleet: FleetAdmin | undefined;
   /** Stops listening, drops open connections and aborts pending `slow` and `hang` waits. Idempotent. */
   close(): Promise<void>;
 }
@@ -143,13 +171,19 @@ function routeOf(method: string, path: string): { endpoint: EmulatorEndpoint; ke
   return { endpoint: 'other', key: 'notFound' };
 }
 
-function faultContext(endpoint: EmulatorEndpoint, params: URLSearchParams): FaultContext {
+function faultContext(
+  endpoint: EmulatorEndpoint,
+  params: URLSearchParams,
+  holder: TokenHolder | undefined,
+): FaultContext {
   const has = (camel: string, snake: string) => Boolean(params.get(camel) || params.get(snake));
   const withSyncToken = has('syncToken', 'sync_token');
   const withPageToken = has('pageToken', 'page_token');
   const wantsToken = (params.get('requestSyncToken') ?? params.get('request_sync_token')) === 'true';
   return {
     endpoint,
+    ...(holder?.account === undefined ? {} : { account: holder.account }),
+    ...(holder === undefined ? {} : { client: holder.client }),
     withSyncToken,
     withPageToken,
     fullSyncFirstPage: wantsToken && !withPageToken && !withSyncToken,
@@ -171,6 +205,13 @@ function untilClosed(res: ServerResponse, shutdown: AbortSignal): Promise<void> 
 }
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=UTF-8' };
+
+/** The endpoints Google counts as read requests against its quotas. */
+const READ_ENDPOINTS: ReadonlySet<EmulatorEndpoint> = new Set([
+  'connections',
+  'otherContacts',
+  'contactGroups',
+]);
 
 /** The bytes `sendJson` would send for `body`. */
 function jsonBytes(body: unknown): Buffer {
@@ -221,6 +262,16 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
   const syncTokenTtlMs = positive('syncTokenTtlDays', options.syncTokenTtlDays, 7) * DAY_MS;
 
   const clock = new OffsetClock(options.clock ?? { now: () => Date.now() });
+  const plan = options.fleet ? fleetPlan(seed, options.fleet) : undefined;
+  const quotas = new QuotaLedger(options.quotas ?? {}, clock);
+  const latency = latencyOf(options.latencyMs, seed);
+  const logLimit = options.requestLogLimit ?? 10_000;
+  if (!Number.isSafeInteger(logLimit) || logLimit < 1) {
+    throw new EmulatorError(
+      'INVALID_OPTIONS',
+      `requestLogLimit must be a positive integer; got ${logLimit}.`,
+    );
+  }
   const store = new EmulatorStore(clock, new Prng(seed * 4 + 5));
   const book =
     options.book ??
@@ -231,33 +282,60 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     });
   store.load(book);
 
+  const fleetAuth: FleetAuth | undefined = plan && {
+    client: (index) => (index >= 1 && index < plan.clients ? fleetClient(seed, index) : undefined),
+    accountOf: (refreshToken) => accountOfRefreshToken(seed, plan.accounts, refreshToken),
+    clientOf: (account) => account % plan.clients,
+  };
   const auth = new OAuthState(
     seed,
     { ...defaultCredentials(seed), ...options.credentials },
     options.scopes ?? DEFAULT_SCOPES,
     tokenTtlSeconds,
     clock,
+    fleetAuth,
   );
   const faults = new FaultQueue();
-  const log = new RequestLog();
+  const log = new RequestLog(logLimit, options.onRequest);
   const admin = createAdmin({ store, clock, auth, faults, log });
   const consent = new ConsentFlow(clock);
+  const runId = randomBytes(6).toString('hex');
+  const tokenSecret = randomBytes(32);
   const deps: RouteDeps = {
     store,
     clock,
     auth,
     consent,
     syncTokenTtlMs,
-    codec: new TokenCodec(randomBytes(6).toString('hex'), randomBytes(32)),
+    codec: new TokenCodec(runId, tokenSecret),
   };
-  const routes: Record<string, RouteHandler> = {
-    connections: connectionsRoute(deps),
-    otherContacts: otherContactsRoute(deps),
-    contactGroups: contactGroupsRoute(deps),
-    token: tokenRoute(deps),
-    notFound: () => ({ status: 404, body: googleErrors.notFound() }),
+  const routes = routeTable(deps);
+  // A fleet account's store, routes and admin. Its tokens carry its own instance id, so a page or
+  // sync token of one account is refused by another (as Google binds them to the user).
+  const openAccount = (index: number, client: number, generated: FleetBook): FleetAccount => {
+    const accountStore = new EmulatorStore(clock, new Prng(derivedSeed(seed, 'ids', index)));
+    accountStore.load(generated.book);
+    const codec = new TokenCodec(`${runId}a${index.toString(36)}`, tokenSecret);
+    return {
+      index,
+      client,
+      store: accountStore,
+      routes: routeTable({ ...deps, store: accountStore, codec }),
+      admin: createAdmin({ store: accountStore, clock, auth, faults, log }),
+      shared: generated.shared,
+    };
   };
-  const admins = adminRoute(admin);
+  const accounts = plan && new FleetAccounts(plan, openAccount);
+  const fleet = accounts && createFleetAdmin(accounts, auth, auth.credentials);
+  const projectNumbers = new Map<number, string>();
+  const projectOf = (client: number): string => {
+    const known = projectNumbers.get(client);
+    if (known !== undefined) return known;
+    const number = projectNumber(seed, client);
+    projectNumbers.set(client, number);
+    return number;
+  };
+  const admins = adminRoute(admin, accounts && fleet && { accounts, fleet });
   const consentPages = consentRoute({ auth, consent });
   const sleep = options.sleep ?? realSleep;
   const shutdown = new AbortController();
@@ -293,12 +371,21 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
       return;
     }
     const { endpoint, key } = routeOf(req.method ?? 'GET', url.pathname);
+    // Who the request acts for (a fleet account, or the emulator's own); no valid token, no one:
+    // the route answers its 401 as before.
+    const holder =
+      endpoint === 'token'
+        ? undefined
+        : auth.holderOf(bearerOf(req.headers.authorization, url.searchParams.get('access_token')));
     let status = 500;
     let faultKind: FaultKind | undefined;
+    let quotaScope: 'user' | 'project' | undefined;
     let bytesSent: number | undefined;
     const stream = { intervalMs: 0, sleep, shutdown: shutdown.signal };
     try {
-      const fault = faults.take(faultContext(endpoint, url.searchParams));
+      if (latency) await sleep(latency(), shutdown.signal);
+      const account = holder?.account === undefined ? undefined : accounts?.get(holder.account);
+      const fault = faults.take(faultContext(endpoint, url.searchParams, holder));
       faultKind = fault?.kind;
       const pageToken = url.searchParams.get('pageToken') || url.searchParams.get('page_token') || undefined;
       const previousPageToken = lastPageToken.get(endpoint);
@@ -342,7 +429,21 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
         return sendJson(res, answer.status, answer.body, answer.headers);
       }
       if (fault?.kind === 'slow') await sleep(fault.delayMs, shutdown.signal);
-      const result = await (routes[key] as RouteHandler)(req, url, {
+      if (holder && quotas.enabled && READ_ENDPOINTS.has(endpoint)) {
+        const user = holder.account === undefined ? 'own' : `a${holder.account}`;
+        const refusal = quotas.spend(user, `c${holder.client}`);
+        if (refusal) {
+          status = 429;
+          quotaScope = refusal.scope;
+          const body = googleErrors.quotaExceeded(
+            refusal.scope,
+            projectOf(holder.client),
+            refusal.limitPerMinute,
+          );
+          return sendJson(res, 429, body);
+        }
+      }
+      const result = await ((account?.routes ?? routes)[key] as RouteHandler)(req, url, {
         emptyListing: fault?.kind === 'emptyListing',
       });
       status = result.status;
@@ -380,6 +481,8 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
         durationMs: performance.now() - started,
         ...(faultKind ? { fault: faultKind } : {}),
         ...(bytesSent === undefined ? {} : { bytesSent }),
+        ...(holder?.account === undefined ? {} : { account: holder.account }),
+        ...(quotaScope ? { quota: quotaScope } : {}),
       });
     }
   };
@@ -412,6 +515,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
       return auth.credentials;
     },
     admin,
+    fleet,
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         shutdown.abort(new EmulatorError('CLOSED', 'The emulator was closed.'));

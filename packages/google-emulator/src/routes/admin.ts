@@ -4,6 +4,8 @@ import type { EmulatorAdmin } from '../admin.js';
 import { EmulatorError } from '../errors.js';
 import type { FaultOptions } from '../faults.js';
 import { PERSON_LIST_FIELDS_IN_ORDER } from '../fields.js';
+import type { FleetAccounts } from '../fleet/accounts.js';
+import type { FleetAdmin } from '../fleet/admin.js';
 import { readBody } from '../http.js';
 import type { EmulatorEndpoint } from '../request-log.js';
 import type { PersonInput } from '../types.js';
@@ -20,6 +22,8 @@ const common = {
   times: z.number().int().positive().optional(),
   when: z.enum(['always', 'fullSyncFirstPage', 'withSyncToken', 'withPageToken']).optional(),
   after: z.number().int().nonnegative().optional(),
+  account: z.number().int().nonnegative().optional(),
+  client: z.number().int().nonnegative().optional(),
 };
 const faultInput = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -133,19 +137,35 @@ const ROUTES = [
   'POST /__admin/oauth/revoke-access-tokens',
   'GET|POST|DELETE /__admin/faults',
   'GET|DELETE /__admin/requests[?endpoint=connections]',
+  'GET /__admin/fleet',
+  'GET /__admin/fleet/accounts/{i}',
+  'POST /__admin/fleet/accounts/{i}/access-token',
+  'POST /__admin/fleet/accounts/{i}/revoke',
+  '... /__admin/fleet/accounts/{i}/(people|otherContacts|contactGroups)...: the book routes above, on account i',
 ];
+
+const FLEET_BOOK = /^\/__admin\/fleet\/accounts\/(\d+)(\/(?:people|otherContacts|contactGroups)(?:\/.*)?)$/;
+const FLEET_ACCOUNT = /^\/__admin\/fleet\/accounts\/(\d+)(\/access-token|\/revoke)?$/;
 
 /**
  * The admin API over HTTP, for demos and tests in other processes: the same operations as
  * {@link EmulatorAdmin}, JSON in and out. Resource ids are the part after the collection
  * (`/__admin/people/c123` is `people/c123`).
  */
-export function adminRoute(admin: EmulatorAdmin): (req: IncomingMessage, url: URL) => Promise<RouteResult> {
+export function adminRoute(
+  admin: EmulatorAdmin,
+  fleet?: { accounts: FleetAccounts; fleet: FleetAdmin },
+): (req: IncomingMessage, url: URL) => Promise<RouteResult> {
   const handle = async (req: IncomingMessage, url: URL): Promise<RouteResult | undefined> => {
     const method = req.method ?? 'GET';
     const path = url.pathname.replace(/\/+$/, '');
     const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
     if (path === '/__admin' && method === 'GET') return ok({ routes: ROUTES });
+    if (path === '/__admin/fleet' || path.startsWith('/__admin/fleet/')) {
+      if (!fleet)
+        return problem(404, 'NOT_FOUND', 'This emulator serves no fleet (start it with the fleet option).');
+      return fleetRoute(req, url, path, fleet);
+    }
 
     // Before the generic people routes, which would read `raw` as an id.
     const raw = /^\/__admin\/people(?:\/([^/]+))?\/raw$/.exec(path);
@@ -247,6 +267,57 @@ export function adminRoute(admin: EmulatorAdmin): (req: IncomingMessage, url: UR
       }
       case 'DELETE /__admin/requests':
         admin.resetRequests();
+        return ok({});
+      default:
+        return undefined;
+    }
+  };
+
+  const bookRoutes = new Map<number, (req: IncomingMessage, url: URL) => Promise<RouteResult>>();
+  const fleetRoute = async (
+    req: IncomingMessage,
+    url: URL,
+    path: string,
+    { accounts, fleet }: { accounts: FleetAccounts; fleet: FleetAdmin },
+  ): Promise<RouteResult | undefined> => {
+    const method = req.method ?? 'GET';
+    const ok = (body: unknown): RouteResult => ({ status: 200, body });
+    if (path === '/__admin/fleet' && method === 'GET') {
+      return ok({
+        accounts: fleet.accounts,
+        clients: fleet.clients,
+        sharedPeople: fleet.sharedPeople,
+        generatedAccounts: fleet.generatedAccounts(),
+      });
+    }
+    // An account's book: the book routes above, on that account's store.
+    const book = FLEET_BOOK.exec(path);
+    if (book) {
+      const index = Number(book[1]);
+      let route = bookRoutes.get(index);
+      if (!route) {
+        route = adminRoute(accounts.get(index).admin);
+        bookRoutes.set(index, route);
+      }
+      const inner = new URL(url);
+      inner.pathname = `/__admin${book[2]}`;
+      return route(req, inner);
+    }
+    const account = FLEET_ACCOUNT.exec(path);
+    if (!account) return undefined;
+    const index = Number(account[1]);
+    switch (`${method} ${account[2] ?? ''}`) {
+      case 'GET ':
+        return ok({
+          index,
+          client: accounts.clientOf(index),
+          credentials: fleet.credentials(index),
+          shared: fleet.account(index).shared(),
+        });
+      case 'POST /access-token':
+        return ok(fleet.issueAccessToken(index));
+      case 'POST /revoke':
+        fleet.revoke(index);
         return ok({});
       default:
         return undefined;
