@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ContactsDatabase } from '@contacts/schema';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import { EMBEDDED_POSTGRES_SETTINGS } from './embedded-settings.js';
 import { interruptedError } from './interrupt.js';
 import type { DatabaseTarget } from './options.js';
 import { connectPostgres } from './postgres-connect.js';
@@ -59,7 +60,10 @@ export async function openDatabase(
       import('drizzle-orm/pglite'),
       import('./private-node-fs.js'),
     ]);
-    const pg = await PGlite.create({ fs: new PrivateNodeFS(pgdata) });
+    const pg = await PGlite.create({
+      fs: new PrivateNodeFS(pgdata),
+      postgresqlconf: [...EMBEDDED_POSTGRES_SETTINGS],
+    });
     return {
       db: drizzle(pg),
       close: async () => {
