@@ -2,11 +2,15 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startGoogleEmulator } from './server.js';
+import { processStopSignal } from './lifetime.js';
+import { type GoogleEmulator, startGoogleEmulator } from './server.js';
+
+export { processStopSignal, type StopReason, type WatchedProcess } from './lifetime.js';
 
 const USAGE = `Usage: google-emulator [--port N] [--host ADDR] [--seed N] [--people N] [--other-contacts N]
 
-Serves a local Google People API and OAuth token endpoint until SIGINT/SIGTERM.
+Serves a local Google People API and OAuth token endpoint until SIGINT, SIGTERM or SIGHUP,
+until its parent process exits, or until stdin closes when it is a pipe.
 Prints one JSON line: {"url","tokenUrl","authUrl","adminUrl","credentials":{clientId,clientSecret,refreshToken},...}
 
   --port N             port to listen on (default 0: a free one)
@@ -31,6 +35,12 @@ export interface CliIo {
   stderr(line: string): void;
   /** Aborting it closes the emulator and ends the command. */
   signal: AbortSignal;
+  /**
+   * Called once the emulator serves and its JSON line is printed, before the command waits for
+   * the signal (a wrapper stores what a client needs). A throw closes the emulator: exit 1 with
+   * the error's message.
+   */
+  onStarted?(emulator: GoogleEmulator): Promise<void> | void;
 }
 
 function integer(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -111,6 +121,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       otherContacts: emulator.admin.otherContacts().length,
     }),
   );
+  if (io.onStarted) {
+    try {
+      await io.onStarted(emulator);
+    } catch (error) {
+      io.stderr(`google-emulator: ${error instanceof Error ? error.message : String(error)}`);
+      await emulator.close();
+      return 1;
+    }
+  }
   await new Promise<void>((resolve) => {
     if (io.signal.aborted) return resolve();
     io.signal.addEventListener('abort', () => resolve(), { once: true });
@@ -128,12 +147,14 @@ const invokedAsBin = (): boolean => {
   }
 };
 if (invokedAsBin()) {
-  const stop = new AbortController();
-  process.once('SIGINT', () => stop.abort());
-  process.once('SIGTERM', () => stop.abort());
+  // pnpm does not forward SIGTERM to its script: the emulator also stops when its parent exits.
+  const signal = processStopSignal();
   process.exitCode = await runCli(process.argv.slice(2), {
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
-    signal: stop.signal,
+    signal,
   });
+  // The parent that went away may have held stderr's other end: a failed write is not worth a crash.
+  process.stderr.on('error', () => {});
+  if (signal.aborted) process.stderr.write(`google-emulator: stopped (${String(signal.reason)}).\n`);
 }

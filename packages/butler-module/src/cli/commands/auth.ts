@@ -84,7 +84,7 @@ export async function authCommand(
   }
   const deadline = timeoutMs(flags.timeout);
   const all = configuredSources(
-    await loadCliConfig(ctx.globals.configPath),
+    await loadCliConfig(ctx.globals.configPath, ctx.globals.configLabel),
     registry,
     ctx.globals.settingsOverrides,
   );
