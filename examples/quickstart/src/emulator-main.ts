@@ -1,4 +1,4 @@
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { processStopSignal, runCli } from '@contacts/google-emulator/cli';
 import { writeEmulatorDataDir } from './emulator-data-dir.js';
 
@@ -33,8 +33,8 @@ for (let i = 0; i < argv.length; i += 1) {
 // pnpm runs the script at the workspace root; a relative directory is taken from where it was typed.
 const base = process.env.INIT_CWD ?? process.cwd();
 const dataDir = dataDirArg === undefined ? undefined : resolve(base, dataDirArg);
-const shown = dataDir === undefined ? '' : relative(base, dataDir) || '.';
-const said = shown.startsWith('..') || shown.startsWith('/') ? shown : `./${shown}`;
+// The next commands name the directory as it was typed: they are typed in the same place.
+const said = dataDirArg ?? '';
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const signal = processStopSignal();
 process.exitCode = await runCli(rest, {
