@@ -104,11 +104,15 @@ describe('pnpm emulator --data-dir (writeEmulatorDataDir)', () => {
     writeFileSync(join(dataDir, 'butler.toml'), '[modules.contacts]\nprovider = "google"\n');
     const emulator = await startGoogleEmulator({ people: 1 });
     try {
-      await expect(writeEmulatorDataDir(emulator, dataDir)).rejects.toThrow(/was not written by the emulator/);
+      await expect(writeEmulatorDataDir(emulator, dataDir)).rejects.toThrow(
+        /was not written by the emulator/,
+      );
     } finally {
       await emulator.close();
     }
-    expect(readFileSync(join(dataDir, 'butler.toml'), 'utf8')).toBe('[modules.contacts]\nprovider = "google"\n');
+    expect(readFileSync(join(dataDir, 'butler.toml'), 'utf8')).toBe(
+      '[modules.contacts]\nprovider = "google"\n',
+    );
     expect(() => statSync(join(dataDir, 'pgdata'))).toThrow();
   });
 });

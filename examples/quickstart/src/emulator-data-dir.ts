@@ -57,7 +57,7 @@ export async function writeEmulatorDataDir(emulator: GoogleEmulator, dataDir: st
     '# on every start: it points the contacts command at the local emulator (its port changes).',
     '[modules.contacts]',
     '',
-    '[[modules.contacts.sources]]  # the sources-only form: where a source\'s endpoints go',
+    "[[modules.contacts.sources]]  # the sources-only form: where a source's endpoints go",
     'provider = "google"',
     `root_url = ${JSON.stringify(emulator.url)}`,
     `token_url = ${JSON.stringify(emulator.tokenUrl)}`,

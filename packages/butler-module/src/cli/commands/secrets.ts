@@ -117,7 +117,11 @@ export async function secretsListCommand(
 ): Promise<number> {
   const registry = defaultProviderRegistry();
   const sources = pickSources(
-    configuredSources(await loadCliConfig(ctx.globals.configPath, ctx.globals.configLabel), registry, ctx.globals.settingsOverrides),
+    configuredSources(
+      await loadCliConfig(ctx.globals.configPath, ctx.globals.configLabel),
+      registry,
+      ctx.globals.settingsOverrides,
+    ),
     flags.source,
     { all: true },
   );

@@ -26,7 +26,10 @@ export async function statusCommand(
   ctx: CommandContext,
   flags: { json?: boolean; source?: string },
 ): Promise<number> {
-  const all = configuredSources(await loadCliConfig(ctx.globals.configPath, ctx.globals.configLabel), defaultProviderRegistry());
+  const all = configuredSources(
+    await loadCliConfig(ctx.globals.configPath, ctx.globals.configLabel),
+    defaultProviderRegistry(),
+  );
   const config = pickSources(all, flags.source, { all: false })[0]!.config;
   const { report, authNeeded } = await withDatabase(ctx, { migrateFirst: false }, async (db) => {
     const butlerSchema = ctx.globals.butlerSchema;
