@@ -45,8 +45,10 @@ process.exitCode = await runCli(rest, {
     dataDir === undefined
       ? undefined
       : async (emulator) => {
+          // A new embedded database is made (initdb, migrations) on the first start: seconds.
+          out(`Writing the emulator's credentials and endpoints to ${said} ...`);
           await writeEmulatorDataDir(emulator, dataDir);
-          out(`Stored the emulator's credentials and endpoints in ${said}. In another terminal:`);
+          out(`Done. In another terminal:`);
           out(`  pnpm contacts --data-dir ${said} sync`);
           out(`  pnpm contacts --data-dir ${said} status`);
           out('Serving until Ctrl-C.');
