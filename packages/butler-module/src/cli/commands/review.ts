@@ -31,7 +31,7 @@ export async function reviewCommand(ctx: CommandContext, flags: ReviewFlags): Pr
   );
   const config = pickSources(all, flags.source, { all: false })[0]!.config;
   const limit = limitOf(flags.limit);
-  const report = await withDatabase(ctx, { migrateFirst: false }, (db) =>
+  const report = await withDatabase(ctx, { migrateFirst: false, readOnly: true }, (db) =>
     readReviewItems({
       db,
       butlerSchema: ctx.globals.butlerSchema,

@@ -127,7 +127,7 @@ export async function secretsListCommand(
   );
   const secretsKey = currentSecretsKey(ctx.io, ctx.globals.secretsKeyFile, ctx.redactor);
   const table = `${ctx.globals.butlerSchema}.butler_secrets`;
-  const secrets = await withDatabase(ctx, { migrateFirst: false }, async (db) => {
+  const secrets = await withDatabase(ctx, { migrateFirst: false, readOnly: true }, async (db) => {
     const store = new DbCredentialStore({ db, butlerSchema: ctx.globals.butlerSchema, secretsKey });
     if (secretsKey) noteAtRest(ctx, table, await store.verify());
     return store.list({ includeExpired: true });

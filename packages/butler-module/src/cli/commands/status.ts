@@ -31,7 +31,7 @@ export async function statusCommand(
     defaultProviderRegistry(),
   );
   const config = pickSources(all, flags.source, { all: false })[0]!.config;
-  const { report, authNeeded } = await withDatabase(ctx, { migrateFirst: false }, async (db) => {
+  const { report, authNeeded } = await withDatabase(ctx, { migrateFirst: false, readOnly: true }, async (db) => {
     const butlerSchema = ctx.globals.butlerSchema;
     const [report, state] = await Promise.all([
       readSyncStatus({
