@@ -1,4 +1,4 @@
-import { getCountries } from 'libphonenumber-js/max';
+import { phoneNumbers } from '@contacts/core';
 
 // ISO 3166-1 codes that have no phone metadata (uninhabited or without their own numbering plan).
 const CODES_WITHOUT_PHONES = ['AQ', 'BV', 'GS', 'HM', 'PN', 'TF', 'UM'];
@@ -74,7 +74,7 @@ let tables: CountryTables | undefined;
 
 function countryTables(): CountryTables {
   if (tables) return tables;
-  const codes = new Set<string>([...getCountries(), ...CODES_WITHOUT_PHONES]);
+  const codes = new Set<string>([...phoneNumbers().getCountries(), ...CODES_WITHOUT_PHONES]);
   const byName = new Map<string, string>();
   const styles = ['long', 'short'] as const;
   for (const style of styles) {

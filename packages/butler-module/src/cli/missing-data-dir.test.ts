@@ -38,7 +38,9 @@ describe('reading commands on a data directory that does not exist', () => {
     mkdirSync(join(cwd, 'empty'));
     const result = await runCli(['--data-dir', 'empty', 'status'], { cwd });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${join(cwd, 'empty')} holds no contacts database yet (nothing was created)`);
+    expect(result.stderr).toContain(
+      `${join(cwd, 'empty')} holds no contacts database yet (nothing was created)`,
+    );
     expect(readdirSync(join(cwd, 'empty'))).toEqual([]);
   });
 
