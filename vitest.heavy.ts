@@ -20,6 +20,9 @@ export const HEAVY_TEST_FILES: readonly string[] = [
   // ~2 %: the benchmark harness on every scenario (CI also runs `pnpm bench --quick`).
   // ~3 %: the quickstart demo end to end (CI also runs `pnpm demo` and checks its output).
   'examples/quickstart/src/demo.test.ts',
+  // `pnpm emulator` as child processes (pnpm, its shell, node) stopped by signals, its parent's
+  // exit and stdin closing: five starts of pnpm and tsx.
+  'examples/quickstart/src/emulator-main.test.ts',
   // ~2 %: `contacts serve` as a child process over stdio, SIGTERM with a sync in flight.
   'packages/butler-module/src/cli/serve.test.ts',
   'examples/bench/src/harness.test.ts',

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/test-support/index.ts'],
+  entry: ['src/index.ts', 'src/descriptor.ts', 'src/test-support/index.ts'],
   format: ['esm'],
   dts: true,
   clean: true,

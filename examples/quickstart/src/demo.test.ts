@@ -6,7 +6,7 @@ import { openDatabase } from '@contacts/butler-module/cli';
 import { startGoogleEmulator } from '@contacts/google-emulator';
 import { migrate } from '@contacts/schema';
 import { describe, expect, it } from 'vitest';
-import { runDemo } from './demo.js';
+import { emulatorCredentialsRefusal, runDemo } from './demo.js';
 
 it('tells the quickstart story end to end: sync, changes on both sides, sync, what happened', async () => {
   const lines: string[] = [];
@@ -61,8 +61,14 @@ describe('the data directory of the contacts command', () => {
   });
 
   it('syncs the account whose credentials it holds, changing nothing there', async () => {
-    // "Real" Google played by an emulator the demo does not start itself.
-    const google = await startGoogleEmulator({ people: 25, seed: 5, otherContacts: 0 });
+    // "Real" Google played by an emulator the demo does not start itself, with credentials of
+    // a real client's shape (the emulator's own are refused: see below).
+    const google = await startGoogleEmulator({
+      people: 25,
+      seed: 5,
+      otherContacts: 0,
+      credentials: { clientId: '1234-realclient.apps.googleusercontent.com' },
+    });
     const dataDir = await withDataDir({
       GOOGLE_OAUTH_CLIENT_ID: google.credentials.clientId,
       GOOGLE_OAUTH_CLIENT_SECRET: google.credentials.clientSecret,
@@ -82,6 +88,34 @@ describe('the data directory of the contacts command', () => {
       expect(google.admin.people()).toHaveLength(25);
     } finally {
       await google.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses the emulator's credentials as a real account's: says so, runs in memory, changes nothing", async () => {
+    // What the old walk-through left in ./.contacts: the standalone emulator's three credentials.
+    const google = await startGoogleEmulator({ people: 5, seed: 9, otherContacts: 0 });
+    const dataDir = await withDataDir({
+      GOOGLE_OAUTH_CLIENT_ID: google.credentials.clientId,
+      GOOGLE_OAUTH_CLIENT_SECRET: google.credentials.clientSecret,
+      GOOGLE_REFRESH_TOKEN: google.credentials.refreshToken,
+    });
+    await google.close();
+    try {
+      const lines: string[] = [];
+      await runDemo({ people: 30, dataDir, write: (line) => lines.push(line) });
+      const out = lines.join('\n');
+      expect(out).toContain(emulatorCredentialsRefusal(dataDir));
+      expect(out).toContain("holds the Google emulator's credentials, not a real account's");
+      expect(out).not.toContain('Using the Google credentials stored in');
+      expect(out).toContain('Google emulator on');
+      expect(out).toMatch(/full: fetched 30, created \d+/);
+      expect(await storedKeys(dataDir)).toEqual([
+        'GOOGLE_OAUTH_CLIENT_ID',
+        'GOOGLE_OAUTH_CLIENT_SECRET',
+        'GOOGLE_REFRESH_TOKEN',
+      ]);
+    } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

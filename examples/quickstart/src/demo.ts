@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ContactsModule, DbCredentialStore, GOOGLE_CREDENTIAL_KEYS } from '@contacts/butler-module';
 import { openDatabase } from '@contacts/butler-module/cli';
 import type { Logger } from '@contacts/core';
-import { type GoogleEmulator, startGoogleEmulator } from '@contacts/google-emulator';
+import { type GoogleEmulator, isEmulatorClientId, startGoogleEmulator } from '@contacts/google-emulator';
 import { butlerTables, type ContactsDatabase, contacts, migrate, queryRows } from '@contacts/schema';
 import { PGlite } from '@electric-sql/pglite';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -44,8 +44,9 @@ const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
  */
 export async function runDemo(options: DemoOptions = {}): Promise<{ secrets: string[] }> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const { db, close, realDir } = await openDemoDatabase(options.dataDir);
+  const { db, close, realDir, refused } = await openDemoDatabase(options.dataDir);
   const real = realDir !== undefined;
+  if (refused) write(refused);
   const module = new ContactsModule();
   await module.migrate(db, { butlerSchema: BUTLER_SCHEMA });
   const store = new DbCredentialStore({ db, butlerSchema: BUTLER_SCHEMA });
@@ -175,11 +176,31 @@ export async function runDemo(options: DemoOptions = {}): Promise<{ secrets: str
 }
 
 /**
- * The `contacts` command's database in `dataDir` (taking its lock) when it holds all three Google
- * credentials: the demo then syncs that account. Otherwise an in-memory database, so the demo never
- * writes its emulator's credentials or people into a store a person uses.
+ * The sentence the demo says when `dataDir` holds the emulator's credentials: it does not take
+ * them for a real account (Google would refuse them), and tells how to clear them.
+ *
+ * @example
+ * ```ts
+ * emulatorCredentialsRefusal('/home/me/.contacts'); // "/home/me/.contacts holds the Google emulator's ..."
+ * ```
  */
-async function openDemoDatabase(dataDir: string | undefined) {
+export function emulatorCredentialsRefusal(dataDir: string): string {
+  return [
+    `${dataDir} holds the Google emulator's credentials, not a real account's: the demo does not sync them as your account and runs against its own emulator instead.`,
+    `To clear them: \`pnpm contacts --data-dir ${dataDir} secrets delete GOOGLE_OAUTH_CLIENT_ID\` (and GOOGLE_OAUTH_CLIENT_SECRET, GOOGLE_REFRESH_TOKEN); the emulator walk-through keeps its own data directory (\`pnpm emulator --data-dir ./.contacts-emulator\`).`,
+  ].join('\n');
+}
+
+/**
+ * The `contacts` command's database in `dataDir` (taking its lock) when it holds all three Google
+ * credentials of a real account: the demo then syncs that account. Otherwise an in-memory database,
+ * so the demo never writes its emulator's credentials or people into a store a person uses; the
+ * emulator's own credentials found there are refused with a sentence ({@link emulatorCredentialsRefusal}).
+ */
+async function openDemoDatabase(
+  dataDir: string | undefined,
+): Promise<{ db: ContactsDatabase; close: () => Promise<void>; realDir?: string; refused?: string }> {
+  let refused: string | undefined;
   if (dataDir && existsSync(join(dataDir, 'pgdata'))) {
     const opened = await openDatabase({ kind: 'pglite', dataDir });
     try {
@@ -187,7 +208,9 @@ async function openDemoDatabase(dataDir: string | undefined) {
       const store = new DbCredentialStore({ db: opened.db, butlerSchema: BUTLER_SCHEMA });
       let complete = true;
       for (const key of GOOGLE_CREDENTIAL_KEYS) if (!(await store.get(key))) complete = false;
-      if (complete) return { ...opened, realDir: dataDir };
+      const clientId = await store.get('GOOGLE_OAUTH_CLIENT_ID');
+      if (clientId !== null && isEmulatorClientId(clientId)) refused = emulatorCredentialsRefusal(dataDir);
+      else if (complete) return { ...opened, realDir: dataDir };
     } catch (error) {
       await opened.close();
       throw error;
@@ -195,7 +218,7 @@ async function openDemoDatabase(dataDir: string | undefined) {
     await opened.close();
   }
   const pg = await PGlite.create();
-  return { db: drizzle(pg) as ContactsDatabase, close: () => pg.close(), realDir: undefined };
+  return { db: drizzle(pg) as ContactsDatabase, close: () => pg.close(), refused };
 }
 
 function displayName(person: {

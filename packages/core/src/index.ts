@@ -132,5 +132,6 @@ export {
   normalizeUsername,
   normalizeWebsite,
   phoneE164,
+  phoneNumbers,
 } from './util/normalize.js';
 export { MIN_SECRET_LENGTH, redactSecrets, secretPattern } from './util/redact-secrets.js';

@@ -56,10 +56,34 @@ export const DEFAULT_SCOPES: readonly string[] = [CONTACTS_READONLY_SCOPE, OTHER
 const digest = (text: string, length: number): string =>
   createHash('sha256').update(text).digest('base64url').replace(/[-_]/g, 'x').slice(0, length);
 
+/**
+ * How the emulator's own OAuth client ids end (whatever the seed): what tells its credentials
+ * from a real account's, e.g. for a demo that must not take them for one.
+ *
+ * @example
+ * ```ts
+ * emulator.credentials.clientId.endsWith(EMULATOR_CLIENT_ID_SUFFIX); // true
+ * ```
+ */
+export const EMULATOR_CLIENT_ID_SUFFIX = '-emulator.apps.googleusercontent.com';
+
+/**
+ * Whether an OAuth client id is one the emulator made (a seed's default credentials).
+ *
+ * @example
+ * ```ts
+ * isEmulatorClientId('0a1b2c3d4e5f-emulator.apps.googleusercontent.com'); // true
+ * isEmulatorClientId('1234-abc.apps.googleusercontent.com'); // false
+ * ```
+ */
+export function isEmulatorClientId(clientId: string): boolean {
+  return clientId.trim().endsWith(EMULATOR_CLIENT_ID_SUFFIX);
+}
+
 /** Deterministic test credentials for a seed: same seed, same values, every run. */
 export function defaultCredentials(seed: number): EmulatorCredentials {
   return {
-    clientId: `${digest(`client:${seed}`, 12).toLowerCase()}-emulator.apps.googleusercontent.com`,
+    clientId: `${digest(`client:${seed}`, 12).toLowerCase()}${EMULATOR_CLIENT_ID_SUFFIX}`,
     clientSecret: `GOCSPX-${digest(`secret:${seed}`, 28)}`,
     refreshToken: `1//0e${digest(`refresh:${seed}:0`, 40)}`,
   };

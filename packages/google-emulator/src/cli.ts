@@ -2,13 +2,17 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type GoogleEmulatorOptions, startGoogleEmulator } from './server.js';
+import { processStopSignal } from './lifetime.js';
+import { type GoogleEmulator, type GoogleEmulatorOptions, startGoogleEmulator } from './server.js';
+
+export { processStopSignal, type StopReason, type WatchedProcess } from './lifetime.js';
 
 const USAGE = `Usage: google-emulator [--port N] [--host ADDR] [--seed N] [--people N] [--other-contacts N]
                        [--accounts N [--people-per-account N] [--shared-share X] [--shared-people N] [--clients N]]
                        [--quota-user N] [--quota-project N] [--latency-ms N|MIN,MAX]
 
-Serves a local Google People API and OAuth token endpoint until SIGINT/SIGTERM.
+Serves a local Google People API and OAuth token endpoint until SIGINT, SIGTERM or SIGHUP,
+until its parent process exits, or until stdin closes when it is a pipe.
 Prints one JSON line: {"url","tokenUrl","authUrl","adminUrl","credentials":{clientId,clientSecret,refreshToken},...}
 With --accounts, also "fleet":{accounts,clients:[{clientId,clientSecret,projectNumber}],sharedPeople}; account i's
 credentials: GET <adminUrl>fleet/accounts/i, or fleetCredentials({seed, index: i, clients}).
@@ -43,6 +47,12 @@ export interface CliIo {
   stderr(line: string): void;
   /** Aborting it closes the emulator and ends the command. */
   signal: AbortSignal;
+  /**
+   * Called once the emulator serves and its JSON line is printed, before the command waits for
+   * the signal (a wrapper stores what a client needs). A throw closes the emulator: exit 1 with
+   * the error's message.
+   */
+  onStarted?(emulator: GoogleEmulator): Promise<void> | void;
 }
 
 function integer(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -190,6 +200,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         : {}),
     }),
   );
+  if (io.onStarted) {
+    try {
+      await io.onStarted(emulator);
+    } catch (error) {
+      io.stderr(`google-emulator: ${error instanceof Error ? error.message : String(error)}`);
+      await emulator.close();
+      return 1;
+    }
+  }
   await new Promise<void>((resolve) => {
     if (io.signal.aborted) return resolve();
     io.signal.addEventListener('abort', () => resolve(), { once: true });
@@ -207,12 +226,14 @@ const invokedAsBin = (): boolean => {
   }
 };
 if (invokedAsBin()) {
-  const stop = new AbortController();
-  process.once('SIGINT', () => stop.abort());
-  process.once('SIGTERM', () => stop.abort());
+  // pnpm does not forward SIGTERM to its script: the emulator also stops when its parent exits.
+  const signal = processStopSignal();
   process.exitCode = await runCli(process.argv.slice(2), {
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
-    signal: stop.signal,
+    signal,
   });
+  // The parent that went away may have held stderr's other end: a failed write is not worth a crash.
+  process.stderr.on('error', () => {});
+  if (signal.aborted) process.stderr.write(`google-emulator: stopped (${String(signal.reason)}).\n`);
 }

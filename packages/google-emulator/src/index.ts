@@ -4,7 +4,9 @@ export {
   CONTACTS_READONLY_SCOPE,
   CONTACTS_SCOPE,
   DEFAULT_SCOPES,
+  EMULATOR_CLIENT_ID_SUFFIX,
   type EmulatorCredentials,
+  isEmulatorClientId,
   OTHER_CONTACTS_READONLY_SCOPE,
 } from './auth.js';
 export { type Clock, createManualClock, type ManualClock } from './clock.js';

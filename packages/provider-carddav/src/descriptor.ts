@@ -1,6 +1,5 @@
 import { credentialUrlProblem, type ProviderDescriptor } from '@contacts/core';
 import { z } from 'zod';
-import { CardDavContactsProvider } from './carddav-contacts-provider.js';
 
 /**
  * The CardDAV settings of a source table (`provider = "carddav"`): the server `url` (a root such
@@ -81,11 +80,15 @@ export const carddavProviderDescriptor: ProviderDescriptor<CardDavSettings> = {
   credentialsLabel: 'CardDAV credentials',
   connectHint:
     'Store the user name and password with `contacts secrets set CARDDAV_USERNAME VALUE` and `contacts secrets set CARDDAV_PASSWORD VALUE` (an app-specific password for iCloud and Fastmail), then restart or reconcile.',
-  create: ({ settings, credentials }) =>
-    new CardDavContactsProvider({
+  // The provider (its XML and vCard parsers) is imported when a source is built, not when the
+  // registry is.
+  create: async ({ settings, credentials }) => {
+    const { CardDavContactsProvider } = await import('./carddav-contacts-provider.js');
+    return new CardDavContactsProvider({
       url: settings.url,
       books: settings.books,
       username: credentials.username ?? '',
       password: credentials.password ?? '',
-    }),
+    });
+  },
 };

@@ -1,6 +1,5 @@
 import { credentialUrlProblem, type ProviderDescriptor } from '@contacts/core';
 import { z } from 'zod';
-import { GoogleContactsProvider } from './google-contacts-provider.js';
 import { googleAuthorization } from './oauth/authorize.js';
 import { GOOGLE_TOKEN_SHAPES } from './redact.js';
 
@@ -43,7 +42,8 @@ const GoogleSettingsSchema: z.ZodType<GoogleSettings> = z.strictObject({
 });
 
 /**
- * The Google People API provider as the contacts module registers it: settings
+ * The Google People API provider as the contacts module registers it (also
+ * `@contacts/provider-google/descriptor`, which loads the provider itself only in `create`): settings
  * `include_other_contacts`, `root_url`, `token_url`, `auth_url` (also `$CONTACTS_GOOGLE_ROOT_URL`,
  * `$CONTACTS_GOOGLE_TOKEN_URL`, `$CONTACTS_GOOGLE_AUTH_URL`, and the `contacts` command's
  * `--google-root-url` / `--google-token-url` / `--google-auth-url`), and three credential-store keys per account: `GOOGLE_OAUTH_CLIENT_ID`,
@@ -105,8 +105,11 @@ export const googleProviderDescriptor: ProviderDescriptor<GoogleSettings> = {
   credentialsLabel: 'Google OAuth credentials',
   connectHint:
     'Connect the Google account through the dashboard OAuth flow (or store them with `contacts secrets set KEY VALUE`), then restart or reconcile.',
-  create: ({ settings, credentials, logger }) =>
-    new GoogleContactsProvider({
+  // The provider (and with it the Google API client, the largest module the command loads) is
+  // imported when a source is built, not when the registry is: `contacts status` never needs it.
+  create: async ({ settings, credentials, logger }) => {
+    const { GoogleContactsProvider } = await import('./google-contacts-provider.js');
+    return new GoogleContactsProvider({
       clientId: credentials.clientId ?? '',
       clientSecret: credentials.clientSecret ?? '',
       refreshToken: credentials.refreshToken ?? '',
@@ -114,6 +117,7 @@ export const googleProviderDescriptor: ProviderDescriptor<GoogleSettings> = {
       tokenUrl: settings.token_url,
       includeOtherContacts: settings.include_other_contacts,
       logger,
-    }),
+    });
+  },
   authorize: googleAuthorization,
 };

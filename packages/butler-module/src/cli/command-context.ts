@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from '@contacts/core';
 import { type ContactsDatabase, migrate } from '@contacts/schema';
 import { ContactsModuleError } from '../errors.js';
@@ -56,7 +58,8 @@ export function commandContext(io: CliIo, globals: GlobalOptions, text: CommandT
 }
 
 /**
- * Runs `fn` on the command's database (migrated first when `migrateFirst`), then closes it.
+ * Runs `fn` on the command's database (migrated first when `migrateFirst`), then closes it. A
+ * `readOnly` command refuses an embedded database that does not exist yet instead of creating it.
  *
  * A signal (the bin aborts `io.signal` on SIGINT, SIGTERM, SIGHUP) ends the wait for the database
  * at once, and ends the command's work with an `INTERRUPTED` error: the database is closed (a
@@ -67,9 +70,11 @@ export function commandContext(io: CliIo, globals: GlobalOptions, text: CommandT
  */
 export async function withDatabase<T>(
   ctx: CommandContext,
-  options: { migrateFirst: boolean; handlesSignal?: boolean },
+  options: { migrateFirst: boolean; handlesSignal?: boolean; readOnly?: boolean },
   fn: (db: ContactsDatabase) => Promise<T>,
 ): Promise<T> {
+  // An injected opener (a host's, a test's) knows its own database.
+  if (options.readOnly && !ctx.io.openDatabase) assertEmbeddedDatabaseExists(ctx.globals);
   const { signal } = ctx.io;
   // A command that stops on the signal itself decides what a signal before it started means; the
   // wait for PostgreSQL is cut short for every command.
@@ -95,6 +100,30 @@ export async function withDatabase<T>(
   } finally {
     await close();
   }
+}
+
+/**
+ * A command that only reads (`status`, `secrets list`, `review`) says there is no embedded
+ * database yet instead of making one: opening a data directory creates it and runs initdb, which
+ * takes seconds and leaves a directory behind for a mistyped `--data-dir`.
+ *
+ * @throws ContactsModuleError `USAGE` naming the directory and the command that makes it.
+ * @example
+ * ```ts
+ * assertEmbeddedDatabaseExists(ctx.globals); // throws for --data-dir ./nowhere
+ * ```
+ */
+export function assertEmbeddedDatabaseExists(globals: Pick<GlobalOptions, 'database'>): void {
+  const { database } = globals;
+  if (database.kind !== 'pglite') return;
+  if (existsSync(join(database.dataDir, 'pgdata', 'PG_VERSION'))) return;
+  const what = existsSync(database.dataDir)
+    ? `${database.dataDir} holds no contacts database yet`
+    : `There is no data directory ${database.dataDir}`;
+  throw new ContactsModuleError(
+    'USAGE',
+    `${what} (nothing was created): run \`contacts migrate\` to make one there, or give the --data-dir that holds yours.`,
+  );
 }
 
 /** Postgres `undefined_table` (42P01) or `invalid_schema_name` (3F000), anywhere in the cause chain. */

@@ -24,12 +24,13 @@ describe('the embedded database in --data-dir', () => {
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  it('is created on disk, asks for migrate first, and the lock is released after each command', async () => {
+  it('is created on disk by migrate (status never makes one), and the lock is released after each command', async () => {
     const status = await runCli(['status'], { cwd: root });
     expect(status.code).toBe(2);
     expect(status.stderr).toMatch(
-      /^contacts: The embedded database in .*\.contacts has no contacts tables for butler schema "relationship" yet: run `contacts migrate` first\.\n$/,
+      /^contacts: There is no data directory .*\.contacts \(nothing was created\): run `contacts migrate` to make one there/,
     );
+    expect(existsSync(join(root, '.contacts'))).toBe(false);
     const migrate = await runCli(['migrate'], { cwd: root });
     expect(migrate.code, migrate.stderr).toBe(0);
     expect(migrate.stdout).toMatch(/applied shared\/0000_init, butler\/0000_init/);
@@ -39,6 +40,12 @@ describe('the embedded database in --data-dir', () => {
     const again = await runCli(['status', '--json'], { cwd: root });
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ provider: 'google', contact_count: 0 });
+    // Another butler schema in the same database: no tables there yet.
+    const other = await runCli(['status', '--butler-schema', 'elsewhere'], { cwd: root });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(
+      /^contacts: The embedded database in .*\.contacts has no contacts tables for butler schema "elsewhere" yet: run `contacts migrate` first\.\n$/,
+    );
   });
 
   it('refuses a second process on the same data directory, naming the holder', async () => {

@@ -8,6 +8,8 @@ import { DEFAULT_PROVIDER, defaultProviderRegistry } from '../module/default-reg
 /** The config used without `--config`: the default provider, with every default. */
 export const DEFAULT_CLI_CONFIG = { provider: DEFAULT_PROVIDER } as const;
 
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** What a value is, in TOML words, for "must be a table" messages. */
 function kindOf(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
@@ -29,7 +31,10 @@ function kindOf(value: unknown): string {
  * const config = await loadCliConfig('/etc/butler/butler.toml');
  * ```
  */
-export async function loadCliConfig(path: string | null): Promise<ContactsConfig> {
+export async function loadCliConfig(
+  path: string | null,
+  label = 'the --config file',
+): Promise<ContactsConfig> {
   let table: unknown = DEFAULT_CLI_CONFIG;
   if (path) {
     let text: string;
@@ -45,7 +50,7 @@ export async function loadCliConfig(path: string | null): Promise<ContactsConfig
             : code === 'EACCES'
               ? 'permission denied'
               : (cause as Error).message;
-      throw new ContactsModuleError('INVALID_CONFIG', `Cannot read the --config file ${path}: ${why}.`, {
+      throw new ContactsModuleError('INVALID_CONFIG', `Cannot read ${label} ${path}: ${why}.`, {
         cause,
       });
     }
@@ -59,7 +64,7 @@ export async function loadCliConfig(path: string | null): Promise<ContactsConfig
       const where = cause instanceof TomlError ? ` at line ${cause.line}, column ${cause.column}` : '';
       throw new ContactsModuleError(
         'INVALID_CONFIG',
-        `The --config file ${path} is not valid TOML${where}: ${first}.`,
+        `${capital(label)} ${path} is not valid TOML${where}: ${first}.`,
         { cause },
       );
     }
@@ -70,18 +75,18 @@ export async function loadCliConfig(path: string | null): Promise<ContactsConfig
     ) {
       throw new ContactsModuleError(
         'INVALID_CONFIG',
-        `In the --config file ${path}, modules must be a table (got ${kindOf(modules)}).`,
+        `In ${label} ${path}, modules must be a table (got ${kindOf(modules)}).`,
       );
     }
     table = (modules as Record<string, unknown> | undefined)?.contacts;
     if (table === undefined) {
       throw new ContactsModuleError(
         'INVALID_CONFIG',
-        `The --config file ${path} has no [modules.contacts] table: add one with at least provider = "${DEFAULT_CLI_CONFIG.provider}".`,
+        `${capital(label)} ${path} has no [modules.contacts] table: add one with at least provider = "${DEFAULT_CLI_CONFIG.provider}".`,
       );
     }
   }
-  const where = path ? ` (in the --config file ${path})` : '';
+  const where = path ? ` (in ${label} ${path})` : '';
   let config: ContactsConfig;
   try {
     config = parseContactsConfig(table, registrySettingKeys(defaultProviderRegistry()));

@@ -3,22 +3,12 @@ import { SchemaError } from '@contacts/schema';
 import { Command, CommanderError, Option } from 'commander';
 import { ContactsModuleError, type ContactsModuleErrorCode } from '../errors.js';
 import { defaultProviderRegistry } from '../module/default-registry.js';
+import { authInputFlags } from './auth-flags.js';
 import type { CliIo } from './cli-io.js';
 import { type CommandContext, type CommandText, commandContext, commandText } from './command-context.js';
-import { type AuthFlags, authCommand, authInputFlags } from './commands/auth.js';
-import { migrateCommand } from './commands/migrate.js';
-import { type ReviewFlags, reviewCommand } from './commands/review.js';
-import {
-  type SecretsRotateKeyFlags,
-  type SecretsSetFlags,
-  secretsDeleteCommand,
-  secretsListCommand,
-  secretsRotateKeyCommand,
-  secretsSetCommand,
-} from './commands/secrets.js';
-import { serveCommand } from './commands/serve.js';
-import { statusCommand } from './commands/status.js';
-import { syncCommand } from './commands/sync.js';
+import type { AuthFlags } from './commands/auth.js';
+import type { ReviewFlags } from './commands/review.js';
+import type { SecretsRotateKeyFlags, SecretsSetFlags } from './commands/secrets.js';
 import { ENV, type GlobalFlags, providerSettingFlags, resolveGlobals } from './options.js';
 import { packageVersion } from './version.js';
 
@@ -61,6 +51,8 @@ function exitCodeOf(error: unknown): number {
   return EXIT.failed;
 }
 
+// Each subcommand's module is imported when it runs, not before: `status` never loads the MCP SDK
+// (serve), the progress display (sync) or a provider's client (sync, serve, auth).
 function buildProgram(
   text: CommandText,
   run: (action: (ctx: CommandContext) => Promise<number>, flags: GlobalFlags) => Promise<void>,
@@ -128,7 +120,9 @@ function buildProgram(
   program
     .command('migrate')
     .description('create or upgrade the contacts tables (idempotent)')
-    .action((_options, command: Command) => run((ctx) => migrateCommand(ctx), globals(command)));
+    .action((_options, command: Command) =>
+      run(async (ctx) => (await import('./commands/migrate.js')).migrateCommand(ctx), globals(command)),
+    );
 
   const auth = program
     .command('auth')
@@ -145,7 +139,10 @@ function buildProgram(
     );
   }
   auth.action((provider: string, options: AuthFlags, command: Command) =>
-    run((ctx) => authCommand(ctx, provider, options), globals(command)),
+    run(
+      async (ctx) => (await import('./commands/auth.js')).authCommand(ctx, provider, options),
+      globals(command),
+    ),
   );
 
   const secrets = program.command('secrets').description('manage the credential store (butler_secrets)');
@@ -165,7 +162,10 @@ function buildProgram(
     .option('--no-sensitive', 'mark the value as not sensitive')
     .option('--expires-at <iso>', 'after this instant the secret counts as missing')
     .action((key: string, value: string | undefined, options: SecretsSetFlags, command: Command) =>
-      run((ctx) => secretsSetCommand(ctx, key, value, options), globals(command)),
+      run(
+        async (ctx) => (await import('./commands/secrets.js')).secretsSetCommand(ctx, key, value, options),
+        globals(command),
+      ),
     );
   secrets
     .command('list')
@@ -176,14 +176,20 @@ function buildProgram(
       'say which keys this source lacks (default: every configured source)',
     )
     .action((options: { json?: boolean; source?: string }, command: Command) =>
-      run((ctx) => secretsListCommand(ctx, options), globals(command)),
+      run(
+        async (ctx) => (await import('./commands/secrets.js')).secretsListCommand(ctx, options),
+        globals(command),
+      ),
     );
   secrets
     .command('delete')
     .description('delete a secret (e.g. an account you no longer sync); says whether it was there')
     .argument('<key>', 'the key to delete')
     .action((key: string, _options: unknown, command: Command) =>
-      run((ctx) => secretsDeleteCommand(ctx, key), globals(command)),
+      run(
+        async (ctx) => (await import('./commands/secrets.js')).secretsDeleteCommand(ctx, key),
+        globals(command),
+      ),
     );
   secrets
     .command('rotate-key')
@@ -195,7 +201,10 @@ function buildProgram(
       `file holding the new key, readable by you only ($${ENV.secretsNewKeyFile}, or the key itself in $${ENV.secretsNewKey})`,
     )
     .action((options: SecretsRotateKeyFlags, command: Command) =>
-      run((ctx) => secretsRotateKeyCommand(ctx, options), globals(command)),
+      run(
+        async (ctx) => (await import('./commands/secrets.js')).secretsRotateKeyCommand(ctx, options),
+        globals(command),
+      ),
     );
 
   program
@@ -212,7 +221,8 @@ function buildProgram(
       (
         options: { full?: boolean; json?: boolean; confirmDeletions?: boolean; source?: string },
         command: Command,
-      ) => run((ctx) => syncCommand(ctx, options), globals(command)),
+      ) =>
+        run(async (ctx) => (await import('./commands/sync.js')).syncCommand(ctx, options), globals(command)),
     );
 
   program
@@ -221,7 +231,10 @@ function buildProgram(
     .option('--json', 'print JSON (the contacts_sync_status shape)')
     .option('--source <provider[:account]>', 'the source to report, when several are configured')
     .action((options: { json?: boolean; source?: string }, command: Command) =>
-      run((ctx) => statusCommand(ctx, options), globals(command)),
+      run(
+        async (ctx) => (await import('./commands/status.js')).statusCommand(ctx, options),
+        globals(command),
+      ),
     );
 
   program
@@ -231,13 +244,18 @@ function buildProgram(
     .option('--source <provider[:account]>', 'the source to review, when several are configured')
     .option('--limit <n>', 'the most items of each kind (default 100)')
     .action((options: ReviewFlags, command: Command) =>
-      run((ctx) => reviewCommand(ctx, options), globals(command)),
+      run(
+        async (ctx) => (await import('./commands/review.js')).reviewCommand(ctx, options),
+        globals(command),
+      ),
     );
 
   program
     .command('serve')
     .description('serve the four MCP tools on stdio with the sync runtime running (logs on stderr)')
-    .action((_options, command: Command) => run((ctx) => serveCommand(ctx), globals(command)));
+    .action((_options, command: Command) =>
+      run(async (ctx) => (await import('./commands/serve.js')).serveCommand(ctx), globals(command)),
+    );
 
   return program;
 }

@@ -7,8 +7,8 @@ import type { DatabaseTarget } from './options.js';
 import { connectPostgres } from './postgres-connect.js';
 import { makePrivateDir, repairPrivateTree } from './private-files.js';
 
-/** What the contacts command keeps in a data directory: the database and the lock's files. */
-const OUR_ENTRY = /^(pgdata|\.?contacts\.lock(\..*)?)$/;
+/** What a data directory holds of ours: the database, the lock's files and its own butler.toml. */
+const OUR_ENTRY = /^(pgdata|butler\.toml|\.?contacts\.lock(\..*)?)$/;
 
 /**
  * An open database and how to close it (releasing the data-directory lock for PGlite).

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ContactsModuleError } from '../errors.js';
 import type { CliIo } from './cli-io.js';
@@ -84,5 +87,31 @@ describe('resolveGlobals', () => {
     expect(() => resolveGlobals({ googleTokenUrl: 'ftp://user:pw-s3cret@x/' }, io())).toThrow(
       /^--google-token-url must be a http:\/\/ or https:\/\/ URL\.$/,
     );
+  });
+
+  it("reads the embedded database's DATA_DIR/butler.toml when there is one; --config wins, a URL skips it", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'contacts-options-'));
+    try {
+      const local = { ...io(), cwd: dir };
+      const withConfig = join(dir, 'emulator');
+      mkdirSync(withConfig);
+      writeFileSync(join(withConfig, 'butler.toml'), '[modules.contacts]\nprovider = "google"\n');
+      mkdirSync(join(dir, 'plain'));
+      expect(resolveGlobals({ dataDir: 'emulator' }, local)).toMatchObject({
+        configPath: join(withConfig, 'butler.toml'),
+        configLabel: "the data directory's config file",
+      });
+      expect(resolveGlobals({ dataDir: 'plain' }, local)).toMatchObject({ configPath: null });
+      expect(resolveGlobals({ dataDir: 'missing' }, local)).toMatchObject({ configPath: null });
+      expect(resolveGlobals({ dataDir: 'emulator', config: 'mine.toml' }, local)).toMatchObject({
+        configPath: join(dir, 'mine.toml'),
+        configLabel: 'the --config file',
+      });
+      expect(
+        resolveGlobals({ dataDir: 'emulator', databaseUrl: 'postgres://db.example/crm' }, local),
+      ).toMatchObject({ configPath: null });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { credentialUrlProblem, type ProviderRegistry, type ProviderSettingEnv } from '@contacts/core';
 import { assertButlerSchemaName, DEFAULT_BUTLER_SCHEMA, SchemaError } from '@contacts/schema';
 import { ContactsModuleError } from '../errors.js';
@@ -41,8 +42,13 @@ export interface GlobalFlags {
 export interface GlobalOptions {
   database: DatabaseTarget;
   butlerSchema: string;
-  /** Absolute path of the butler.toml, when one was given. */
+  /**
+   * Absolute path of the butler.toml: `--config`, else the embedded database's `DATA_DIR/butler.toml`
+   * when that file exists (`pnpm emulator --data-dir` writes one), else null (the defaults).
+   */
   configPath: string | null;
+  /** How messages name {@link configPath}: `the --config file` or `the data directory's config file`. */
+  configLabel: string;
   /** Provider settings from flags and the environment, by provider: passed to every source of it. */
   settingsOverrides: Record<string, Record<string, string>>;
   /** Each provider setting given, also by its flag's camel-case name (`rootUrl` of `--acme-root-url`). */
@@ -114,17 +120,44 @@ export function resolveGlobals(
     };
     byFlag[setting.attribute] = value;
   }
+  const database: DatabaseTarget = url
+    ? { kind: 'postgres', url, connectTimeoutMs: connectTimeout }
+    : { kind: 'pglite', dataDir: path(flags.dataDir ?? '.contacts') };
+  const dataDirConfig = database.kind === 'pglite' ? dataDirConfigPath(database.dataDir) : null;
   return {
     ...byFlag,
     settingsOverrides,
-    database: url
-      ? { kind: 'postgres', url, connectTimeoutMs: connectTimeout }
-      : { kind: 'pglite', dataDir: path(flags.dataDir ?? '.contacts') },
+    database,
     butlerSchema,
-    configPath: flags.config !== undefined ? path(checkedConfigPath(flags.config)) : null,
+    configPath: flags.config !== undefined ? path(checkedConfigPath(flags.config)) : dataDirConfig,
+    configLabel: flags.config === undefined && dataDirConfig ? DATA_DIR_CONFIG_LABEL : CONFIG_FLAG_LABEL,
     secretsKeyFile: flags.secretsKeyFile !== undefined ? path(flags.secretsKeyFile) : null,
     verbose: Boolean(flags.verbose),
   };
+}
+
+/** The file name of a data directory's own configuration (a butler.toml). */
+export const DATA_DIR_CONFIG = 'butler.toml';
+const CONFIG_FLAG_LABEL = 'the --config file';
+const DATA_DIR_CONFIG_LABEL = "the data directory's config file";
+
+/**
+ * `DATA_DIR/butler.toml` when it is a file: an embedded database may carry its own configuration
+ * (the emulator's endpoints, written by `pnpm emulator --data-dir`), so `--data-dir` alone says
+ * which account and where. `--config` wins over it.
+ *
+ * @example
+ * ```ts
+ * dataDirConfigPath('/home/me/.contacts-emulator'); // '/home/me/.contacts-emulator/butler.toml'
+ * ```
+ */
+export function dataDirConfigPath(dataDir: string): string | null {
+  const file = join(dataDir, DATA_DIR_CONFIG);
+  try {
+    return statSync(file).isFile() ? file : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

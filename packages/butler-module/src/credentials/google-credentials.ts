@@ -1,7 +1,7 @@
 // The Google credentials as the module read them before issue 12, kept for hosts that import
 // them: the module itself reads every provider's keys through its descriptor
 // (source-credentials.ts), and the keys are googleProviderDescriptor's.
-import { googleProviderDescriptor } from '@contacts/provider-google';
+import { googleProviderDescriptor } from '@contacts/provider-google/descriptor';
 import type { CredentialStore } from './credential-store.js';
 import {
   credentialStoreMissingError,

@@ -1,8 +1,10 @@
 // The composition root: the one place of the module that names the providers it ships with.
 // Everything else looks providers up in a ProviderRegistry (scan test: generic-files.test.ts).
 import { ProviderRegistry } from '@contacts/core';
-import { carddavProviderDescriptor } from '@contacts/provider-carddav';
-import { googleProviderDescriptor } from '@contacts/provider-google';
+// The descriptor subpaths hold no provider: each loads its provider (the Google API client, the
+// CardDAV parsers) only when a source is built, so a command that builds none stays light.
+import { carddavProviderDescriptor } from '@contacts/provider-carddav/descriptor';
+import { googleProviderDescriptor } from '@contacts/provider-google/descriptor';
 
 /**
  * The registry a `ContactsModule` uses unless the host hands it its own: the Google People API

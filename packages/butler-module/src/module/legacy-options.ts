@@ -2,7 +2,6 @@
 // before provider descriptors (issue 12): kept so hosts and tests written against them work
 // unchanged. New code registers a descriptor and sets a source's settings instead.
 import type { Clock, ContactsConfig, ContactsProvider, Logger } from '@contacts/core';
-import { GoogleContactsProvider } from '@contacts/provider-google';
 import type { GoogleCredentials } from '../credentials/google-credentials.js';
 
 /**
@@ -83,14 +82,17 @@ export type ContactsProviderFactory = (
  * const provider = await defaultProviderFactory({ provider: 'google', config, credentials, logger, clock });
  * ```
  */
-export const defaultProviderFactory: ContactsProviderFactory = (request) =>
-  new GoogleContactsProvider({
+export const defaultProviderFactory: ContactsProviderFactory = async (request) => {
+  // Loaded when a provider is built: the Google API client is the heaviest module of the package.
+  const { GoogleContactsProvider } = await import('@contacts/provider-google');
+  return new GoogleContactsProvider({
     ...request.credentials,
     rootUrl: request.googleRootUrl,
     tokenUrl: request.googleTokenUrl,
     includeOtherContacts: request.config.include_other_contacts,
     logger: request.logger,
   });
+};
 
 /**
  * The fields the legacy endpoint options add to a {@link ProviderFactoryRequest}.

@@ -3,7 +3,7 @@
  * names (long and short), common aliases and endonyms (`USA`, `Deutschland`, `España`), and codes
  * typed as names. Every provider reads addresses through it (Google's `country`, CardDAV's ADR).
  */
-import { getCountries } from 'libphonenumber-js/max';
+import { phoneNumbers } from './normalize.js';
 
 // ISO 3166-1 codes that have no phone metadata (uninhabited or without their own numbering plan).
 const CODES_WITHOUT_PHONES = ['AQ', 'BV', 'GS', 'HM', 'PN', 'TF', 'UM'];
@@ -79,7 +79,7 @@ let tables: CountryTables | undefined;
 
 function countryTables(): CountryTables {
   if (tables) return tables;
-  const codes = new Set<string>([...getCountries(), ...CODES_WITHOUT_PHONES]);
+  const codes = new Set<string>([...phoneNumbers().getCountries(), ...CODES_WITHOUT_PHONES]);
   const byName = new Map<string, string>();
   const styles = ['long', 'short'] as const;
   for (const style of styles) {

@@ -1,4 +1,4 @@
-import { type AuthorizeInput, credentialKey, type ProviderDescriptor } from '@contacts/core';
+import { credentialKey } from '@contacts/core';
 import { DbCredentialStore } from '../../credentials/db-credential-store.js';
 import { ContactsModuleError } from '../../errors.js';
 import { configuredSources } from '../../module/configured-sources.js';
@@ -24,25 +24,6 @@ export interface AuthFlags {
 export const DEFAULT_AUTH_TIMEOUT_SECONDS = 300;
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-
-/**
- * The non-secret input flags of every registered provider's authorization (`--client-id`), for
- * the command line to declare; secrets never come from a flag (they would show in `ps`).
- *
- * @example
- * ```ts
- * authInputFlags(defaultProviderRegistry().descriptors()); // [{ flag: 'client-id', ... }]
- * ```
- */
-export function authInputFlags(descriptors: readonly ProviderDescriptor[]): AuthorizeInput[] {
-  const seen = new Map<string, AuthorizeInput>();
-  for (const descriptor of descriptors) {
-    for (const input of descriptor.authorize?.inputs ?? []) {
-      if (!input.secret && !seen.has(input.flag)) seen.set(input.flag, input);
-    }
-  }
-  return [...seen.values()];
-}
 
 function timeoutMs(flag: string | undefined): number {
   if (flag === undefined) return DEFAULT_AUTH_TIMEOUT_SECONDS * 1000;
@@ -84,7 +65,7 @@ export async function authCommand(
   }
   const deadline = timeoutMs(flags.timeout);
   const all = configuredSources(
-    await loadCliConfig(ctx.globals.configPath),
+    await loadCliConfig(ctx.globals.configPath, ctx.globals.configLabel),
     registry,
     ctx.globals.settingsOverrides,
   );

@@ -25,10 +25,13 @@ const SECTIONS = [
  * sentence. Exit 0 either way: the list is the answer.
  */
 export async function reviewCommand(ctx: CommandContext, flags: ReviewFlags): Promise<number> {
-  const all = configuredSources(await loadCliConfig(ctx.globals.configPath), defaultProviderRegistry());
+  const all = configuredSources(
+    await loadCliConfig(ctx.globals.configPath, ctx.globals.configLabel),
+    defaultProviderRegistry(),
+  );
   const config = pickSources(all, flags.source, { all: false })[0]!.config;
   const limit = limitOf(flags.limit);
-  const report = await withDatabase(ctx, { migrateFirst: false }, (db) =>
+  const report = await withDatabase(ctx, { migrateFirst: false, readOnly: true }, (db) =>
     readReviewItems({
       db,
       butlerSchema: ctx.globals.butlerSchema,

@@ -117,13 +117,17 @@ export async function secretsListCommand(
 ): Promise<number> {
   const registry = defaultProviderRegistry();
   const sources = pickSources(
-    configuredSources(await loadCliConfig(ctx.globals.configPath), registry, ctx.globals.settingsOverrides),
+    configuredSources(
+      await loadCliConfig(ctx.globals.configPath, ctx.globals.configLabel),
+      registry,
+      ctx.globals.settingsOverrides,
+    ),
     flags.source,
     { all: true },
   );
   const secretsKey = currentSecretsKey(ctx.io, ctx.globals.secretsKeyFile, ctx.redactor);
   const table = `${ctx.globals.butlerSchema}.butler_secrets`;
-  const secrets = await withDatabase(ctx, { migrateFirst: false }, async (db) => {
+  const secrets = await withDatabase(ctx, { migrateFirst: false, readOnly: true }, async (db) => {
     const store = new DbCredentialStore({ db, butlerSchema: ctx.globals.butlerSchema, secretsKey });
     if (secretsKey) noteAtRest(ctx, table, await store.verify());
     return store.list({ includeExpired: true });

@@ -38,7 +38,7 @@ function stoppingAnswer(id: RequestId, method: string): JSONRPCMessage {
  */
 export async function serveCommand(ctx: CommandContext): Promise<number> {
   const { butlerSchema, configPath, settingsOverrides } = ctx.globals;
-  const config = await loadCliConfig(configPath);
+  const config = await loadCliConfig(configPath, ctx.globals.configLabel);
   const stdin = ctx.io.stdin;
   if (!stdin)
     throw new ContactsModuleError(

@@ -26,27 +26,34 @@ export async function statusCommand(
   ctx: CommandContext,
   flags: { json?: boolean; source?: string },
 ): Promise<number> {
-  const all = configuredSources(await loadCliConfig(ctx.globals.configPath), defaultProviderRegistry());
+  const all = configuredSources(
+    await loadCliConfig(ctx.globals.configPath, ctx.globals.configLabel),
+    defaultProviderRegistry(),
+  );
   const config = pickSources(all, flags.source, { all: false })[0]!.config;
-  const { report, authNeeded } = await withDatabase(ctx, { migrateFirst: false }, async (db) => {
-    const butlerSchema = ctx.globals.butlerSchema;
-    const [report, state] = await Promise.all([
-      readSyncStatus({
-        db,
-        butlerSchema,
-        provider: config.provider,
-        accountId: config.account_id,
-        syncEnabled: config.sync.enabled,
-        clock: systemClock,
-      }),
-      // The stored error's code (not in the report's shape) says whether it was an auth failure.
-      new ContactsSyncStateStore({ db, butlerSchema, clock: systemClock }).load(
-        config.provider,
-        config.account_id,
-      ),
-    ]);
-    return { report, authNeeded: needsAuthorisation(state) };
-  });
+  const { report, authNeeded } = await withDatabase(
+    ctx,
+    { migrateFirst: false, readOnly: true },
+    async (db) => {
+      const butlerSchema = ctx.globals.butlerSchema;
+      const [report, state] = await Promise.all([
+        readSyncStatus({
+          db,
+          butlerSchema,
+          provider: config.provider,
+          accountId: config.account_id,
+          syncEnabled: config.sync.enabled,
+          clock: systemClock,
+        }),
+        // The stored error's code (not in the report's shape) says whether it was an auth failure.
+        new ContactsSyncStateStore({ db, butlerSchema, clock: systemClock }).load(
+          config.provider,
+          config.account_id,
+        ),
+      ]);
+      return { report, authNeeded: needsAuthorisation(state) };
+    },
+  );
   const authHint = authNeeded
     ? `The ${report.provider} account "${report.account_id}" needs new credentials: run \`${authCommandFor(report.provider, report.account_id)}\`.`
     : null;

@@ -44,7 +44,7 @@ export async function syncCommand(
 ): Promise<number> {
   const { butlerSchema, configPath, settingsOverrides } = ctx.globals;
   const sources = configuredSources(
-    await loadCliConfig(configPath),
+    await loadCliConfig(configPath, ctx.globals.configLabel),
     defaultProviderRegistry(),
     settingsOverrides,
   );
