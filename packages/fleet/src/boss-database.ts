@@ -18,9 +18,10 @@ export interface BossDatabase {
   backend: 'pglite' | 'postgres';
 }
 
-/** What drizzle keeps as `$client` for postgres.js: only `unsafe` is used. */
+/** What drizzle keeps as `$client` for postgres.js: only `unsafe` and `reserve` are used. */
 interface PostgresJsLike {
   unsafe(text: string, values?: unknown[]): Promise<unknown>;
+  reserve(): Promise<PostgresJsLike & { release(): void }>;
 }
 
 const isPglite = (client: unknown): client is PGliteLike =>
@@ -54,14 +55,35 @@ export function bossDatabase(db: ContactsDatabase): BossDatabase {
   );
 }
 
+// Several statements (the simple protocol) answer one row list each: pg-boss reads the rows of
+// all of them, as node-postgres's array of results gives them.
+const rowsOf = (result: unknown): unknown[] => {
+  const rows = Array.isArray(result) ? result : [];
+  return rows.length > 0 && rows.every(Array.isArray) ? rows.flat() : rows;
+};
+
+// node-postgres turns a Date into text on the client; postgres.js binds by the type the server
+// describes and cannot send a Date where it describes text (a `$n` pg-boss compares to text).
+const bindable = (value: unknown): unknown => (value instanceof Date ? value.toISOString() : value);
+
 function postgresJsDatabase(client: PostgresJsLike): Db {
   return {
     async executeSql(text: string, values?: unknown[]) {
-      const result = await client.unsafe(text, values ?? []);
-      // Several statements (the simple protocol) answer one row list each: pg-boss reads the rows
-      // of all of them, as node-postgres's array of results gives them.
-      const rows = Array.isArray(result) ? result : [];
-      return { rows: rows.length > 0 && rows.every(Array.isArray) ? rows.flat() : rows };
+      if (values && values.length > 0)
+        return { rows: rowsOf(await client.unsafe(text, values.map(bindable))) };
+      // Without parameters it may be a `BEGIN; ...; COMMIT` block (schema creation, migrations,
+      // locked maintenance). postgres.js refuses BEGIN on a pool (UNSAFE_TRANSACTION) but not on a
+      // reserved connection; a block that failed halfway leaves that connection in an aborted
+      // transaction, rolled back before it goes back to the pool.
+      const connection = await client.reserve();
+      try {
+        return { rows: rowsOf(await connection.unsafe(text, [])) };
+      } catch (error) {
+        await connection.unsafe('rollback', []).catch(() => {});
+        throw error;
+      } finally {
+        connection.release();
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import { type ContactsDatabase, queryRows, quoteIdent } from '@contacts/schema';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { JobInsert } from 'pg-boss';
 import { bossTransaction } from './boss-database.js';
 import { SYNC_QUEUE, type SyncJobData, type SyncJobs, syncJobKey } from './sync-jobs.js';
@@ -50,11 +50,11 @@ interface DueRow {
  * earlier of `next_full_due_at` and `last_full_sync_at` plus the interval, unset when neither is
  * (never synced). A test holds the two equal on every combination of the columns.
  */
-function duePredicate(fullIntervalMs: number, now: Date) {
+function duePredicate(fullIntervalMs: number, at: SQL) {
   const full = sql`least(s.next_full_due_at, s.last_full_sync_at + ${fullIntervalMs} * interval '1 millisecond')`;
-  return sql`(s.retry_after is null or s.retry_after <= ${now})
-    and (s.next_incremental_due_at is null or s.next_incremental_due_at <= ${now}
-      or (s.consecutive_failures = 0 and (${full} is null or ${full} <= ${now})))`;
+  return sql`(s.retry_after is null or s.retry_after <= ${at})
+    and (s.next_incremental_due_at is null or s.next_incremental_due_at <= ${at}
+      or (s.consecutive_failures = 0 and (${full} is null or ${full} <= ${at})))`;
 }
 
 /**
@@ -78,6 +78,8 @@ function duePredicate(fullIntervalMs: number, now: Date) {
 export async function sweepDueAccounts(jobs: SyncJobs, options: SweepOptions): Promise<SweepResult> {
   const { now, fullIntervalMs } = options;
   const limit = options.limit ?? 1000;
+  // An ISO string with a cast: postgres.js under drizzle's raw `sql` cannot bind a Date.
+  const at = sql`${now.toISOString()}::timestamptz`;
   const syncState = sql.raw(`${quoteIdent(jobs.butlerSchema)}.contacts_sync_state`);
   const jobTable = sql.raw(`${quoteIdent(jobs.jobSchema)}.job`);
   // The sweep's advisory lock, per butler schema (two butlers sweep their own accounts at once).
@@ -94,8 +96,8 @@ export async function sweepDueAccounts(jobs: SyncJobs, options: SweepOptions): P
       tx,
       sql`select s.provider, s.account_id from ${syncState} s
         where s.parked_reason is null
-          and (s.lock_expires_at is null or s.lock_expires_at <= ${now})
-          and ${duePredicate(fullIntervalMs, now)}
+          and (s.lock_expires_at is null or s.lock_expires_at <= ${at})
+          and ${duePredicate(fullIntervalMs, at)}
           and not exists (
             select 1 from ${jobTable} j
             where j.name = ${SYNC_QUEUE} and j.policy = 'stately' and j.state <= 'active'
