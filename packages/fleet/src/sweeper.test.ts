@@ -2,6 +2,7 @@ import { DEFAULT_BACKOFF, planWake, type SyncPolicyState } from '@contacts/core'
 import { butlerTables, queryRows, quoteIdent } from '@contacts/schema';
 import { describeDatabase } from '@contacts/schema/testing';
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { sweepDueAccounts } from './sweeper.js';
 import { createSyncQueue, openSyncJobs, SYNC_QUEUE, type SyncJobs } from './sync-jobs.js';
@@ -153,6 +154,24 @@ describeDatabase('sweepDueAccounts', (t) => {
     expect(await sweep()).toMatchObject({ due: 1, enqueued: 1 });
     expect(await queued()).toEqual(['google:a completed', 'google:a created']);
   });
+
+  // PGlite is one connection: there is no second sweeper to race.
+  it.runIf(t.driver === 'postgres')(
+    'one sweeper at a time: a second one, while the first holds the sweep, returns skipped',
+    async () => {
+      await addStates([{ provider: 'google', accountId: 'a' }]);
+      const other = postgres(t.database.url ?? '', { max: 1, onnotice: () => {} });
+      try {
+        await other.begin(async (holder) => {
+          await holder`select pg_advisory_xact_lock(hashtext(${`contacts-sweep:${t.butlerSchema}`}))`;
+          expect(await sweep()).toEqual({ skipped: true, due: 0, enqueued: 0 });
+        });
+      } finally {
+        await other.end({ timeout: 5 });
+      }
+      expect(await sweep()).toMatchObject({ skipped: false, enqueued: 1 });
+    },
+  );
 
   it('agrees with the sync policy (planWake of a periodic wake) on every combination of the schedule', async () => {
     const times = [null, at(-5), at(5)];
