@@ -1,0 +1,12 @@
+export { type BossDatabase, bossDatabase, bossTransaction } from './boss-database.js';
+export { type SweepOptions, type SweepResult, sweepDueAccounts } from './sweeper.js';
+export {
+  createSyncQueue,
+  defaultJobSchema,
+  type OpenSyncJobsOptions,
+  openSyncJobs,
+  SYNC_QUEUE,
+  type SyncJobData,
+  type SyncJobs,
+  syncJobKey,
+} from './sync-jobs.js';
