@@ -18,6 +18,7 @@ import { DavTransport, type DavTransportOptions } from './dav/dav-transport.js';
 import { type DiscoveredAddressBook, discoverAddressBooks } from './dav/discovery.js';
 import { listMemberEtags } from './dav/etag-listing.js';
 import { type BookPosition, readBookPage } from './provider/book-page.js';
+import { bookWanted } from './provider/book-selection.js';
 import { CardCache, cardId } from './provider/card-cache.js';
 import { type BookMark, type PageToken, readCursor, readPageToken } from './provider/carddav-cursor.js';
 
@@ -47,10 +48,6 @@ export interface CardDavProviderOptions {
 
 function markOf(state: Pick<AddressBookState, 'syncToken' | 'ctag'>): BookMark {
   return { t: state.syncToken, c: state.ctag };
-}
-
-function segment(url: string): string {
-  return decodeURIComponent(new URL(url).pathname.replace(/\/+$/, '').split('/').at(-1) ?? '');
 }
 
 /**
@@ -118,9 +115,7 @@ export class CardDavContactsProvider extends ContactsProvider {
       );
     this.#books ??= discoverAddressBooks(this.transport, url).then((found) => {
       const wanted = this.#options.books;
-      const books = wanted?.length
-        ? found.filter((b) => wanted.some((w) => w === b.url || w === b.displayName || w === segment(b.url)))
-        : found;
+      const books = found.filter((b) => bookWanted(b, wanted));
       if (books.length === 0)
         throw new ProviderError(
           'PERMANENT',

@@ -1,5 +1,6 @@
 import { credentialUrlProblem, type ProviderDescriptor } from '@contacts/core';
 import { z } from 'zod';
+import { carddavAuthorization } from './authorize.js';
 import { CardDavContactsProvider } from './carddav-contacts-provider.js';
 
 /**
@@ -80,7 +81,7 @@ export const carddavProviderDescriptor: ProviderDescriptor<CardDavSettings> = {
   secretShapes: CARDDAV_SECRET_SHAPES,
   credentialsLabel: 'CardDAV credentials',
   connectHint:
-    'Store the user name and password with `contacts secrets set CARDDAV_USERNAME VALUE` and `contacts secrets set CARDDAV_PASSWORD VALUE` (an app-specific password for iCloud and Fastmail), then restart or reconcile.',
+    'Run `contacts auth carddav --username NAME` (it checks the password at the server and stores both), or store them with `contacts secrets set CARDDAV_USERNAME` and `contacts secrets set CARDDAV_PASSWORD` (an app-specific password for iCloud and Fastmail), then restart or reconcile.',
   create: ({ settings, credentials }) =>
     new CardDavContactsProvider({
       url: settings.url,
@@ -88,4 +89,5 @@ export const carddavProviderDescriptor: ProviderDescriptor<CardDavSettings> = {
       username: credentials.username ?? '',
       password: credentials.password ?? '',
     }),
+  authorize: carddavAuthorization(),
 };
