@@ -45,8 +45,14 @@ export function carddavAuthorization(
         });
       }
       signal.throwIfAborted();
-      const transport = new DavTransport({ site: url, credentials: { username, password }, fetch: options.fetch });
-      logger.debug('carddav authorization: discovering the address books', { url: describeUrl(new URL(url)) });
+      const transport = new DavTransport({
+        site: url,
+        credentials: { username, password },
+        fetch: options.fetch,
+      });
+      logger.debug('carddav authorization: discovering the address books', {
+        url: describeUrl(new URL(url)),
+      });
       const books = await discoverAddressBooks(transport, url);
       for (const book of books) {
         signal.throwIfAborted();

@@ -125,10 +125,14 @@ export async function startRadicale(options: RadicaleOptions = {}): Promise<Radi
     process: child,
     stop: () => child.stop(),
     seedBook(name, cards) {
-      if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`seedBook: ${JSON.stringify(name)} is not a plain name.`);
+      if (!/^[A-Za-z0-9_-]+$/.test(name))
+        throw new Error(`seedBook: ${JSON.stringify(name)} is not a plain name.`);
       const folder = join(storage, 'collection-root', credentials.username, name);
       mkdirSync(folder, { recursive: true });
-      writeFileSync(join(folder, '.Radicale.props'), JSON.stringify({ tag: 'VADDRESSBOOK', 'D:displayname': name }));
+      writeFileSync(
+        join(folder, '.Radicale.props'),
+        JSON.stringify({ tag: 'VADDRESSBOOK', 'D:displayname': name }),
+      );
       for (const card of cards) {
         if (!/^[A-Za-z0-9_.-]+\.vcf$/.test(card.name))
           throw new Error(`seedBook: ${JSON.stringify(card.name)} is not a plain .vcf name.`);

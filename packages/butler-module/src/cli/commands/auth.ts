@@ -1,4 +1,9 @@
-import { accountIdProblem, type AuthorizeInput, credentialKey, type ProviderDescriptor } from '@contacts/core';
+import {
+  type AuthorizeInput,
+  accountIdProblem,
+  credentialKey,
+  type ProviderDescriptor,
+} from '@contacts/core';
 import { DbCredentialStore } from '../../credentials/db-credential-store.js';
 import { ContactsModuleError } from '../../errors.js';
 import { configuredSources } from '../../module/configured-sources.js';
@@ -89,16 +94,17 @@ export async function authCommand(
     ctx.globals.settingsOverrides,
   );
   const ofProvider = all.filter((s) => s.provider === name);
-  // Connecting an account may come before its source table: the keys are stored for the account
-  // --source names, and the command says what to add to the configuration.
-  const source =
-    ofProvider.length === 0
-      ? unconfiguredSource(descriptor, name, flags.source, ctx.globals.settingsOverrides[name])
-      : pickSources(ofProvider, flags.source ?? (ofProvider.length > 1 ? undefined : name), {
-          all: false,
-        })[0];
+  // Connecting an account may come before its source table: with none of the provider's
+  // configured, or --source naming an account of it that is not, the keys are stored for that
+  // account and the command says what to add to the configuration.
+  const named = flags.source?.includes(':')
+    ? ofProvider.filter((s) => `${s.provider}:${s.accountId}` === flags.source?.trim())
+    : ofProvider;
+  const configured = ofProvider.length > 0 && named.length > 0;
+  const source = configured
+    ? pickSources(ofProvider, flags.source ?? (ofProvider.length > 1 ? undefined : name), { all: false })[0]
+    : unconfiguredSource(descriptor, name, flags.source, ctx.globals.settingsOverrides[name]);
   if (!source) throw new ContactsModuleError('USAGE', `No ${label} source to authorize.`);
-  const configured = ofProvider.length > 0;
   const keyOf = (field: string) => {
     const requirement = descriptor.credentials.find((c) => c.field === field);
     return requirement ? credentialKey(requirement.key, source.accountId) : undefined;
@@ -231,7 +237,8 @@ function unconfiguredSource(
   }
   const accountId = flag !== undefined && at >= 0 ? flag.slice(at + 1).trim() : 'default';
   const problem = accountId === '' ? 'the account must not be empty' : accountIdProblem(accountId);
-  if (problem) throw new ContactsModuleError('USAGE', `--source ${name}:${accountId.slice(0, 80)}: ${problem}.`);
+  if (problem)
+    throw new ContactsModuleError('USAGE', `--source ${name}:${accountId.slice(0, 80)}: ${problem}.`);
   const parsed = descriptor.settings.safeParse(
     Object.fromEntries(Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined)),
   );
