@@ -143,9 +143,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cw
         'carddav-cards',
         'carddav-runs',
       ] as const
-    ).filter(
-      (f) => values[f] !== undefined,
-    );
+    ).filter((f) => values[f] !== undefined);
     if (runFlags.length > 0) {
       throw new UsageError(
         `--to compares two files without running; drop ${runFlags.map((f) => `--${f}`).join(', ')}.`,
@@ -181,7 +179,9 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cw
         ? DEFAULT_CARDDAV_CARDS
         : integer('carddav-cards', values['carddav-cards'], 0, 100_000);
   const carddavRuns =
-    quick || values['carddav-runs'] === undefined ? 1 : integer('carddav-runs', values['carddav-runs'], 1, 50);
+    quick || values['carddav-runs'] === undefined
+      ? 1
+      : integer('carddav-runs', values['carddav-runs'], 1, 50);
   const sizes = quick
     ? [1000]
     : values.sizes === undefined

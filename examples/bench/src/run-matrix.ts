@@ -49,9 +49,10 @@ export type MatrixResult = Pick<ResultsFile, 'cases' | 'errors' | 'carddav' | 'c
  */
 export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
   const needsTemplate = options.google !== false || (options.carddav?.cards ?? 0) > 0;
-  const pgliteTemplate = needsTemplate && options.drivers.includes('pglite')
-    ? join(tmpdir(), `contacts-bench-template-${process.pid}-${randomBytes(4).toString('hex')}.tar`)
-    : undefined;
+  const pgliteTemplate =
+    needsTemplate && options.drivers.includes('pglite')
+      ? join(tmpdir(), `contacts-bench-template-${process.pid}-${randomBytes(4).toString('hex')}.tar`)
+      : undefined;
   try {
     if (pgliteTemplate) {
       options.progress('bench: migrating a PGlite template database (initdb; not measured)');
@@ -109,7 +110,11 @@ async function runAll(options: MatrixOptions, pgliteTemplate: string | undefined
       ...(options.childExecArgv
         ? {
             childExecArgv: (job: CardDavJob) =>
-              options.childExecArgv!({ driver: job.driver, run: job.run, label: `carddav-${job.driver}-${job.cards}` }),
+              options.childExecArgv!({
+                driver: job.driver,
+                run: job.run,
+                label: `carddav-${job.driver}-${job.cards}`,
+              }),
           }
         : {}),
       inProcess: options.inProcess === true,
@@ -151,8 +156,7 @@ async function runJobs(
             options.inProcess
               ? await runCase(job, { control, databases: databasesFor(job), progress: options.progress })
               : await runInChild(job, control, {
-                  execArgv:
-                    options.childExecArgv?.({ driver, run, label: `${driver}-${size}` }) ?? [],
+                  execArgv: options.childExecArgv?.({ driver, run, label: `${driver}-${size}` }) ?? [],
                 }),
           );
         } catch (error) {

@@ -58,6 +58,13 @@ export function carddavAuthorization(
         signal.throwIfAborted();
         await readAddressBookState(transport, book.url);
       }
+      if (books.length === 0) {
+        throw new ProviderError(
+          'PERMANENT',
+          `The password works, but the account has no address book at ${describeUrl(new URL(url))}: create one, or check the url.`,
+          { provider },
+        );
+      }
       const wanted = settings.books;
       const synced = books.filter((book) => bookWanted(book, wanted));
       if (synced.length === 0) {

@@ -1,4 +1,9 @@
-import type { CardDavCheck, CardDavRunResult, CardDavScenarioName, CardDavScenarioRun } from './carddav-types.js';
+import type {
+  CardDavCheck,
+  CardDavRunResult,
+  CardDavScenarioName,
+  CardDavScenarioRun,
+} from './carddav-types.js';
 
 type Value = number | string | boolean;
 
@@ -34,7 +39,12 @@ export function checkCardDavRun(run: Omit<CardDavRunResult, 'checks'>): CardDavC
     expect(first.scenario, 'fetched = cards in the book', run.cards, first.summary.fetched);
     expect(first.scenario, 'created = cards in the book', run.cards, first.summary.created);
     expect(first.scenario, 'CRM contacts = created', first.summary.created, run.afterFirstSync.contacts);
-    expect(first.scenario, 'live source links = applied', first.summary.applied, run.afterFirstSync.liveLinks);
+    expect(
+      first.scenario,
+      'live source links = applied',
+      first.summary.applied,
+      run.afterFirstSync.liveLinks,
+    );
   }
   for (const name of ['full-unchanged', 'full-unchanged-restart'] as const) {
     const unchanged = scenario(name);

@@ -50,7 +50,9 @@ export async function runCardDavMatrix(options: CardDavMatrixOptions): Promise<C
     );
     const started = performance.now();
     await prepareRadicaleStorage(options.cards, dir);
-    options.progress(`bench: the Radicale book is ready (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    options.progress(
+      `bench: the Radicale book is ready (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    );
     return await runJobs(options, dir);
   } finally {
     await remove();
@@ -107,7 +109,8 @@ export async function dropCardDavDatabase(job: CardDavJob, progress: (line: stri
 
 function makeJob(options: CardDavMatrixOptions, driver: BenchDriver, run: number): CardDavJob {
   const job: CardDavJob = { driver, cards: options.cards, edits: options.edits, run, runs: options.runs };
-  if (driver === 'pglite') return options.pgliteTemplate ? { ...job, pgliteTemplate: options.pgliteTemplate } : job;
+  if (driver === 'pglite')
+    return options.pgliteTemplate ? { ...job, pgliteTemplate: options.pgliteTemplate } : job;
   if (!options.postgresUrl) throw new Error('The postgres driver needs a PostgreSQL URL.');
   const name = `contacts_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
   return { ...job, postgres: { adminUrl: options.postgresUrl, syncDatabase: `${name}_dav` } };

@@ -86,7 +86,9 @@ export function summarizeCardDavCase(runs: readonly CardDavRunResult[]): CardDav
   const first = runs[0];
   if (!first) throw new Error('summarizeCardDavCase needs at least one run');
   const scenario = (name: CardDavScenarioName): CardDavScenarioSummary => {
-    const present = runs.map((r) => r.scenarios.find((s) => s.scenario === name)).filter((s) => s !== undefined);
+    const present = runs
+      .map((r) => r.scenarios.find((s) => s.scenario === name))
+      .filter((s) => s !== undefined);
     const one = present[0];
     if (!one || present.length !== runs.length) throw new Error(`scenario ${name} is missing from a run`);
     const wallMs = median(present.map((s) => s.wallMs));

@@ -1,7 +1,12 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DavTransport, putCard, type RadicaleServer, startRadicale } from '@contacts/provider-carddav/testing';
+import {
+  DavTransport,
+  putCard,
+  type RadicaleServer,
+  startRadicale,
+} from '@contacts/provider-carddav/testing';
 import type { CardDavControl } from './carddav-types.js';
 import { type CountingProxy, startCountingProxy } from './counting-proxy.js';
 import { benchBook, benchCard, editedIndexes } from './generate-cards.js';
