@@ -69,10 +69,12 @@ export function formatResults(results: ResultsFile): string {
     ]);
   }
   const { options } = results;
+  const commit = `commit ${results.revision.commit?.slice(0, 10) ?? 'unknown'}${results.revision.dirty ? ' + uncommitted changes' : ''}`;
   const out = [
-    `contacts-sync benchmark: median of ${options.runs} run${options.runs === 1 ? '' : 's'}, seed ${options.seed}, ` +
-      `${Math.round(options.changeFraction * 100)}% changed before the incremental sync; ` +
-      `commit ${results.revision.commit?.slice(0, 10) ?? 'unknown'}${results.revision.dirty ? ' + uncommitted changes' : ''}`,
+    results.cases.length === 0
+      ? `contacts-sync benchmark: ${commit}`
+      : `contacts-sync benchmark: median of ${options.runs} run${options.runs === 1 ? '' : 's'}, seed ${options.seed}, ` +
+        `${Math.round(options.changeFraction * 100)}% changed before the incremental sync; ${commit}`,
     '',
     rows.length > 0 ? renderTable(COLUMNS, rows) : '(no Google scenarios in this run)',
     '',
