@@ -97,9 +97,9 @@ export async function authCommand(
   // Connecting an account may come before its source table: with none of the provider's
   // configured, or --source naming an account of it that is not, the keys are stored for that
   // account and the command says what to add to the configuration.
-  const named = flags.source?.includes(':')
-    ? ofProvider.filter((s) => `${s.provider}:${s.accountId}` === flags.source?.trim())
-    : ofProvider;
+  const at = flags.source?.indexOf(':') ?? -1;
+  const account = flags.source !== undefined && at >= 0 ? flags.source.slice(at + 1).trim() : undefined;
+  const named = account === undefined ? ofProvider : ofProvider.filter((s) => s.accountId === account);
   const configured = ofProvider.length > 0 && named.length > 0;
   const source = configured
     ? pickSources(ofProvider, flags.source ?? (ofProvider.length > 1 ? undefined : name), { all: false })[0]
