@@ -7,6 +7,11 @@ import { runMatrix } from './run-matrix.js';
 /** The share of the book changed before the incremental sync. */
 export const CHANGE_FRACTION = 0.01;
 
+/** Cards edited on the server before the CardDAV incremental sync: 1% of the book, at least one. */
+export function cardDavEdits(cards: number): number {
+  return Math.max(1, Math.round(cards * CHANGE_FRACTION));
+}
+
 /** Options of {@link runBenchmark}. */
 export interface BenchmarkOptions {
   sizes: readonly number[];
@@ -18,6 +23,12 @@ export interface BenchmarkOptions {
   postgresUrl?: string | undefined;
   /** Write a V8 CPU profile of every child to this folder. */
   cpuProfDir?: string | undefined;
+  /** The Google scenarios run unless false. */
+  google?: boolean;
+  /** Cards in the CardDAV book on Radicale (0: no CardDAV scenarios). */
+  carddavCards?: number;
+  /** CardDAV runs per driver (default `runs`). */
+  carddavRuns?: number;
   /** Run every job in this process (the test does; the CLI never does). */
   inProcess?: boolean;
   progress: (line: string) => void;
@@ -38,7 +49,9 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<ResultsFi
   const machine = await describeMachine(options.postgresUrl);
   const { cpuProfDir } = options;
   if (cpuProfDir) await mkdir(cpuProfDir, { recursive: true });
-  const { cases, errors } = await runMatrix({
+  const carddavCards = options.carddavCards ?? 0;
+  const carddavRuns = options.carddavRuns ?? options.runs;
+  const { cases, errors, carddav, carddavSkipped } = await runMatrix({
     sizes: options.sizes,
     runs: options.runs,
     drivers: options.drivers,
@@ -50,10 +63,12 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<ResultsFi
           childExecArgv: (job) => [
             '--cpu-prof',
             `--cpu-prof-dir=${cpuProfDir}`,
-            `--cpu-prof-name=bench-${job.driver}-${job.size}-run${job.run}.cpuprofile`,
+            `--cpu-prof-name=bench-${job.label}-run${job.run}.cpuprofile`,
           ],
         }
       : {}),
+    google: options.google !== false,
+    carddav: { cards: carddavCards, edits: cardDavEdits(carddavCards), runs: carddavRuns },
     inProcess: options.inProcess === true,
     progress: options.progress,
   });
@@ -61,7 +76,10 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<ResultsFi
     format: RESULTS_FORMAT,
     startedAt,
     finishedAt: new Date().toISOString(),
-    ok: errors.length === 0 && cases.every((c) => c.checks.failed.length === 0),
+    ok:
+      errors.length === 0 &&
+      cases.every((c) => c.checks.failed.length === 0) &&
+      (carddav ?? []).every((c) => c.checks.failed.length === 0),
     revision: describeRevision(),
     machine,
     options: {
@@ -71,8 +89,12 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<ResultsFi
       seed: options.seed,
       changeFraction: CHANGE_FRACTION,
       quick: options.quick,
+      carddavCards,
+      carddavRuns,
     },
     cases,
+    carddav: carddav ?? [],
+    carddavSkipped: carddavSkipped ?? null,
     errors,
   };
 }

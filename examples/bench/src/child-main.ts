@@ -1,6 +1,8 @@
 // One benchmark run in its own process, so its peak RSS is its own. Forked by run-matrix.ts,
-// which runs the emulator and answers admin calls over IPC. Progress goes to stderr.
-import { type MessagePort, messageIs, type OutcomeMessage, remoteControl } from './child-ipc.js';
+// which runs the emulator (or Radicale) and answers admin calls over IPC. Progress goes to stderr.
+import { runCardDavCase } from './carddav/carddav-case.js';
+import { cardDavMessageIs, remoteCardDavControl } from './carddav/carddav-ipc.js';
+import { type MessagePort, messageIs, remoteControl } from './child-ipc.js';
 import { databasesFor, runCase } from './run-case.js';
 
 const send = process.send?.bind(process);
@@ -12,18 +14,34 @@ const port: MessagePort = {
   send: (message) => send(message),
   on: (event, listener) => process.on(event, listener),
 };
+const progress = (line: string) => process.stderr.write(`  ${line}\n`);
 
-process.once('message', async (message: unknown) => {
-  if (!messageIs.job(message)) return;
-  const { job, connection } = message;
-  let outcome: OutcomeMessage;
-  try {
+async function run(message: unknown): Promise<unknown> {
+  if (messageIs.job(message)) {
+    const { job, connection } = message;
     const result = await runCase(job, {
       control: remoteControl(connection, port),
       databases: databasesFor(job),
-      progress: (line) => process.stderr.write(`  ${line}\n`),
+      progress,
     });
-    outcome = { kind: 'done', result };
+    return { kind: 'done', result };
+  }
+  if (cardDavMessageIs.job(message)) {
+    const { job, connection } = message;
+    const result = await runCardDavCase(job, {
+      control: remoteCardDavControl(connection, port),
+      databases: databasesFor(job),
+      progress,
+    });
+    return { kind: 'carddav-done', result };
+  }
+  throw new Error('the benchmark child got a message that is not a job');
+}
+
+process.once('message', async (message: unknown) => {
+  let outcome: unknown;
+  try {
+    outcome = await run(message);
   } catch (error) {
     outcome = {
       kind: 'failed',

@@ -5,6 +5,11 @@ import { BENCH_DATABASE_URL_ENV, BENCH_DRIVERS, type BenchDriver } from './bench
 
 /** Sizes of the full matrix. */
 export const DEFAULT_SIZES = [1000, 5000, 25_000] as const;
+/** Cards in the CardDAV book on Radicale: the full run's, and `--quick`'s (CI). */
+export const DEFAULT_CARDDAV_CARDS = 5000;
+export const QUICK_CARDDAV_CARDS = 200;
+/** The scenario families `--sources` picks from. */
+export const BENCH_SOURCES = ['google', 'carddav'] as const;
 /** Where results go unless `--out` says otherwise (git-ignored). */
 export const DEFAULT_OUT = fileURLToPath(new URL('../results/latest.json', import.meta.url));
 
@@ -20,6 +25,11 @@ export type BenchCommand =
       seed: number;
       out: string;
       quick: boolean;
+      /** The Google scenarios run. */
+      google: boolean;
+      /** Cards in the CardDAV book (0: no CardDAV scenarios). */
+      carddavCards: number;
+      carddavRuns: number;
       postgresUrl: string | undefined;
       compare: string | undefined;
       cpuProfDir: string | undefined;
@@ -36,12 +46,20 @@ export const USAGE = `Usage: pnpm bench [options]
 Syncs a generated Google address book (local emulator) into an empty CRM through the real
 provider, engine and database, for every driver and size: first full sync, unchanged full sync,
 incremental sync after 1% changed, quiet incremental poll, and the database ceiling (the same
-rows written by a plain set-based insert). Each run is its own child process.
+rows written by a plain set-based insert). Then the CardDAV scenarios: a Radicale book synced
+through the contacts module (first full sync, unchanged full syncs before and after a restart,
+incremental after 1% of the cards were edited, quiet poll), requests counted by a proxy. Each
+run is its own child process.
 
 Options:
-  --quick              N=1,000, one run (what CI runs); no other size or run flags
-  --sizes 1000,5000    people in the address book (default 1000,5000,25000)
+  --quick              N=1,000 and a CardDAV book of ${QUICK_CARDDAV_CARDS}, one run (what CI runs); no size or run flags
+  --sizes 1000,5000    people in the Google address book (default 1000,5000,25000)
   --runs 3             runs per driver and size; wall times are their median (default 3)
+  --sources google,carddav
+                       which scenarios run (default both; CardDAV is skipped with a sentence
+                       when Radicale is not installed: apt-get install -y radicale)
+  --carddav-cards 5000 cards in the Radicale book (default ${DEFAULT_CARDDAV_CARDS}; 0: no CardDAV scenarios)
+  --carddav-runs 1     CardDAV runs per driver (default 1: a run of 5,000 cards takes minutes)
   --drivers pglite,postgres
                        default pglite, plus postgres when ${BENCH_DATABASE_URL_ENV} is set
   --seed 1             the address book's seed (default 1)
@@ -66,6 +84,9 @@ const OPTIONS = {
   compare: { type: 'string' },
   to: { type: 'string' },
   'cpu-prof': { type: 'string' },
+  sources: { type: 'string' },
+  'carddav-cards': { type: 'string' },
+  'carddav-runs': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -109,9 +130,20 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cw
   if (values.to !== undefined) {
     if (values.compare === undefined)
       throw new UsageError('--to needs --compare OLD.json: it names the newer file.');
-    const runFlags = (['quick', 'sizes', 'runs', 'drivers', 'seed', 'out', 'cpu-prof'] as const).filter(
-      (f) => values[f] !== undefined,
-    );
+    const runFlags = (
+      [
+        'quick',
+        'sizes',
+        'runs',
+        'drivers',
+        'seed',
+        'out',
+        'cpu-prof',
+        'sources',
+        'carddav-cards',
+        'carddav-runs',
+      ] as const
+    ).filter((f) => values[f] !== undefined);
     if (runFlags.length > 0) {
       throw new UsageError(
         `--to compares two files without running; drop ${runFlags.map((f) => `--${f}`).join(', ')}.`,
@@ -121,9 +153,35 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cw
   }
 
   const quick = values.quick === true;
-  if (quick && (values.sizes !== undefined || values.runs !== undefined)) {
-    throw new UsageError('--quick is N=1,000 and one run; drop --sizes/--runs, or drop --quick.');
+  if (
+    quick &&
+    (values.sizes !== undefined ||
+      values.runs !== undefined ||
+      values['carddav-cards'] !== undefined ||
+      values['carddav-runs'] !== undefined)
+  ) {
+    throw new UsageError(
+      `--quick is N=1,000, ${QUICK_CARDDAV_CARDS} CardDAV cards and one run; drop --sizes/--runs/--carddav-cards/--carddav-runs, or drop --quick.`,
+    );
   }
+  let sources: string[] = [...BENCH_SOURCES];
+  if (values.sources !== undefined) {
+    sources = list('sources', values.sources);
+    const unknown = sources.filter((x) => !(BENCH_SOURCES as readonly string[]).includes(x));
+    if (unknown.length > 0)
+      throw new UsageError(`--sources: unknown ${unknown.join(', ')}; use ${BENCH_SOURCES.join(', ')}.`);
+  }
+  const carddavCards = !sources.includes('carddav')
+    ? 0
+    : quick
+      ? QUICK_CARDDAV_CARDS
+      : values['carddav-cards'] === undefined
+        ? DEFAULT_CARDDAV_CARDS
+        : integer('carddav-cards', values['carddav-cards'], 0, 100_000);
+  const carddavRuns =
+    quick || values['carddav-runs'] === undefined
+      ? 1
+      : integer('carddav-runs', values['carddav-runs'], 1, 50);
   const sizes = quick
     ? [1000]
     : values.sizes === undefined
@@ -162,6 +220,9 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     seed,
     out: values.out === undefined ? DEFAULT_OUT : path(values.out),
     quick,
+    google: sources.includes('google'),
+    carddavCards,
+    carddavRuns,
     postgresUrl: drivers.includes('postgres') ? postgresUrl : undefined,
     compare: values.compare === undefined ? undefined : path(values.compare),
     cpuProfDir: values['cpu-prof'] === undefined ? undefined : path(values['cpu-prof']),

@@ -1,3 +1,4 @@
+import { compareCardDav } from './carddav/format-carddav.js';
 import { formatBytes, formatChange, formatCount, formatSeconds } from './format-numbers.js';
 import { SCENARIO_LABELS } from './format-results.js';
 import type { CaseSummary, ResultsFile } from './results-file.js';
@@ -85,6 +86,8 @@ export function compareResults(before: ResultsFile, after: ResultsFile): string 
     '',
     rows.length > 0 ? renderTable(COLUMNS, rows) : '(no driver and size in common)',
   ];
+  const carddav = compareCardDav(before, after);
+  if (carddav) lines.push('', carddav);
   const onlyOld = before.cases.filter((c) => !after.cases.some((a) => key(a) === key(c)));
   const onlyNew = after.cases.filter((c) => !old.has(key(c)));
   if (onlyOld.length > 0)

@@ -1,3 +1,4 @@
+import { formatCardDav } from './carddav/format-carddav.js';
 import { formatBytes, formatCount, formatSeconds } from './format-numbers.js';
 import type { ResultsFile, ScenarioSummary } from './results-file.js';
 import { SCENARIOS, type ScenarioName } from './run-types.js';
@@ -68,12 +69,14 @@ export function formatResults(results: ResultsFile): string {
     ]);
   }
   const { options } = results;
+  const commit = `commit ${results.revision.commit?.slice(0, 10) ?? 'unknown'}${results.revision.dirty ? ' + uncommitted changes' : ''}`;
   const out = [
-    `contacts-sync benchmark: median of ${options.runs} run${options.runs === 1 ? '' : 's'}, seed ${options.seed}, ` +
-      `${Math.round(options.changeFraction * 100)}% changed before the incremental sync; ` +
-      `commit ${results.revision.commit?.slice(0, 10) ?? 'unknown'}${results.revision.dirty ? ' + uncommitted changes' : ''}`,
+    results.cases.length === 0
+      ? `contacts-sync benchmark: ${commit}`
+      : `contacts-sync benchmark: median of ${options.runs} run${options.runs === 1 ? '' : 's'}, seed ${options.seed}, ` +
+        `${Math.round(options.changeFraction * 100)}% changed before the incremental sync; ${commit}`,
     '',
-    renderTable(COLUMNS, rows),
+    rows.length > 0 ? renderTable(COLUMNS, rows) : '(no Google scenarios in this run)',
     '',
   ];
   for (const c of results.cases) {
@@ -87,6 +90,8 @@ export function formatResults(results: ResultsFile): string {
       out.push(`  FAILED run ${f.run} ${f.scenario}: ${f.name}: expected ${f.expected}, got ${f.actual}`);
     }
   }
+  const carddav = formatCardDav(results);
+  if (carddav) out.push('', carddav);
   for (const e of results.errors)
     out.push(`ERROR ${e.driver} N=${formatCount(e.size)} run ${e.run}: ${e.message}`);
   return out.join('\n');

@@ -1,5 +1,7 @@
+import { describeOnDavServer } from '@contacts/provider-carddav/testing';
 import { describe, expect, it } from 'vitest';
 import { runBenchmark } from './benchmark.js';
+import { CARDDAV_SCENARIOS } from './carddav/carddav-types.js';
 import { parseCommand, UsageError } from './cli-options.js';
 import { compareResults } from './compare-results.js';
 import { formatResults } from './format-results.js';
@@ -17,6 +19,7 @@ describe('pnpm bench harness', () => {
       drivers: ['pglite'],
       seed: 3,
       quick: true,
+      carddavCards: 0,
       inProcess: true,
       progress: (line) => lines.push(line),
     });
@@ -65,7 +68,22 @@ describe('pnpm bench harness', () => {
     expect(() => parse('--quick', '--sizes', '5000')).toThrow(UsageError);
     expect(() => parse('--frobnicate')).toThrow(UsageError);
     expect(() => parse('--to', 'new.json')).toThrow(/--compare/);
-    expect(parse('--quick')).toMatchObject({ kind: 'run', sizes: [1000], runs: 1, drivers: ['pglite'] });
+    expect(parse('--quick')).toMatchObject({
+      kind: 'run',
+      sizes: [1000],
+      runs: 1,
+      drivers: ['pglite'],
+      google: true,
+      carddavCards: 200,
+      carddavRuns: 1,
+    });
+    expect(parse('--sources', 'carddav', '--carddav-cards', '5000')).toMatchObject({
+      google: false,
+      carddavCards: 5000,
+    });
+    expect(parse('--sources', 'google')).toMatchObject({ google: true, carddavCards: 0 });
+    expect(() => parse('--sources', 'ldap')).toThrow(/--sources: unknown ldap/);
+    expect(() => parse('--quick', '--carddav-cards', '10')).toThrow(UsageError);
     expect(
       parseCommand(['--quick'], { CONTACTS_BENCH_DATABASE_URL: 'postgres://x@h/db' }, '/'),
     ).toMatchObject({
@@ -77,4 +95,38 @@ describe('pnpm bench harness', () => {
       current: '/repo/new.json',
     });
   });
+});
+
+// The CardDAV path in-process on a small Radicale book: Radicale started and stopped by the
+// harness, the module syncing through the counting proxy. Counts only, never a timing.
+describeOnDavServer('radicale', 'pnpm bench CardDAV scenarios', () => {
+  it('syncs a book of 40 cards through the module in every scenario, with passing checks and counted requests', async () => {
+    const results = await runBenchmark({
+      sizes: [],
+      runs: 1,
+      drivers: ['pglite'],
+      seed: 1,
+      quick: true,
+      google: false,
+      carddavCards: 40,
+      inProcess: true,
+      progress: () => {},
+    });
+    const reread = ResultsFile.parse(JSON.parse(JSON.stringify(results)));
+    expect(reread.errors).toEqual([]);
+    expect(reread.ok).toBe(true);
+    expect(reread.carddavSkipped).toBeNull();
+    const [c] = reread.carddav ?? [];
+    if (!c) throw new Error('no CardDAV case');
+    expect(c).toMatchObject({ driver: 'pglite', cards: 40, edited: 1 });
+    expect(c.checks.failed).toEqual([]);
+    expect(Object.keys(c.scenarios)).toEqual([...CARDDAV_SCENARIOS]);
+    expect(c.scenarios['full-initial'].summary).toMatchObject({ fetched: 40, created: 40, failed: 0 });
+    expect(c.scenarios['full-initial'].httpRequestsByMethod.REPORT).toBeGreaterThan(0);
+    expect(c.scenarios['incremental-changed'].summary).toMatchObject({ fetched: 1, updated: 1 });
+    expect(c.scenarios['incremental-quiet'].httpRequests).toBe(1);
+    expect(formatResults(reread)).toContain('incremental, quiet poll');
+    expect(compareResults(reread, reread)).toContain('CardDAV:');
+    // A deadline, not a timing assertion: Radicale parses the book once and five syncs follow.
+  }, 300_000);
 });

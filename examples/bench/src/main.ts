@@ -12,8 +12,14 @@ const progress = (line: string) => process.stderr.write(`${line}\n`);
 async function run(command: Extract<BenchCommand, { kind: 'run' }>): Promise<number> {
   // Read the old file first: a typo in --compare should not cost a 10-minute run.
   const old = command.compare ? await readResultsFile(command.compare) : undefined;
+  const what = [
+    ...(command.google ? [`Google sizes ${command.sizes.join(', ')}, ${command.runs} run(s) each`] : []),
+    ...(command.carddavCards > 0
+      ? [`CardDAV ${command.carddavCards} cards, ${command.carddavRuns} run(s) each`]
+      : []),
+  ];
   progress(
-    `bench: drivers ${command.drivers.join(', ')}; sizes ${command.sizes.join(', ')}; ${command.runs} run(s) each` +
+    `bench: drivers ${command.drivers.join(', ')}; ${what.join('; ') || 'nothing to run'}` +
       (command.drivers.includes('postgres') ? '' : ` (set ${BENCH_DATABASE_URL_ENV} to add PostgreSQL)`),
   );
   const results = await runBenchmark({ ...command, progress });

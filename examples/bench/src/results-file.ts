@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { BENCH_DRIVERS } from './bench-database.js';
+import { CardDavCaseSummary } from './carddav/carddav-summary.js';
 import { SCENARIOS } from './run-types.js';
 
 /** The `format` every results file carries; bump it when the shape changes incompatibly. */
@@ -114,8 +115,15 @@ export const ResultsFile = z.object({
     seed: z.number().int(),
     changeFraction: z.number(),
     quick: z.boolean(),
+    /** Cards in the CardDAV book (absent in files from before the CardDAV scenarios; 0: skipped). */
+    carddavCards: count.optional(),
+    carddavRuns: count.optional(),
   }),
   cases: z.array(CaseSummary),
+  /** The CardDAV runs on Radicale, one per driver (absent in older files). */
+  carddav: z.array(CardDavCaseSummary).optional(),
+  /** Why the CardDAV scenarios did not run (Radicale missing), or null. */
+  carddavSkipped: z.string().nullable().optional(),
   errors: z.array(z.object({ driver: z.string(), size: count, run: count, message: z.string() })),
 });
 

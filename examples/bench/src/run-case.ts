@@ -44,7 +44,9 @@ export function caseLabel(job: Pick<CaseJob, 'driver' | 'size' | 'run' | 'runs'>
 }
 
 /** The databases a job runs on: its PostgreSQL server, or PGlite from the parent's template. */
-export function databasesFor(job: CaseJob): BenchDatabaseFactory {
+export function databasesFor(
+  job: Pick<CaseJob, 'pgliteTemplate'> & { postgres?: { adminUrl: string } | undefined },
+): BenchDatabaseFactory {
   if (job.postgres) return postgresFactory(job.postgres.adminUrl);
   return pgliteFactory(job.pgliteTemplate ? { templateFile: job.pgliteTemplate } : {});
 }

@@ -1,7 +1,9 @@
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type CardDavJobMessage, cardDavMessageIs, serveCardDavControl } from './carddav/carddav-ipc.js';
+import type { CardDavControl, CardDavJob, CardDavRunResult } from './carddav/carddav-types.js';
 import { type JobMessage, messageIs, serveControl } from './child-ipc.js';
 import type { EmulatorControl } from './emulator-control.js';
 import type { CaseJob, RunResult } from './run-types.js';
@@ -20,29 +22,29 @@ const CHILD_ENTRY = fileURLToPath(
 );
 
 /**
- * Runs one {@link CaseJob} in a fresh node process (same flags as this one, so the
- * `@contacts/source` condition and the tsx loader carry over) and answers its emulator admin
- * calls with `control`. Resolves with the run's result once the child has exited.
- *
- * @throws Error when the run fails or the child dies without a result.
+ * Forks the child entry (same flags as this process, so the `@contacts/source` condition and the
+ * tsx loader carry over), lets `serve` answer its calls, sends it `job` and resolves with what
+ * `pick` finds in its outcome once it has exited.
  */
-export async function runInChild(
-  job: CaseJob,
-  control: EmulatorControl,
-  options: RunInChildOptions = {},
-): Promise<RunResult> {
+async function forkRun<R>(
+  job: unknown,
+  serve: (child: ChildProcess) => void,
+  pick: (message: unknown) => R | undefined,
+  options: RunInChildOptions,
+): Promise<R> {
   const child = fork(CHILD_ENTRY, [], {
     execArgv: [...process.execArgv, ...(options.execArgv ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  serveControl(child, control);
+  serve(child);
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  let outcome: { result: RunResult } | { error: string } | undefined;
+  let outcome: { result: R } | { error: string } | undefined;
   child.on('message', (message) => {
-    if (messageIs.done(message)) outcome = { result: message.result };
+    const result = pick(message);
+    if (result !== undefined) outcome = { result };
     else if (messageIs.failed(message)) outcome = { error: message.error };
   });
-  child.send({ kind: 'job', job, connection: control.connection } satisfies JobMessage);
+  child.send(job as object);
 
   let lingering: NodeJS.Timeout | undefined;
   child.on('disconnect', () => {
@@ -55,5 +57,43 @@ export async function runInChild(
   if (outcome) throw new Error(`the benchmark child failed: ${outcome.error}`);
   throw new Error(
     `the benchmark child exited without a result (${signal ? `signal ${signal}` : `code ${code}`})`,
+  );
+}
+
+/**
+ * Runs one {@link CaseJob} in a fresh node process and answers its emulator admin calls with
+ * `control`. Resolves with the run's result once the child has exited.
+ *
+ * @throws Error when the run fails or the child dies without a result.
+ */
+export function runInChild(
+  job: CaseJob,
+  control: EmulatorControl,
+  options: RunInChildOptions = {},
+): Promise<RunResult> {
+  return forkRun(
+    { kind: 'job', job, connection: control.connection } satisfies JobMessage,
+    (child) => serveControl(child, control),
+    (message) => (messageIs.done(message) ? message.result : undefined),
+    options,
+  );
+}
+
+/**
+ * Runs one {@link CardDavJob} in a fresh node process and answers its calls on the Radicale book
+ * with `control`.
+ *
+ * @throws Error when the run fails or the child dies without a result.
+ */
+export function runCardDavInChild(
+  job: CardDavJob,
+  control: CardDavControl,
+  options: RunInChildOptions = {},
+): Promise<CardDavRunResult> {
+  return forkRun(
+    { kind: 'carddav-job', job, connection: control.connection } satisfies CardDavJobMessage,
+    (child) => serveCardDavControl(child, control),
+    (message) => (cardDavMessageIs.done(message) ? message.result : undefined),
+    options,
   );
 }

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { startGoogleEmulator } from '@contacts/google-emulator';
 import { summarizeCase } from './aggregate.js';
 import { type BenchDriver, dropBenchDatabase, writePgliteTemplate } from './bench-database.js';
+import { dropCardDavDatabase, runCardDavMatrix } from './carddav/carddav-matrix.js';
+import type { CardDavJob } from './carddav/carddav-types.js';
 import { localControl } from './emulator-control.js';
 import { formatCount } from './format-numbers.js';
 import type { CaseSummary, ResultsFile } from './results-file.js';
@@ -23,7 +25,11 @@ export interface MatrixOptions {
   /** Required when `drivers` has postgres. */
   postgresUrl?: string;
   /** Extra node flags for every child (`--cpu-prof`). */
-  childExecArgv?: (job: CaseJob) => readonly string[];
+  childExecArgv?: (job: { driver: BenchDriver; run: number; label: string }) => readonly string[];
+  /** The Google scenarios run unless false. */
+  google?: boolean;
+  /** The CardDAV scenarios on Radicale: cards in the book (0 or absent: none), edits, runs. */
+  carddav?: { cards: number; edits: number; runs: number };
   /**
    * Runs the jobs in this process instead of a child each (tests: fast, but the peak RSS is
    * then the test runner's).
@@ -33,7 +39,7 @@ export interface MatrixOptions {
 }
 
 /** The cases and errors of a matrix; the caller adds machine, options and times. */
-export type MatrixResult = Pick<ResultsFile, 'cases' | 'errors'>;
+export type MatrixResult = Pick<ResultsFile, 'cases' | 'errors' | 'carddav' | 'carddavSkipped'>;
 
 /**
  * Runs the benchmark matrix. For every run the parent starts a fresh emulator with the same
@@ -42,9 +48,11 @@ export type MatrixResult = Pick<ResultsFile, 'cases' | 'errors'>;
  * A failed run ends its driver and size (later runs would fail the same way); the others go on.
  */
 export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
-  const pgliteTemplate = options.drivers.includes('pglite')
-    ? join(tmpdir(), `contacts-bench-template-${process.pid}-${randomBytes(4).toString('hex')}.tar`)
-    : undefined;
+  const needsTemplate = options.google !== false || (options.carddav?.cards ?? 0) > 0;
+  const pgliteTemplate =
+    needsTemplate && options.drivers.includes('pglite')
+      ? join(tmpdir(), `contacts-bench-template-${process.pid}-${randomBytes(4).toString('hex')}.tar`)
+      : undefined;
   try {
     if (pgliteTemplate) {
       options.progress('bench: migrating a PGlite template database (initdb; not measured)');
@@ -71,18 +79,56 @@ async function dropDatabases(job: CaseJob, progress: (line: string) => void): Pr
 
 async function runAll(options: MatrixOptions, pgliteTemplate: string | undefined): Promise<MatrixResult> {
   // Ctrl-C stops the child too (same process group): drop its databases before leaving.
-  let current: CaseJob | undefined;
+  let current: { kind: 'google'; job: CaseJob } | { kind: 'carddav'; job: CardDavJob } | undefined;
   const onInterrupt = () => {
     options.progress("bench: interrupted; dropping the run's databases");
-    const job = current;
+    const now = current;
     if (pgliteTemplate) rmSync(pgliteTemplate, { force: true });
-    void (job ? dropDatabases(job, options.progress) : Promise.resolve()).finally(() => process.exit(130));
+    const drop =
+      now?.kind === 'google'
+        ? dropDatabases(now.job, options.progress)
+        : now?.kind === 'carddav'
+          ? dropCardDavDatabase(now.job, options.progress)
+          : Promise.resolve();
+    void drop.finally(() => process.exit(130));
   };
   process.once('SIGINT', onInterrupt);
   try {
-    return await runJobs(options, pgliteTemplate, (job) => {
-      current = job;
+    const google =
+      options.google === false
+        ? { cases: [], errors: [] }
+        : await runJobs(options, pgliteTemplate, (job) => {
+            current = { kind: 'google', job };
+          });
+    const { carddav } = options;
+    if (!carddav || carddav.cards <= 0) return google;
+    const dav = await runCardDavMatrix({
+      ...carddav,
+      drivers: options.drivers,
+      ...(options.postgresUrl ? { postgresUrl: options.postgresUrl } : {}),
+      ...(pgliteTemplate ? { pgliteTemplate } : {}),
+      ...(options.childExecArgv
+        ? {
+            childExecArgv: (job: CardDavJob) =>
+              options.childExecArgv!({
+                driver: job.driver,
+                run: job.run,
+                label: `carddav-${job.driver}-${job.cards}`,
+              }),
+          }
+        : {}),
+      inProcess: options.inProcess === true,
+      progress: options.progress,
+      starting: (job) => {
+        current = { kind: 'carddav', job };
+      },
     });
+    return {
+      cases: google.cases,
+      errors: [...google.errors, ...dav.errors],
+      carddav: dav.cases,
+      carddavSkipped: dav.skipped,
+    };
   } finally {
     process.off('SIGINT', onInterrupt);
   }
@@ -109,7 +155,9 @@ async function runJobs(
           runs.push(
             options.inProcess
               ? await runCase(job, { control, databases: databasesFor(job), progress: options.progress })
-              : await runInChild(job, control, { execArgv: options.childExecArgv?.(job) ?? [] }),
+              : await runInChild(job, control, {
+                  execArgv: options.childExecArgv?.({ driver, run, label: `${driver}-${size}` }) ?? [],
+                }),
           );
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);

@@ -18,7 +18,8 @@ import {
 import { DavTransport, type DavTransportOptions } from './dav/dav-transport.js';
 import { type DiscoveredAddressBook, discoverAddressBooks } from './dav/discovery.js';
 import { type BookPosition, readBookPage } from './provider/book-page.js';
-import { CardCache } from './provider/card-cache.js';
+import { bookWanted } from './provider/book-selection.js';
+import { CardCache, cardId } from './provider/card-cache.js';
 import { type BookMark, type PageToken, readCursor, readPageToken } from './provider/carddav-cursor.js';
 import { refreshBooks } from './provider/refresh-books.js';
 
@@ -48,10 +49,6 @@ export interface CardDavProviderOptions {
 
 function markOf(state: Pick<AddressBookState, 'syncToken' | 'ctag'>): BookMark {
   return { t: state.syncToken, c: state.ctag };
-}
-
-function segment(url: string): string {
-  return decodeURIComponent(new URL(url).pathname.replace(/\/+$/, '').split('/').at(-1) ?? '');
 }
 
 /**
@@ -123,9 +120,7 @@ export class CardDavContactsProvider extends ContactsProvider {
       );
     this.#books ??= discoverAddressBooks(this.transport, url).then((found) => {
       const wanted = this.#options.books;
-      const books = wanted?.length
-        ? found.filter((b) => wanted.some((w) => w === b.url || w === b.displayName || w === segment(b.url)))
-        : found;
+      const books = found.filter((b) => bookWanted(b, wanted));
       if (books.length === 0)
         throw new ProviderError(
           'PERMANENT',

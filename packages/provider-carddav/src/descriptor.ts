@@ -1,3 +1,4 @@
+import type { AuthorizeInput } from '@contacts/core';
 import { credentialUrlProblem, type ProviderDescriptor } from '@contacts/core';
 import { z } from 'zod';
 
@@ -47,6 +48,21 @@ export const CARDDAV_SECRET_SHAPES: readonly RegExp[] = [
 ];
 
 /**
+ * What `contacts auth carddav` asks for: the server url (the flag, else the source's `url`), the
+ * user name, and the password, asked for every time (re-running is how a new one is stored).
+ *
+ * @example
+ * ```ts
+ * CARDDAV_AUTHORIZE_INPUTS.map((input) => `--${input.flag}`); // ['--url', '--username', '--password']
+ * ```
+ */
+export const CARDDAV_AUTHORIZE_INPUTS: readonly AuthorizeInput[] = [
+  { field: 'url', flag: 'url', setting: 'url' },
+  { field: 'username', flag: 'username', env: 'CONTACTS_CARDDAV_USERNAME' },
+  { field: 'password', flag: 'password', env: 'CONTACTS_CARDDAV_PASSWORD', secret: true, fresh: true },
+];
+
+/**
  * The CardDAV provider as the contacts module registers it: settings `url` and `books`, and two
  * credential-store keys per account, `CARDDAV_USERNAME` and `CARDDAV_PASSWORD` for the `default`
  * account, `CARDDAV_PASSWORD@family` (and so on) for account `family`.
@@ -79,9 +95,9 @@ export const carddavProviderDescriptor: ProviderDescriptor<CardDavSettings> = {
   secretShapes: CARDDAV_SECRET_SHAPES,
   credentialsLabel: 'CardDAV credentials',
   connectHint:
-    'Store the user name and password with `contacts secrets set CARDDAV_USERNAME VALUE` and `contacts secrets set CARDDAV_PASSWORD VALUE` (an app-specific password for iCloud and Fastmail), then restart or reconcile.',
-  // The provider (its XML and vCard parsers) is imported when a source is built, not when the
-  // registry is.
+    'Run `contacts auth carddav --username NAME` (it checks the password at the server and stores both), or store them with `contacts secrets set CARDDAV_USERNAME` and `contacts secrets set CARDDAV_PASSWORD` (an app-specific password for iCloud and Fastmail), then restart or reconcile.',
+  // The provider (its XML and vCard parsers) and the authorization (discovery) are imported when
+  // they run, not when the registry is: `contacts status` loads neither.
   create: async ({ settings, credentials }) => {
     const { CardDavContactsProvider } = await import('./carddav-contacts-provider.js');
     return new CardDavContactsProvider({
@@ -90,5 +106,9 @@ export const carddavProviderDescriptor: ProviderDescriptor<CardDavSettings> = {
       username: credentials.username ?? '',
       password: credentials.password ?? '',
     });
+  },
+  authorize: {
+    inputs: CARDDAV_AUTHORIZE_INPUTS,
+    run: async (context) => (await import('./authorize.js')).carddavAuthorization().run(context),
   },
 };

@@ -1,3 +1,4 @@
+export { carddavAuthorization } from './authorize.js';
 export { CardDavContactsProvider, type CardDavProviderOptions } from './carddav-contacts-provider.js';
 export { CARDDAV_SECRET_SHAPES, type CardDavSettings, carddavProviderDescriptor } from './descriptor.js';
 export {

@@ -126,13 +126,17 @@ function buildProgram(
 
   const auth = program
     .command('auth')
-    .description('connect an account: consent in a browser, then store its credentials')
+    .description(
+      'connect an account (a consent in a browser, or a password the server checks), then store its credentials',
+    )
     .argument('<provider>', `the provider (${defaultProviderRegistry().names().join(', ')})`)
     .addOption(
       new Option('--source <provider[:account]>', 'the source to connect when several are configured'),
     )
     .addOption(new Option('--no-browser', 'print the URL only; do not open a browser'))
-    .addOption(new Option('--timeout <seconds>', 'how long to wait for the consent (default 300)'));
+    .addOption(
+      new Option('--timeout <seconds>', 'how long to wait for the consent or the server (default 300)'),
+    );
   for (const input of authInputFlags(defaultProviderRegistry().descriptors())) {
     auth.addOption(
       new Option(`--${input.flag} <value>`, `${input.field}${input.env ? ` ($${input.env})` : ''}`),

@@ -78,23 +78,36 @@ export interface ProviderCreateContext<Settings> {
 }
 
 /**
- * A value a provider's authorization needs before it starts (an OAuth client's id and secret),
- * kept in the store with the credentials it leads to. The `contacts auth` command takes it from
- * `--<flag>` (never for a `secret`), then the variable `env`, then the credential store; a secret
- * still missing is read without echo from a terminal, or from stdin.
+ * A value a provider's authorization needs before it starts (an OAuth client's id and secret, a
+ * user name and password), kept in the store with the credentials it leads to. The `contacts
+ * auth` command takes it from `--<flag>` (never for a `secret`), then the variable `env`, then
+ * the source's `setting`, then the credential store (unless `fresh`); a secret still missing is
+ * read without echo from a terminal, or from stdin.
  *
  * @example
  * ```ts
  * const clientId: AuthorizeInput = { field: 'clientId', flag: 'client-id', env: 'CONTACTS_ACME_CLIENT_ID' };
+ * const url: AuthorizeInput = { field: 'url', flag: 'url', setting: 'url' };
+ * const password: AuthorizeInput = { field: 'password', flag: 'password', secret: true, fresh: true };
  * ```
  */
 export interface AuthorizeInput {
-  /** The {@link CredentialRequirement.field} it fills. */
+  /** The {@link CredentialRequirement.field} it fills (or a name of its own, for a `setting`). */
   field: string;
   /** Lower-case flag name without dashes (`client-id`); ignored for a secret. */
   flag: string;
   env?: string;
   secret?: boolean;
+  /**
+   * A setting of the source the value defaults to when no flag or variable gives it (a server
+   * `url`): the flag then checks another value for this authorization only. Never stored.
+   */
+  setting?: string;
+  /**
+   * Asked for on every authorization, never taken from the credential store: a password the
+   * authorization checks (re-authorizing is how a changed password is stored).
+   */
+  fresh?: boolean;
 }
 
 /**
@@ -113,6 +126,11 @@ export interface AuthorizeContext<Settings> {
   inputs: Readonly<Record<string, string>>;
   /** Shows the URL the person opens to consent (printed, and a browser opened when there is one). */
   showUrl(url: string): void | Promise<void>;
+  /**
+   * Tells the person what the authorization found (the address books at a server), one line at
+   * a time, on the command's standard output. Never a secret.
+   */
+  say?(line: string): void;
   /** Aborted on the deadline or Ctrl-C: the authorization stops waiting and rejects. */
   signal: AbortSignal;
   logger: Logger;

@@ -2,7 +2,13 @@
 export { deleteCard, type PutCardOptions, putCard } from '../dav/card-writes.js';
 export { DavTransport } from '../dav/dav-transport.js';
 export { DAV_SERVERS, type DavServerName, describeOnDavServer } from './describe-dav-server.js';
-export { RADICALE_MISSING, type RadicaleServer, radicaleAvailable, startRadicale } from './radicale.js';
+export {
+  RADICALE_MISSING,
+  type RadicaleOptions,
+  type RadicaleServer,
+  radicaleAvailable,
+  startRadicale,
+} from './radicale.js';
 export { vcard } from './scripted-fixtures.js';
 export {
   type ScriptedQuirks,

@@ -1,4 +1,9 @@
-import { credentialKey } from '@contacts/core';
+import {
+  type AuthorizeInput,
+  accountIdProblem,
+  credentialKey,
+  type ProviderDescriptor,
+} from '@contacts/core';
 import { DbCredentialStore } from '../../credentials/db-credential-store.js';
 import { ContactsModuleError } from '../../errors.js';
 import { configuredSources } from '../../module/configured-sources.js';
@@ -24,6 +29,25 @@ export interface AuthFlags {
 export const DEFAULT_AUTH_TIMEOUT_SECONDS = 300;
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * The non-secret input flags of every registered provider's authorization (`--client-id`), for
+ * the command line to declare; secrets never come from a flag (they would show in `ps`).
+ *
+ * @example
+ * ```ts
+ * authInputFlags(defaultProviderRegistry().descriptors()); // [{ flag: 'client-id', ... }]
+ * ```
+ */
+export function authInputFlags(descriptors: readonly ProviderDescriptor[]): AuthorizeInput[] {
+  const seen = new Map<string, AuthorizeInput>();
+  for (const descriptor of descriptors) {
+    for (const input of descriptor.authorize?.inputs ?? []) {
+      if (!input.secret && !seen.has(input.flag)) seen.set(input.flag, input);
+    }
+  }
+  return [...seen.values()];
+}
 
 function timeoutMs(flag: string | undefined): number {
   if (flag === undefined) return DEFAULT_AUTH_TIMEOUT_SECONDS * 1000;
@@ -65,20 +89,21 @@ export async function authCommand(
   }
   const deadline = timeoutMs(flags.timeout);
   const all = configuredSources(
-    await loadCliConfig(ctx.globals.configPath, ctx.globals.configLabel),
+    await loadCliConfig(ctx.globals.configPath),
     registry,
     ctx.globals.settingsOverrides,
   );
   const ofProvider = all.filter((s) => s.provider === name);
-  if (ofProvider.length === 0) {
-    throw new ContactsModuleError(
-      'USAGE',
-      `No ${label} source is configured (configured: ${all.map((s) => `${s.provider}:${s.accountId}`).join(', ')}).`,
-    );
-  }
-  const [source] = pickSources(ofProvider, flags.source ?? (ofProvider.length > 1 ? undefined : name), {
-    all: false,
-  });
+  // Connecting an account may come before its source table: with none of the provider's
+  // configured, or --source naming an account of it that is not, the keys are stored for that
+  // account and the command says what to add to the configuration.
+  const at = flags.source?.indexOf(':') ?? -1;
+  const account = flags.source !== undefined && at >= 0 ? flags.source.slice(at + 1).trim() : undefined;
+  const named = account === undefined ? ofProvider : ofProvider.filter((s) => s.accountId === account);
+  const configured = ofProvider.length > 0 && named.length > 0;
+  const source = configured
+    ? pickSources(ofProvider, flags.source ?? (ofProvider.length > 1 ? undefined : name), { all: false })[0]
+    : unconfiguredSource(descriptor, name, flags.source, ctx.globals.settingsOverrides[name]);
   if (!source) throw new ContactsModuleError('USAGE', `No ${label} source to authorize.`);
   const keyOf = (field: string) => {
     const requirement = descriptor.credentials.find((c) => c.field === field);
@@ -87,13 +112,18 @@ export async function authCommand(
 
   const secretsKey = currentSecretsKey(ctx.io, ctx.globals.secretsKeyFile, ctx.redactor);
   const inputs: Record<string, string> = {};
+  const settings = (source.settings ?? {}) as Record<string, unknown>;
   for (const input of authorize.inputs) {
     const flag = input.secret ? undefined : flags[camel(input.flag)];
     const fromEnv = input.env ? ctx.io.env[input.env]?.trim() : undefined;
+    const fromSetting = input.setting ? settings[input.setting] : undefined;
     if (typeof flag === 'string' && flag.trim()) inputs[input.field] = flag.trim();
     else if (fromEnv) inputs[input.field] = fromEnv;
+    else if (typeof fromSetting === 'string' && fromSetting.trim()) inputs[input.field] = fromSetting.trim();
   }
-  const fromStore = authorize.inputs.filter((input) => !inputs[input.field] && keyOf(input.field));
+  const fromStore = authorize.inputs.filter(
+    (input) => !inputs[input.field] && !input.fresh && keyOf(input.field),
+  );
   if (fromStore.length > 0) {
     // The store is opened only for this read: the wait for the browser holds no database (or lock).
     const stored = await withDatabase(ctx, { migrateFirst: true }, async (db) => {
@@ -108,8 +138,17 @@ export async function authCommand(
   for (const input of authorize.inputs) {
     if (inputs[input.field]) continue;
     const key = keyOf(input.field) ?? input.field;
-    const where = `--${input.flag}, $${input.env ?? ''} or \`contacts secrets set ${key}\``;
-    if (!input.secret) throw new ContactsModuleError('USAGE', `Give ${key}: ${where}.`);
+    const where = [
+      `--${input.flag}`,
+      ...(input.env ? [`$${input.env}`] : []),
+      ...(input.setting ? [`\`${input.setting}\` in the source's table`] : []),
+      ...(keyOf(input.field) && !input.fresh ? [`\`contacts secrets set ${key}\``] : []),
+    ];
+    if (!input.secret)
+      throw new ContactsModuleError(
+        'USAGE',
+        `Give ${key}: ${where.slice(0, -1).join(', ')}${where.length > 1 ? ' or ' : ''}${where.at(-1)}.`,
+      );
     inputs[input.field] = await readHidden(
       ctx.io.stdin,
       (text) => ctx.io.stderr.write(text),
@@ -117,7 +156,10 @@ export async function authCommand(
       ctx.io.signal,
     );
     if (!inputs[input.field])
-      throw new ContactsModuleError('USAGE', `${key} is empty: give it on stdin or in $${input.env}.`);
+      throw new ContactsModuleError(
+        'USAGE',
+        `${key} is empty: give it on stdin${input.env ? ` or in $${input.env}` : ''}.`,
+      );
   }
   ctx.redactor.add(authorize.inputs.filter((i) => i.secret).map((i) => inputs[i.field]));
 
@@ -131,6 +173,7 @@ export async function authCommand(
       inputs,
       signal,
       logger: ctx.logger('info'),
+      say: (line) => ctx.out(line),
       showUrl: (url) => {
         ctx.out(`Open this page to allow ${label} access for source ${source.provider}:${source.accountId}:`);
         ctx.out(url);
@@ -164,5 +207,46 @@ export async function authCommand(
   ctx.out(
     `Stored ${entries.map((e) => e.key).join(', ')} for ${source.provider}:${source.accountId} in ${table}, ${kept}.`,
   );
+  if (!configured) {
+    const account = source.accountId === 'default' ? '' : `, account_id = "${source.accountId}"`;
+    ctx.out(
+      `No ${label} source is configured yet: add a [[modules.contacts.sources]] table (provider = "${source.provider}"${account}, and its settings) to the file --config names to sync it.`,
+    );
+  }
   return 0;
+}
+
+/**
+ * The source `contacts auth` connects when none of the provider's is configured: the account
+ * `--source` names (default `default`), the provider's default settings with the command line's
+ * overrides.
+ */
+function unconfiguredSource(
+  descriptor: ProviderDescriptor,
+  name: string,
+  flag: string | undefined,
+  overrides: Readonly<Record<string, unknown>> | undefined,
+): { provider: string; accountId: string; settings: unknown } {
+  const at = flag?.indexOf(':') ?? -1;
+  const provider = (flag === undefined ? name : at < 0 ? flag : flag.slice(0, at)).trim().toLowerCase();
+  if (provider !== name) {
+    throw new ContactsModuleError(
+      'USAGE',
+      `--source ${JSON.stringify(flag?.slice(0, 80))} is not a ${name} source: use --source ${name}:ACCOUNT.`,
+    );
+  }
+  const accountId = flag !== undefined && at >= 0 ? flag.slice(at + 1).trim() : 'default';
+  const problem = accountId === '' ? 'the account must not be empty' : accountIdProblem(accountId);
+  if (problem)
+    throw new ContactsModuleError('USAGE', `--source ${name}:${accountId.slice(0, 80)}: ${problem}.`);
+  const parsed = descriptor.settings.safeParse(
+    Object.fromEntries(Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined)),
+  );
+  if (!parsed.success) {
+    throw new ContactsModuleError(
+      'USAGE',
+      `No ${descriptor.displayName ?? name} source is configured and its default settings are not enough: add its [[modules.contacts.sources]] table first.`,
+    );
+  }
+  return { provider: name, accountId, settings: parsed.data };
 }

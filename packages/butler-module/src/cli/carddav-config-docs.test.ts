@@ -1,0 +1,36 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { configuredSources } from '../module/configured-sources.js';
+import { defaultProviderRegistry } from '../module/default-registry.js';
+import { loadCliConfig } from './load-config.js';
+
+const root = new URL('../../../../', import.meta.url);
+
+// Every CardDAV configuration the docs show (docs/carddav.md's per-server examples, the README's)
+// is one `contacts --config` accepts, with the url it shows.
+it('the CardDAV butler.toml examples of docs/carddav.md and the README load as CardDAV sources', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'contacts-carddav-docs-'));
+  try {
+    const blocks: string[] = [];
+    for (const file of ['docs/carddav.md', 'README.md']) {
+      const text = await readFile(new URL(file, root), 'utf8');
+      for (const match of text.matchAll(/```toml\n([\s\S]*?)```/g)) {
+        if (match[1]!.includes('provider = "carddav"')) blocks.push(match[1]!);
+      }
+    }
+    expect(blocks.length).toBeGreaterThanOrEqual(5);
+    for (const [index, block] of blocks.entries()) {
+      const path = join(dir, `butler-${index}.toml`);
+      await writeFile(path, block);
+      const sources = configuredSources(await loadCliConfig(path), defaultProviderRegistry());
+      const carddav = sources.filter((s) => s.provider === 'carddav');
+      expect(carddav, block).toHaveLength(1);
+      const url = /^url = "([^"]+)"/m.exec(block)?.[1];
+      expect((carddav[0]!.settings as { url?: string }).url, block).toBe(url);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
