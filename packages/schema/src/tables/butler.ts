@@ -168,6 +168,10 @@ export function butlerTables(butlerSchema: string) {
       // A fingerprint of the credentials revision that was refused (never the credentials): a
       // restarted host waits for new ones instead of retrying them.
       parkedCredentials: text('parked_credentials'),
+      // The account's contact groups as last listed, `{ "<external id>": { "name", "system" } }`
+      // (null: never listed): an incremental sync lists groups only when a page names one not
+      // here, so a quiet poll costs the source one request. A full sync lists them again.
+      groups: jsonb('groups').$type<Record<string, { name: string; system: boolean }>>(),
       updatedAt: updatedAt(),
     },
     (t) => [
