@@ -150,16 +150,29 @@ export class CardDavContactsProvider extends ContactsProvider {
     for (const book of await this.#discover()) {
       const state = await readAddressBookState(this.transport, book.url);
       this.#fresh.set(book.url, state);
-      const at = this.#cachedAt.get(book.url);
-      if (at && bookUnchanged({ syncToken: at.t, ctag: at.c }, state)) continue;
-      const listing = await listMemberEtags(this.transport, book.url);
-      const base = new URL(book.url);
-      const listed = new Set(listing.members.map((m) => cardId(m.href, base)));
-      for (const id of this.#cache.idsOf(book.url)) if (!listed.has(id)) this.#cache.delete(id);
-      await this.#cache.load(this.transport, book.url, listing.members);
-      this.#cachedAt.set(book.url, markOf(state));
+      await this.#cacheBook(book.url, state, null);
     }
     return this.#cache.groups();
+  }
+
+  /**
+   * Makes the cache hold the book's cards as they are at `state`, unless it does already, or (for
+   * an incremental listing from `since`, the cursor's mark of the book) it holds them as they were
+   * at `since`, which the listing's changes bring up to date. A page needs every group card of its
+   * book: membership lives there. The engine lists groups only when a page names one it does not
+   * know, so a page cannot count on `listGroups` having read the book first (a restarted process,
+   * a full sync after an expired cursor).
+   */
+  async #cacheBook(bookUrl: string, state: AddressBookState, since: BookMark | null): Promise<void> {
+    const at = this.#cachedAt.get(bookUrl);
+    if (at && bookUnchanged({ syncToken: at.t, ctag: at.c }, state)) return;
+    if (at && since && at.t === since.t && at.c === since.c) return;
+    const listing = await listMemberEtags(this.transport, bookUrl);
+    const base = new URL(bookUrl);
+    const listed = new Set(listing.members.map((m) => cardId(m.href, base)));
+    for (const id of this.#cache.idsOf(bookUrl)) if (!listed.has(id)) this.#cache.delete(id);
+    await this.#cache.load(this.transport, bookUrl, listing.members);
+    this.#cachedAt.set(bookUrl, markOf(state));
   }
 
   async fullSync({ pageToken }: FullSyncRequest): Promise<ContactBatch> {
@@ -205,6 +218,7 @@ export class CardDavContactsProvider extends ContactsProvider {
           incremental,
         };
       }
+      await this.#cacheBook(bookUrl, state, incremental ? (start?.[bookUrl] ?? null) : null);
       const page = await readBookPage({
         transport: this.transport,
         cache: this.#cache,

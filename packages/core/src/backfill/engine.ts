@@ -103,6 +103,12 @@ export class ContactBackfillEngine {
     }
   }
 
+  /** Makes `groups` the only known groups (a listing of them all: the others were deleted). */
+  replaceGroups(groups: readonly CanonicalGroup[]): void {
+    this.#groups = new Map();
+    this.setGroups(groups);
+  }
+
   /** Applies a page in its own transaction. */
   async applyBatch(
     contacts: readonly unknown[],
