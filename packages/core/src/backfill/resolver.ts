@@ -249,7 +249,12 @@ export class ContactBackfillResolver {
 
   /** The source links of a page's contacts, by their current and previous ids: one query. */
   async links(db: ContactsDatabase, contacts: readonly DesiredContact[]): Promise<Map<string, ExistingLink>> {
-    const ids = [...new Set(contacts.flatMap((c) => [c.externalId, ...c.previousIds]))];
+    return this.linksOf(db, new Set(contacts.flatMap((c) => [c.externalId, ...c.previousIds])));
+  }
+
+  /** The source links of `ids` (as the database stores them): one query. */
+  async linksOf(db: ContactsDatabase, idSet: ReadonlySet<string>): Promise<Map<string, ExistingLink>> {
+    const ids = [...idSet];
     const rows = await queryRows<{
       id: string;
       local_contact_id: string | null;
