@@ -134,13 +134,19 @@ export class ContactBackfillEngine {
     // the one its live link holds is skipped before it is validated and mapped, which is most of
     // what an unchanged page would cost (an unchanged full sync is nothing but such contacts).
     const quick = contacts.map(quickLook);
-    const linkIds = new Set<string>();
+    // Each id once, with the etag it may be skipped at (none when it may not, or when the page
+    // sends it twice with two etags).
+    const linkIds = new Map<string, string | null>();
     for (const q of quick) {
       if (!q) continue;
-      linkIds.add(q.id);
-      for (const previous of q.previousIds) linkIds.add(previous);
+      const etag = q.unchangedCandidate ? q.etag : null;
+      linkIds.set(q.id, linkIds.has(q.id) && linkIds.get(q.id) !== etag ? null : etag);
+      for (const previous of q.previousIds) linkIds.set(previous, null);
     }
-    const links = linkIds.size > 0 ? await this.#resolver.linksOf(tx, linkIds) : null;
+    const { links, unchanged: sameEtag } =
+      linkIds.size > 0
+        ? await this.#resolver.pageLinks(tx, linkIds)
+        : { links: new Map<string, ExistingLink>(), unchanged: new Set<string>() };
     // The last occurrence of an id in a page wins, as it would across pages.
     const byId = new Map<string, Parsed>();
     contacts.forEach((input, index) => {
@@ -155,7 +161,7 @@ export class ContactBackfillEngine {
         if (earlier >= 0) failures.splice(earlier, 1);
       }
       const q = quick[index];
-      if (q?.unchangedCandidate && unchanged(links?.get(q.id), q.etag)) {
+      if (q?.unchangedCandidate && sameEtag.has(q.id) && linkIds.get(q.id) === q.etag) {
         // Seen, and not written: exactly what the skip below does with a parsed contact.
         options.seen?.add(q.id);
         byId.delete(q.id);
@@ -194,14 +200,14 @@ export class ContactBackfillEngine {
     // An unchanged contact (same etag as its live link) costs no write; a page of nothing else
     // costs the one query above: no identity lock, no savepoint.
     const parsed = [...byId.values()].filter((p) => {
-      const same = !p.desired.deleted && unchanged(links?.get(p.desired.externalId), p.desired.etag);
+      const same = !p.desired.deleted && unchanged(links.get(p.desired.externalId), p.desired.etag);
       if (same) summary.skipped += 1;
       return !same;
     });
     if (parsed.length > 0) {
       await tx.execute(sql`select pg_advisory_xact_lock(${IDENTITY_LOCK_KEY}::bigint)`);
     }
-    const pageSummary = await this.#applyIsolated(tx, parsed, failures, links ?? new Map());
+    const pageSummary = await this.#applyIsolated(tx, parsed, failures, links);
     for (const key of Object.keys(summary) as (keyof BackfillSummary)[]) summary[key] += pageSummary[key];
     if (failures.length > 0) {
       await writePage(this.#context(tx), { ...emptyWrites(), failures });
