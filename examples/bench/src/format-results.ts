@@ -1,3 +1,4 @@
+import { formatFloorLine } from './fetch-floor.js';
 import { formatBytes, formatCount, formatSeconds } from './format-numbers.js';
 import type { ResultsFile, ScenarioSummary } from './results-file.js';
 import { SCENARIOS, type ScenarioName } from './run-types.js';
@@ -11,6 +12,9 @@ export const SCENARIO_LABELS: Record<ScenarioName | 'ceiling', string> = {
   'incremental-quiet': 'incremental, quiet poll',
   ceiling: 'ceiling: set-based insert',
 };
+
+/** The fetch floor's row (beside the ceiling's). */
+export const FETCH_FLOOR_LABEL = 'fetch floor: provider alone';
 
 const COLUMNS: Column[] = [
   { header: 'driver' },
@@ -66,6 +70,25 @@ export function formatResults(results: ResultsFile): string {
       '-',
       '-',
     ]);
+    const floor = c.fetchFloor;
+    if (floor) {
+      rows.push([
+        ...head(false),
+        FETCH_FLOOR_LABEL,
+        formatSeconds(floor.wallMs),
+        rate(floor.contactsPerSecond),
+        percent(
+          floor.contactsPerSecond !== null && ceiling.contactsPerSecond
+            ? floor.contactsPerSecond / ceiling.contactsPerSecond
+            : null,
+        ),
+        '100%',
+        '-',
+        '-',
+        String(floor.httpRequests),
+        '-',
+      ]);
+    }
   }
   const { options } = results;
   const out = [
@@ -76,6 +99,13 @@ export function formatResults(results: ResultsFile): string {
     renderTable(COLUMNS, rows),
     '',
   ];
+  for (const c of results.cases) {
+    if (c.fetchFloor) {
+      out.push(
+        formatFloorLine(c.driver, c.size, c.scenarios['full-initial'].wallMs, c.fetchFloor, c.ceiling.wallMs),
+      );
+    }
+  }
   for (const c of results.cases) {
     const perContact = c.ceiling.contacts > 0 ? (c.ceiling.totalRows / c.ceiling.contacts).toFixed(1) : '-';
     out.push(
