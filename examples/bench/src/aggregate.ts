@@ -1,7 +1,10 @@
+import { summarizeFetchFloor } from './fetch-floor.js';
 import type { CaseSummary, ScenarioSummary } from './results-file.js';
 import { type RunResult, SCENARIO_TITLES, SCENARIOS, type ScenarioName } from './run-types.js';
 
 /** The median of a non-empty list (the mean of the two middle values for an even count). */
+const firstSyncOf = (run: RunResult) => run.scenarios.find((s) => s.scenario === 'full-initial');
+
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error('median of nothing');
   const sorted = [...values].sort((a, b) => a - b);
@@ -30,7 +33,7 @@ export function summarizeCase(runs: readonly RunResult[]): CaseSummary {
   const first = runs[0];
   if (!first) throw new Error('summarizeCase needs at least one run');
   const ceilingMs = median(runs.map((r) => r.ceiling.wallMs));
-  const firstSync = first.scenarios.find((s) => s.scenario === 'full-initial');
+  const firstSync = firstSyncOf(first);
   const sourceContacts = firstSync?.summary.fetched ?? first.bookPeople;
   const ceilingRate = perSecond(sourceContacts, ceilingMs);
 
@@ -83,6 +86,15 @@ export function summarizeCase(runs: readonly RunResult[]): CaseSummary {
       statements: first.ceiling.statements,
       pages: first.ceiling.pages,
     },
+    ...(runs.every((r) => r.fetchFloor)
+      ? {
+          fetchFloor: summarizeFetchFloor(
+            runs.map((r) => r.fetchFloor),
+            { ceilingMs, firstSyncMs: median(runs.map((r) => firstSyncOf(r)?.wallMs ?? 0)) },
+            median,
+          ),
+        }
+      : {}),
     processMaxRssBytes: Math.max(...runs.map((r) => r.processMaxRssBytes)),
     checks: { passed: runs.reduce((n, r) => n + r.checks.filter((c) => c.ok).length, 0), failed },
   };

@@ -1,4 +1,5 @@
 import { formatCardDav } from './carddav/format-carddav.js';
+import { formatFloorLine } from './fetch-floor.js';
 import { formatBytes, formatCount, formatSeconds } from './format-numbers.js';
 import type { ResultsFile, ScenarioSummary } from './results-file.js';
 import { SCENARIOS, type ScenarioName } from './run-types.js';
@@ -12,6 +13,9 @@ export const SCENARIO_LABELS: Record<ScenarioName | 'ceiling', string> = {
   'incremental-quiet': 'incremental, quiet poll',
   ceiling: 'ceiling: set-based insert',
 };
+
+/** The fetch floor's row (beside the ceiling's). */
+export const FETCH_FLOOR_LABEL = 'fetch floor: provider alone';
 
 const COLUMNS: Column[] = [
   { header: 'driver' },
@@ -67,6 +71,25 @@ export function formatResults(results: ResultsFile): string {
       '-',
       '-',
     ]);
+    const floor = c.fetchFloor;
+    if (floor) {
+      rows.push([
+        ...head(false),
+        FETCH_FLOOR_LABEL,
+        formatSeconds(floor.wallMs),
+        rate(floor.contactsPerSecond),
+        percent(
+          floor.contactsPerSecond !== null && ceiling.contactsPerSecond
+            ? floor.contactsPerSecond / ceiling.contactsPerSecond
+            : null,
+        ),
+        '100%',
+        '-',
+        '-',
+        String(floor.httpRequests),
+        '-',
+      ]);
+    }
   }
   const { options } = results;
   const commit = `commit ${results.revision.commit?.slice(0, 10) ?? 'unknown'}${results.revision.dirty ? ' + uncommitted changes' : ''}`;
@@ -79,6 +102,13 @@ export function formatResults(results: ResultsFile): string {
     rows.length > 0 ? renderTable(COLUMNS, rows) : '(no Google scenarios in this run)',
     '',
   ];
+  for (const c of results.cases) {
+    if (c.fetchFloor) {
+      out.push(
+        formatFloorLine(c.driver, c.size, c.scenarios['full-initial'].wallMs, c.fetchFloor, c.ceiling.wallMs),
+      );
+    }
+  }
   for (const c of results.cases) {
     const perContact = c.ceiling.contacts > 0 ? (c.ceiling.totalRows / c.ceiling.contacts).toFixed(1) : '-';
     out.push(

@@ -48,9 +48,17 @@ describe('pnpm bench harness', () => {
     expect(c.ceiling.contacts).toBe(first.summary.created);
     expect(c.ceiling.totalRows).toBeGreaterThan(c.ceiling.contacts);
     expect(c.ceiling.statements).toBeGreaterThan(0);
+    expect(c.scenarios['incremental-quiet'].httpRequests).toBe(1);
+    expect(c.fetchFloor).toMatchObject({ contacts: 200 - deleted + added, pages: 1 });
+    expect(c.fetchFloor?.firstSyncOverLimit).toBeGreaterThan(0);
 
     const table = formatResults(reread);
-    for (const label of ['full sync, empty CRM', 'incremental, quiet poll', 'ceiling: set-based insert']) {
+    for (const label of [
+      'full sync, empty CRM',
+      'incremental, quiet poll',
+      'ceiling: set-based insert',
+      'fetch floor: provider alone',
+    ]) {
       expect(table).toContain(label);
     }
     const comparison = compareResults(reread, reread);

@@ -14,6 +14,7 @@ import {
 } from './bench-database.js';
 import { type CeilingResult, snapshotSyncedRows, writeCeiling } from './ceiling.js';
 import type { EmulatorControl } from './emulator-control.js';
+import { type FetchFloorResult, measureFetchFloor } from './fetch-floor.js';
 import { formatBytes, formatCount, formatSeconds } from './format-numbers.js';
 import { processMaxRssBytes, sampleRss } from './rss-sampler.js';
 import {
@@ -56,22 +57,25 @@ async function countOf(t: BenchDatabase, query: SQL): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-type SyncPart = Omit<RunResult, 'ceiling' | 'checks' | 'driver' | 'size' | 'run'>;
+type SyncPart = Omit<RunResult, 'ceiling' | 'fetchFloor' | 'checks' | 'driver' | 'size' | 'run'>;
+
+/** The provider the syncs and the fetch floor read the emulator with. */
+function googleProvider(control: EmulatorControl): GoogleContactsProvider {
+  const { connection } = control;
+  return new GoogleContactsProvider({
+    clientId: connection.clientId,
+    clientSecret: connection.clientSecret,
+    refreshToken: connection.refreshToken,
+    rootUrl: connection.url,
+    tokenUrl: connection.tokenUrl,
+  });
+}
 
 /** The four syncs on one database; the first one's rows are snapshotted to `snapshot`. */
 async function measureSyncs(job: CaseJob, deps: RunCaseDeps, snapshot: string): Promise<SyncPart> {
   const { control, progress } = deps;
   const label = caseLabel(job);
-  const { connection } = control;
-  const provider = new TimedProvider(
-    new GoogleContactsProvider({
-      clientId: connection.clientId,
-      clientSecret: connection.clientSecret,
-      refreshToken: connection.refreshToken,
-      rootUrl: connection.url,
-      tokenUrl: connection.tokenUrl,
-    }),
-  );
+  const provider = new TimedProvider(googleProvider(control));
   const target = await deps.databases.create(job.postgres?.syncDatabase ?? 'sync');
   try {
     const scenarios: ScenarioRun[] = [];
@@ -161,6 +165,18 @@ export async function runCase(job: CaseJob, deps: RunCaseDeps): Promise<RunResul
   );
   try {
     const syncs = await measureSyncs(job, deps, snapshot);
+    deps.progress(`${label}: fetch floor (the provider alone, nothing written)...`);
+    const reader = googleProvider(deps.control);
+    let fetchFloor: FetchFloorResult;
+    try {
+      fetchFloor = await measureFetchFloor(reader, deps.control);
+    } finally {
+      await reader.close();
+    }
+    deps.progress(
+      `${label}: fetch floor: ${formatSeconds(fetchFloor.wallMs)} s for ${formatCount(fetchFloor.contacts)} contacts, ` +
+        `${fetchFloor.pages} pages, ${fetchFloor.requests.total} HTTP requests`,
+    );
     deps.progress(`${label}: database ceiling (set-based insert of the same rows)...`);
     const target = await deps.databases.create(job.postgres?.ceilingDatabase ?? 'ceiling');
     let ceiling: CeilingResult;
@@ -173,7 +189,7 @@ export async function runCase(job: CaseJob, deps: RunCaseDeps): Promise<RunResul
       `${label}: database ceiling: ${formatSeconds(ceiling.wallMs)} s for ${formatCount(ceiling.contacts)} contacts, ` +
         `${formatCount(ceiling.totalRows)} rows, ${ceiling.statements} statements`,
     );
-    const result = { driver: job.driver, size: job.size, run: job.run, ...syncs, ceiling };
+    const result = { driver: job.driver, size: job.size, run: job.run, ...syncs, ceiling, fetchFloor };
     return { ...result, checks: checkRun(result) };
   } finally {
     await rm(snapshot, { force: true });

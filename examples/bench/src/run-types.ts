@@ -3,6 +3,7 @@ import type { BenchDriver } from './bench-database.js';
 import type { CeilingResult } from './ceiling.js';
 import type { ChangeSet } from './change-set.js';
 import type { RequestCounts } from './emulator-control.js';
+import type { FetchFloorResult } from './fetch-floor.js';
 
 /** The four syncs measured for every driver and size, in the order they run. */
 export const SCENARIOS = [
@@ -58,7 +59,7 @@ export interface ScenarioRun {
 
 /** A correctness check on a run (never a timing check). */
 export interface CheckResult {
-  scenario: ScenarioName | 'ceiling';
+  scenario: ScenarioName | 'ceiling' | 'fetch-floor';
   name: string;
   ok: boolean;
   expected: number | string | boolean;
@@ -77,6 +78,8 @@ export interface RunResult {
   afterFirstSync: { contacts: number; liveLinks: number; rows: number };
   scenarios: ScenarioRun[];
   ceiling: CeilingResult;
+  /** The provider alone paging through the book (after the syncs: the book as they left it). */
+  fetchFloor: FetchFloorResult;
   /** `process.resourceUsage().maxRSS` after the four syncs, before the ceiling's second database. */
   processMaxRssBytes: number;
   checks: CheckResult[];

@@ -67,6 +67,16 @@ export function checkRun(run: Omit<RunResult, 'checks'>): CheckResult[] {
   if (quiet) {
     basics(quiet, 'incremental');
     expect(quiet.scenario, 'fetched', 0, quiet.summary.fetched);
+    expect(quiet.scenario, 'HTTP requests', 1, quiet.requests.total);
+  }
+  if (run.fetchFloor) {
+    const { deleted, added } = run.changes;
+    expect(
+      'fetch-floor',
+      'contacts = people in the book',
+      run.bookPeople - deleted + added,
+      run.fetchFloor.contacts,
+    );
   }
   expect(
     'ceiling',

@@ -142,6 +142,35 @@ describe('CardDavContactsProvider on the scripted server', () => {
     expect(provider.transport.requests - before).toBe(1);
   });
 
+  // The engine lists groups only for a full sync or a page naming a group it does not know: a
+  // page must find its book's group cards without a listGroups first.
+  it('gives a member its group card on every page of a full sync without listGroups first', async () => {
+    const provider = new CardDavContactsProvider({ url: server.url, ...CREDENTIALS, pageSize: 1 });
+    const contacts = [];
+    let token: string | null | undefined = null;
+    do {
+      const page: ContactBatch = await provider.fullSync({ pageToken: token });
+      contacts.push(...parsed(page));
+      token = page.next_page_token;
+    } while (token);
+    const grace = contacts.find((c) => c.external_id === '/dav/home/book/grace.vcf');
+    expect(grace?.group_memberships).toEqual(['/dav/home/book/team.vcf']);
+  });
+
+  it('gives a changed member its group card in an incremental sync by a new provider (a restart)', async () => {
+    const first = await new CardDavContactsProvider({ url: server.url, ...CREDENTIALS }).fullSync({});
+    server.book.put('grace.vcf', vcard('grace', 'Grace B. Hopper'));
+    try {
+      const restarted = new CardDavContactsProvider({ url: server.url, ...CREDENTIALS });
+      const changes = parsed(await restarted.incrementalSync({ cursor: first.next_sync_cursor! }));
+      expect(changes.map((c) => [c.display_name, c.group_memberships])).toEqual([
+        ['Grace B. Hopper', ['/dav/home/book/team.vcf']],
+      ]);
+    } finally {
+      server.book.put('grace.vcf', vcard('grace', 'Grace Hopper'));
+    }
+  });
+
   it('downloads only cards whose ETag it does not hold', async () => {
     const provider = new CardDavContactsProvider({ url: server.url, ...CREDENTIALS });
     await provider.listGroups();

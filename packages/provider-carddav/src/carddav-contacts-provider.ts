@@ -74,8 +74,6 @@ export class CardDavContactsProvider extends ContactsProvider {
   readonly #options: CardDavProviderOptions;
   readonly #cache = new CardCache();
   #books: Promise<DiscoveredAddressBook[]> | null = null;
-  /** A book state read by `listGroups`, used once by the next page instead of reading it again. */
-  readonly #fresh = new Map<string, AddressBookState>();
   /** Book states already compared with the cache (each is judged once). */
   readonly #judged = new WeakSet<AddressBookState>();
   /** The mark each book's cached cards are current at. */
@@ -135,30 +133,24 @@ export class CardDavContactsProvider extends ContactsProvider {
     return this.#books;
   }
 
-  async #state(bookUrl: string): Promise<AddressBookState> {
-    const fresh = this.#fresh.get(bookUrl);
-    this.#fresh.delete(bookUrl);
-    return fresh ?? readAddressBookState(this.transport, bookUrl);
-  }
-
   /**
-   * Group cards and CATEGORIES held so far. One Depth 0 PROPFIND per book, whose answer the next
-   * page uses instead of reading it again (a quiet poll is that one request). The cache is
-   * filled by the pages, which know what the engine holds: every page carries the groups too.
+   * Group cards and CATEGORIES held so far; no request beyond discovery. The engine lists groups
+   * only when a full sync starts or a page names a group it does not know, and every page carries
+   * its book's groups, so the pages (which read each book's state, one Depth 0 PROPFIND, and fill
+   * the cache) are where groups are learnt. A state read here and kept for a later page could be
+   * hours old by then (the engine may list groups after a cycle's last page): reading none keeps
+   * every page's state its own.
    */
   async listGroups(): Promise<CanonicalGroup[]> {
-    for (const book of await this.#discover()) {
-      this.#fresh.set(book.url, await readAddressBookState(this.transport, book.url));
-    }
+    await this.#discover();
     return this.#cache.groups();
   }
 
   /**
    * Books whose cards changed since the cache was filled (or that this process never read) are
    * listed and their unknown cards downloaded, before the first person is judged: memberships on
-   * group cards must be complete. Judged against the states read for the cycle (`listGroups`'s,
-   * and `current`, the one the page has taken), each once; a book this process never read has
-   * its state read here.
+   * group cards must be complete. Judged against `current`, the state the page has taken, once;
+   * a book this process never read has its state read here.
    */
   async #refresh(
     books: readonly DiscoveredAddressBook[],
@@ -168,7 +160,7 @@ export class CardDavContactsProvider extends ContactsProvider {
     const stale: { url: string; state: AddressBookState }[] = [];
     for (const book of books) {
       const at = this.#cachedAt.get(book.url);
-      let state = book.url === current.url ? current.state : this.#fresh.get(book.url);
+      let state = book.url === current.url ? current.state : undefined;
       if (!at && !state) state = await readAddressBookState(this.transport, book.url);
       if (!state || this.#judged.has(state)) continue;
       this.#judged.add(state);
@@ -206,7 +198,7 @@ export class CardDavContactsProvider extends ContactsProvider {
     let refreshed = false;
     while (index < books.length) {
       const bookUrl = (books[index] as DiscoveredAddressBook).url;
-      const state = await this.#state(bookUrl);
+      const state = await readAddressBookState(this.transport, bookUrl);
       if (!position) {
         const previous = start?.[bookUrl];
         if (incremental && previous && bookUnchanged({ syncToken: previous.t, ctag: previous.c }, state)) {

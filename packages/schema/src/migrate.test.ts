@@ -35,6 +35,7 @@ for (const driver of testDrivers()) {
             'butler/0001_full_sync_seen',
             'butler/0002_deletion_hold',
             'butler/0003_sync_schedule',
+            'butler/0004_known_groups',
           ],
         });
         const second = await migrate(t.db);
@@ -62,6 +63,7 @@ for (const driver of testDrivers()) {
           'butler/0001_full_sync_seen',
           'butler/0002_deletion_hold',
           'butler/0003_sync_schedule',
+          'butler/0004_known_groups',
         ]);
         expect((await migrate(t.db, { butlerSchema: 'alpha' })).applied).toEqual([]);
         for (const schema of ['alpha', 'beta']) {
@@ -137,6 +139,7 @@ for (const driver of testDrivers()) {
           sql`select scope from shared.contacts_schema_migrations order by scope`,
         );
         expect(ours.map((r) => r.scope)).toEqual([
+          'relationship',
           'relationship',
           'relationship',
           'relationship',

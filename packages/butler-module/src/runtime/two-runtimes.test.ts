@@ -1,5 +1,4 @@
 import {
-  type CanonicalGroup,
   type ContactBatch,
   CoreError,
   type FullSyncRequest,
@@ -19,7 +18,7 @@ import { PageHooks } from '../test-support/page-hooks.js';
 import { fixedProviderSource } from './provider-source.js';
 import { ContactsSyncRuntime } from './sync-runtime.js';
 
-/** Counts cycles in flight across every provider it wraps: from listGroups to the last page. */
+/** Counts cycles in flight across every provider it wraps: from the first page to the last. */
 class CycleTracker {
   active = 0;
   max = 0;
@@ -34,17 +33,20 @@ class TrackedProvider extends MemoryContactsProvider {
   ) {
     super(book, { name: 'google', pageSize: 5, onPage: hooks.onPage });
   }
-  override async listGroups(): Promise<CanonicalGroup[]> {
-    this.tracker.active += 1;
-    this.tracker.cycles += 1;
-    this.tracker.max = Math.max(this.tracker.max, this.tracker.active);
-    return super.listGroups();
-  }
   override async fullSync(request: FullSyncRequest): Promise<ContactBatch> {
+    this.#begin(request.pageToken);
     return this.#track(await super.fullSync(request));
   }
   override async incrementalSync(request: IncrementalSyncRequest): Promise<ContactBatch> {
+    this.#begin(request.pageToken);
     return this.#track(await super.incrementalSync(request));
+  }
+  // A cycle's first page (an incremental cycle lists no groups unless a page names a new one).
+  #begin(pageToken: string | null | undefined): void {
+    if (pageToken) return;
+    this.tracker.active += 1;
+    this.tracker.cycles += 1;
+    this.tracker.max = Math.max(this.tracker.max, this.tracker.active);
   }
   async #track(batch: ContactBatch): Promise<ContactBatch> {
     // Yield between pages so that two unguarded cycles would interleave.

@@ -7,6 +7,7 @@ import {
   type CanonicalGroup,
   MAX_ID_BYTES,
   MAX_ID_LENGTH,
+  MAX_TEXT_LENGTH,
 } from '../model/canonical-contact.js';
 import { describeContact, parseCanonicalContact } from '../model/parse-contact.js';
 import type { ContactsProvider } from '../provider/contacts-provider.js';
@@ -103,6 +104,12 @@ export class ContactBackfillEngine {
     }
   }
 
+  /** Makes `groups` the only known groups (a listing of them all: the others were deleted). */
+  replaceGroups(groups: readonly CanonicalGroup[]): void {
+    this.#groups = new Map();
+    this.setGroups(groups);
+  }
+
   /** Applies a page in its own transaction. */
   async applyBatch(
     contacts: readonly unknown[],
@@ -123,6 +130,23 @@ export class ContactBackfillEngine {
     const summary = emptySummary();
     summary.fetched = contacts.length;
     const failures: FailureWrite[] = [];
+    // The page's links, read first with one query, from the ids as sent: a contact whose etag is
+    // the one its live link holds is skipped before it is validated and mapped, which is most of
+    // what an unchanged page would cost (an unchanged full sync is nothing but such contacts).
+    const quick = contacts.map(quickLook);
+    // Each id once, with the etag it may be skipped at (none when it may not, or when the page
+    // sends it twice with two etags).
+    const linkIds = new Map<string, string | null>();
+    for (const q of quick) {
+      if (!q) continue;
+      const etag = q.unchangedCandidate ? q.etag : null;
+      linkIds.set(q.id, linkIds.has(q.id) && linkIds.get(q.id) !== etag ? null : etag);
+      for (const previous of q.previousIds) linkIds.set(previous, null);
+    }
+    const { links, unchanged: sameEtag } =
+      linkIds.size > 0
+        ? await this.#resolver.pageLinks(tx, linkIds)
+        : { links: new Map<string, ExistingLink>(), unchanged: new Set<string>() };
     // The last occurrence of an id in a page wins, as it would across pages.
     const byId = new Map<string, Parsed>();
     contacts.forEach((input, index) => {
@@ -135,6 +159,13 @@ export class ContactBackfillEngine {
       if (id !== undefined) {
         const earlier = failures.findIndex((f) => f.external_contact_id === id);
         if (earlier >= 0) failures.splice(earlier, 1);
+      }
+      const q = quick[index];
+      if (q?.unchangedCandidate && sameEtag.has(q.id) && linkIds.get(q.id) === q.etag) {
+        // Seen, and not written: exactly what the skip below does with a parsed contact.
+        options.seen?.add(q.id);
+        byId.delete(q.id);
+        return;
       }
       try {
         const contact = parseCanonicalContact(input);
@@ -167,30 +198,16 @@ export class ContactBackfillEngine {
     });
     summary.skipped += contacts.length - failures.length - byId.size;
     // An unchanged contact (same etag as its live link) costs no write; a page of nothing else
-    // costs this one query: no identity lock, no savepoint.
-    const links =
-      byId.size > 0
-        ? await this.#resolver.links(
-            tx,
-            [...byId.values()].map((p) => p.desired),
-          )
-        : null;
+    // costs the one query above: no identity lock, no savepoint.
     const parsed = [...byId.values()].filter((p) => {
-      const link = links?.get(p.desired.externalId);
-      const unchanged =
-        !p.desired.deleted &&
-        link !== undefined &&
-        !link.deleted &&
-        link.localContactId !== null &&
-        link.etag !== null &&
-        link.etag === p.desired.etag;
-      if (unchanged) summary.skipped += 1;
-      return !unchanged;
+      const same = !p.desired.deleted && unchanged(links.get(p.desired.externalId), p.desired.etag);
+      if (same) summary.skipped += 1;
+      return !same;
     });
     if (parsed.length > 0) {
       await tx.execute(sql`select pg_advisory_xact_lock(${IDENTITY_LOCK_KEY}::bigint)`);
     }
-    const pageSummary = await this.#applyIsolated(tx, parsed, failures, links ?? new Map());
+    const pageSummary = await this.#applyIsolated(tx, parsed, failures, links);
     for (const key of Object.keys(summary) as (keyof BackfillSummary)[]) summary[key] += pageSummary[key];
     if (failures.length > 0) {
       await writePage(this.#context(tx), { ...emptyWrites(), failures });
@@ -449,6 +466,57 @@ export class ContactBackfillEngine {
       raw: kept.tooLarge ? null : kept.value,
     };
   }
+}
+
+/** Whether `link` is live, has its CRM contact, and holds `etag`: the contact needs no write. */
+function unchanged(link: ExistingLink | undefined, etag: string | null): boolean {
+  return (
+    link !== undefined &&
+    !link.deleted &&
+    link.localContactId !== null &&
+    link.etag !== null &&
+    link.etag === etag
+  );
+}
+
+/**
+ * What a payload says of its identity, read without validating it: its id and previous ids as the
+ * database stores them (for the page's links query), its etag, and whether it may be skipped
+ * unvalidated when that etag is its link's. Null when it has no usable id. A payload that could
+ * be anything but an unchanged contact (deleted, renamed, with problems the provider found, or an
+ * id or etag that validation would refuse) takes the full path.
+ */
+function quickLook(input: unknown): {
+  id: string;
+  previousIds: string[];
+  etag: string | null;
+  unchangedCandidate: boolean;
+} | null {
+  const id = fieldOf(input, 'external_id');
+  if (typeof id !== 'string' || id === '') return null;
+  const etag = fieldOf(input, 'etag');
+  const previous = fieldOf(input, 'previous_external_ids');
+  const previousIds = Array.isArray(previous)
+    ? previous.filter((p): p is string => typeof p === 'string').map(storableText)
+    : [];
+  const problems = fieldOf(input, 'source_problems');
+  const stored = storableText(id);
+  const unchangedCandidate =
+    typeof etag === 'string' &&
+    etag !== '' &&
+    etag.length <= MAX_TEXT_LENGTH &&
+    stored !== '' &&
+    id.length <= MAX_ID_LENGTH &&
+    Buffer.byteLength(id, 'utf8') <= MAX_ID_BYTES &&
+    fieldOf(input, 'deleted') !== true &&
+    (previous === undefined || (Array.isArray(previous) && previous.length === 0)) &&
+    (problems === undefined || (Array.isArray(problems) && problems.length === 0));
+  return {
+    id: stored,
+    previousIds,
+    etag: typeof etag === 'string' ? storableText(etag) : null,
+    unchangedCandidate,
+  };
 }
 
 function newState(id: string, butlerSchema: string): ContactState {

@@ -249,34 +249,55 @@ export class ContactBackfillResolver {
 
   /** The source links of a page's contacts, by their current and previous ids: one query. */
   async links(db: ContactsDatabase, contacts: readonly DesiredContact[]): Promise<Map<string, ExistingLink>> {
-    const ids = [...new Set(contacts.flatMap((c) => [c.externalId, ...c.previousIds]))];
-    const rows = await queryRows<{
-      id: string;
-      local_contact_id: string | null;
-      source_etag: string | null;
-      deleted: boolean;
-    }>(
+    const ids = new Map<string, null>();
+    for (const c of contacts) for (const id of [c.externalId, ...c.previousIds]) ids.set(id, null);
+    return (await this.pageLinks(db, ids)).links;
+  }
+
+  /**
+   * The source links of `ids` (as the database stores them), in one query. An id given with an
+   * etag that its link holds, live and with its CRM contact, comes back in `unchanged` only, not
+   * as a link: an unchanged page reads back one short list of ids, not a row per contact.
+   *
+   * @example
+   * ```ts
+   * const { links, unchanged } = await resolver.pageLinks(tx, new Map([['people/c1', 'etag-7'], ['people/c0', null]]));
+   * ```
+   */
+  async pageLinks(
+    db: ContactsDatabase,
+    ids: ReadonlyMap<string, string | null>,
+  ): Promise<{ links: Map<string, ExistingLink>; unchanged: Set<string> }> {
+    const given = [...ids].map(([id, etag]) => ({ id, etag }));
+    const [row] = await queryRows<{ unchanged: string | null; links: string | null }>(
       db,
-      // LATERAL: one primary-key probe per id. A plain join let the planner hash every link of
-      // the account on each page, a cost that grew with the address book.
-      sql`select l.external_contact_id as id, l.local_contact_id, l.source_etag, l.deleted_at is not null as deleted
-        from jsonb_array_elements_text(${toJsonText(ids)}::text::jsonb) as x(id)
+      // LATERAL with LIMIT: one primary-key probe per id. Without the LIMIT the planner flattens
+      // the subquery into a join and (the links' statistics far behind a bulk insert) hashes every
+      // link of the account on each page, a cost that grew with the address book. The answer is
+      // one row of two JSON arrays: no row per contact to decode.
+      sql`select
+          coalesce(jsonb_agg(l.id) filter (where l.same), '[]')::text as unchanged,
+          coalesce(jsonb_agg(jsonb_build_array(l.id, l.local_contact_id, l.source_etag, l.deleted))
+            filter (where not l.same), '[]')::text as links
+        from jsonb_to_recordset(${toJsonText(given)}::text::jsonb) as x(id text, etag text)
         cross join lateral (
-          select * from ${this.#schema}.contacts_source_links l
+          select l.external_contact_id as id, l.local_contact_id, l.source_etag, l.deleted_at is not null as deleted,
+            coalesce(l.deleted_at is null and l.local_contact_id is not null and l.source_etag = x.etag, false) as same
+          from ${this.#schema}.contacts_source_links l
           where l.provider = ${this.#provider} and l.account_id = ${this.#accountId} and l.external_contact_id = x.id
+          limit 1
         ) l`,
     );
-    return new Map(
-      rows.map((r) => [
-        r.id,
-        {
-          externalId: r.id,
-          localContactId: r.local_contact_id,
-          etag: r.source_etag,
-          deleted: r.deleted === true,
-        },
-      ]),
-    );
+    const rows = JSON.parse(row?.links ?? '[]') as [string, string | null, string | null, boolean][];
+    return {
+      links: new Map(
+        rows.map(([id, localContactId, etag, deleted]) => [
+          id,
+          { externalId: id, localContactId, etag, deleted: deleted === true },
+        ]),
+      ),
+      unchanged: new Set(JSON.parse(row?.unchanged ?? '[]') as string[]),
+    };
   }
 
   /** key (`email|x` / `phone|+1...`) -> matching CRM contacts, ranked (lower is better). */

@@ -71,9 +71,12 @@ export async function commitPage(
   const { listing, batch } = page;
   const { kind } = listing;
   const last = !batch.next_page_token;
-  if (batch.groups) engine.setGroups(batch.groups);
+  if (batch.groups.length > 0) {
+    cycle.groups.add(batch.groups);
+    engine.setGroups(batch.groups);
+  }
   const now = cycle.clock.now();
-  return db.transaction(async (tx) => {
+  const committed = await db.transaction(async (tx) => {
     if (listing.startsOver) await clearListingIds(tx, scope);
     // `seen` keeps this cycle's own failures out of the retry at its end (and those of contacts
     // deleted at the source); a full sync also records it per page, for the unseen-link check
@@ -142,6 +145,8 @@ export async function commitPage(
     }
     return { result, held, recorded, tombstonedUnseen };
   });
+  cycle.groups.saved();
+  return committed;
 }
 
 /**
@@ -156,8 +161,11 @@ async function saveListing(
   const { listing, batch, now } = page;
   const { kind, cursor } = listing;
   const txStore = cycle.store.withDb(tx);
+  // Groups listed (or sent with a page) since the last commit go with this one's save.
+  const groups = cycle.groups.toSave();
   if (page.last) {
     await txStore.save(cycle.providerName, cycle.accountId, {
+      groups,
       syncCursor: batch.next_sync_cursor ?? (kind === 'incremental' ? cursor : null),
       ...(kind === 'full' ? { cursorIssuedAt: now, lastFullSyncAt: now } : { lastIncrementalSyncAt: now }),
       lastSuccessAt: now,
@@ -177,5 +185,5 @@ async function saveListing(
     ...(page.recorded ? { deletionsRecorded: true } : {}),
     ...(kind === 'full' ? { seenRecorded: listing.knowsWhatItSaw, savedAt: now.toISOString() } : {}),
   };
-  await txStore.save(cycle.providerName, cycle.accountId, { checkpoint: { ...next } });
+  await txStore.save(cycle.providerName, cycle.accountId, { checkpoint: { ...next }, groups });
 }

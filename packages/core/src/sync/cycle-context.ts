@@ -12,6 +12,7 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { DeletionGuard } from './deletion-guard.js';
 import type { SeenScope } from './full-sync-seen.js';
+import type { KnownGroups } from './known-groups.js';
 import type { ProviderCall } from './page-fetch.js';
 import type { ContactsSyncStateStore } from './sync-state-store.js';
 import type { SyncProgress } from './sync-types.js';
@@ -21,7 +22,7 @@ import type { SyncProgress } from './sync-types.js';
  *
  * @example
  * ```ts
- * const groups = await cycle.call('listGroups', (signal) => cycle.provider.listGroups(signal));
+ * const page = await cycle.call('fullSync (page 1)', (signal) => cycle.provider.fullSync({ signal }));
  * ```
  */
 export interface CycleContext {
@@ -34,6 +35,8 @@ export interface CycleContext {
   logger: Logger;
   store: ContactsSyncStateStore;
   engine: ContactBackfillEngine;
+  /** The account's groups as this cycle knows them (the engine names labels after them). */
+  groups: KnownGroups;
   /** The account's rows of `contacts_sync_seen` (and of the held deletions). */
   scope: SeenScope;
   deletionGuard: DeletionGuard;

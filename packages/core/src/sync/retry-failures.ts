@@ -25,6 +25,8 @@ export async function retryFailures(
   scope: SeenScope,
   engine: ContactBackfillEngine,
   seen: ReadonlySet<string>,
+  /** Called with the payloads before they are applied (the cycle lists groups they name). */
+  beforeApply?: (payloads: readonly unknown[]) => Promise<void>,
 ): Promise<BackfillSummary> {
   const s = sql.identifier(scope.butlerSchema);
   const rows = await queryRows<{ id: string; raw: string | null }>(
@@ -35,6 +37,7 @@ export async function retryFailures(
   );
   const payloads = rows.filter((r) => !seen.has(r.id) && r.raw).map((r) => JSON.parse(r.raw!) as unknown);
   if (payloads.length === 0) return emptySummary();
+  await beforeApply?.(payloads);
   const result = await engine.applyBatch(payloads);
   // Retries are not new fetches.
   return { ...result, fetched: 0 };

@@ -9,6 +9,7 @@ import { toProviderError } from '../provider/provider-error.js';
 import { commitPage } from './commit-page.js';
 import type { CycleContext } from './cycle-context.js';
 import type { DeletionHold } from './deletion-guard.js';
+import { listGroupsIfNeeded } from './group-listing.js';
 import { recover } from './listing-recovery.js';
 import { advanceListing, type ListingState } from './listing-state.js';
 import { type Fetched, fetchSettled } from './page-fetch.js';
@@ -79,6 +80,8 @@ export async function runListing(
     const last = !batch.next_page_token;
     // The next page travels while this one is written: fetching and writing overlap.
     if (!last) prefetched = fetch(batch.next_page_token!, guard.pages + 1);
+    // A full listing that began as an incremental one (its cursor expired) lists them here.
+    await listGroupsIfNeeded(cycle, listing.kind, batch.contacts);
     const page = await commitPage(
       cycle,
       { listing, batch, pages: guard.pages, items: guard.items, hold },

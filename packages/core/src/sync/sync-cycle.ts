@@ -11,8 +11,10 @@ import { silentLogger } from '../util/logger.js';
 import { callDeadlineMs, systemCycleTimers } from './call-deadline.js';
 import type { CycleContext } from './cycle-context.js';
 import { DEFAULT_DELETION_GUARD, type DeletionGuard, type DeletionHold } from './deletion-guard.js';
+import { listGroupsIfNeeded } from './group-listing.js';
 import { applyHeldDeletions } from './held-deletions.js';
 import { knownEtagsLookup } from './known-etags-lookup.js';
+import { KnownGroups } from './known-groups.js';
 import { leaseOwnerId, localLeaseIdentity } from './lease-owner.js';
 import { startListing } from './listing-state.js';
 import { providerCalls } from './page-fetch.js';
@@ -103,6 +105,8 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
       clock,
       logger,
     });
+    const groups = new KnownGroups(state.groups);
+    engine.replaceGroups(groups.all());
     const cycle: CycleContext = {
       db,
       provider,
@@ -112,6 +116,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
       logger,
       store,
       engine,
+      groups,
       scope,
       deletionGuard,
       listingLimits,
@@ -142,10 +147,15 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
         summary.deleted += confirmedDeletions;
         hold = null;
       }
-      engine.setGroups(await cycle.call('listGroups', (callSignal) => provider.listGroups(callSignal)));
+      // A full listing lists the groups first; an incremental one only for a page that names a
+      // group not known (a quiet poll: none).
+      if (listing.kind === 'full') await listGroupsIfNeeded(cycle, 'full', []);
       outcome = await runListing(cycle, { listing, summary, hold });
       if (outcome.completed) {
-        outcome.summary = addSummaries(outcome.summary, await retryFailures(db, scope, engine, outcome.seen));
+        const retried = await retryFailures(db, scope, engine, outcome.seen, (payloads) =>
+          listGroupsIfNeeded(cycle, 'incremental', payloads),
+        );
+        outcome.summary = addSummaries(outcome.summary, retried);
       }
     } catch (error) {
       const message = (options.redact ?? ((text: string) => text))(errorMessage(error));

@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { storableText } from '../backfill/desired-contact.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import type { DeletionHold } from './deletion-guard.js';
+import { readStoredGroups, type StoredGroups } from './known-groups.js';
 import { PARKED_REASONS, type ParkedReason } from './sync-policy.js';
 
 /**
@@ -43,6 +44,11 @@ export interface SyncState {
   parkedReason: ParkedReason | null;
   /** A fingerprint of the credentials revision that was refused (never the credentials), or null. */
   parkedCredentials: string | null;
+  /**
+   * The account's contact groups as last listed, by external id; null when never listed. An
+   * incremental sync lists them again only when a page names one not here.
+   */
+  groups: StoredGroups | null;
   contactCount: number;
   failedContacts: number;
   updatedAt: Date | null;
@@ -74,6 +80,7 @@ export type SyncStatePatch = Partial<
     | 'retryAfter'
     | 'parkedReason'
     | 'parkedCredentials'
+    | 'groups'
   >
 >;
 
@@ -136,7 +143,7 @@ export class ContactsSyncStateStore {
       sql`select s.provider, s.account_id, s.sync_cursor, s.cursor_issued_at, s.last_full_sync_at,
           s.last_incremental_sync_at, s.last_success_at, s.last_error, s.last_error_code, s.checkpoint::text as checkpoint, s.updated_at,
           s.next_incremental_due_at, s.next_full_due_at, s.consecutive_failures, s.retry_after,
-          s.parked_reason, s.parked_credentials,
+          s.parked_reason, s.parked_credentials, s.groups::text as groups,
           -- Without its ids: a hold of 25,000 links is read only by the confirmation.
           (s.deletion_hold - 'ids')::text as deletion_hold,
           (select count(*) from ${schema}.contacts_source_links l
@@ -283,6 +290,7 @@ function emptyState(provider: string, accountId: string): SyncState {
     retryAfter: null,
     parkedReason: null,
     parkedCredentials: null,
+    groups: null,
     contactCount: 0,
     failedContacts: 0,
     updatedAt: null,
@@ -312,6 +320,7 @@ function toState(row: Record<string, unknown>): SyncState {
     retryAfter: date(row.retry_after),
     parkedReason: PARKED_REASONS.find((r) => r === row.parked_reason) ?? null,
     parkedCredentials: (row.parked_credentials as string | null) ?? null,
+    groups: row.groups == null ? null : readStoredGroups(JSON.parse(String(row.groups))),
     contactCount: Number(row.contact_count ?? 0),
     failedContacts: Number(row.failed_contacts ?? 0),
     updatedAt: date(row.updated_at),

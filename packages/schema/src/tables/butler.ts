@@ -32,7 +32,20 @@ const contactRef = () =>
  * const links = await db.select().from(t.contactsSourceLinks);
  * ```
  */
-export function butlerTables(butlerSchema: string) {
+export function butlerTables(butlerSchema: string): ButlerTables {
+  // Built once per schema name: a sync builds a store per page, and drizzle's table objects
+  // (every column, every foreign key) cost more to build than the page's unchanged rows do to skip.
+  let tables = built.get(butlerSchema);
+  if (!tables) {
+    tables = buildButlerTables(butlerSchema);
+    built.set(butlerSchema, tables);
+  }
+  return tables;
+}
+
+const built = new Map<string, ButlerTables>();
+
+function buildButlerTables(butlerSchema: string) {
   const schema = pgSchema(butlerSchema);
 
   const addresses = schema.table(
@@ -168,6 +181,10 @@ export function butlerTables(butlerSchema: string) {
       // A fingerprint of the credentials revision that was refused (never the credentials): a
       // restarted host waits for new ones instead of retrying them.
       parkedCredentials: text('parked_credentials'),
+      // The account's contact groups as last listed, `{ "<external id>": { "name", "system" } }`
+      // (null: never listed): an incremental sync lists groups only when a page names one not
+      // here, so a quiet poll costs the source one request. A full sync lists them again.
+      groups: jsonb('groups').$type<Record<string, { name: string; system: boolean }>>(),
       updatedAt: updatedAt(),
     },
     (t) => [
@@ -248,4 +265,4 @@ export function butlerTables(butlerSchema: string) {
  * const states = await db.select().from(t.contactsSyncState);
  * ```
  */
-export type ButlerTables = ReturnType<typeof butlerTables>;
+export type ButlerTables = ReturnType<typeof buildButlerTables>;

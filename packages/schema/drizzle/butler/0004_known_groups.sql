@@ -1,0 +1,1 @@
+ALTER TABLE "__contacts_butler_schema__"."contacts_sync_state" ADD COLUMN "groups" jsonb;
