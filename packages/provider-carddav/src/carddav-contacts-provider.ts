@@ -17,6 +17,7 @@ import {
 } from './dav/book-state.js';
 import { DavTransport, type DavTransportOptions } from './dav/dav-transport.js';
 import { type DiscoveredAddressBook, discoverAddressBooks } from './dav/discovery.js';
+import { BookListings } from './provider/book-listing.js';
 import { type BookPosition, readBookPage } from './provider/book-page.js';
 import { bookWanted } from './provider/book-selection.js';
 import { CardCache, cardId } from './provider/card-cache.js';
@@ -80,6 +81,8 @@ export class CardDavContactsProvider extends ContactsProvider {
   readonly #judged = new WeakSet<AddressBookState>();
   /** The mark each book's cached cards are current at. */
   readonly #cachedAt = new Map<string, BookMark>();
+  /** Per book, the rest of the listing being served: the next page takes it, not a new REPORT. */
+  readonly #listings = new BookListings();
   readonly #url: string | null;
 
   constructor(options: CardDavProviderOptions) {
@@ -135,10 +138,15 @@ export class CardDavContactsProvider extends ContactsProvider {
     return this.#books;
   }
 
-  async #state(bookUrl: string): Promise<AddressBookState> {
+  /**
+   * The book's state for a page: the one `listGroups` read this cycle, else the one the held
+   * listing was made under (`held`: a page that continues it reads nothing), else one Depth 0
+   * PROPFIND.
+   */
+  async #state(bookUrl: string, held?: AddressBookState): Promise<AddressBookState> {
     const fresh = this.#fresh.get(bookUrl);
     this.#fresh.delete(bookUrl);
-    return fresh ?? readAddressBookState(this.transport, bookUrl);
+    return fresh ?? held ?? readAddressBookState(this.transport, bookUrl);
   }
 
   /**
@@ -206,7 +214,10 @@ export class CardDavContactsProvider extends ContactsProvider {
     let refreshed = false;
     while (index < books.length) {
       const bookUrl = (books[index] as DiscoveredAddressBook).url;
-      const state = await this.#state(bookUrl);
+      const state = await this.#state(
+        bookUrl,
+        position ? this.#listings.find(bookUrl, position)?.state : undefined,
+      );
       if (!position) {
         const previous = start?.[bookUrl];
         if (incremental && previous && bookUnchanged({ syncToken: previous.t, ctag: previous.c }, state)) {
@@ -241,6 +252,7 @@ export class CardDavContactsProvider extends ContactsProvider {
         position,
         pageSize: this.#options.pageSize ?? 100,
         knownEtags,
+        listings: this.#listings,
       });
       contacts.push(...page.contacts);
       unchanged.push(...page.unchanged);
