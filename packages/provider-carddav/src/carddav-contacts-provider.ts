@@ -56,7 +56,8 @@ function markOf(state: Pick<AddressBookState, 'syncToken' | 'ctag'>): BookMark {
  * The CardDAV provider (RFC 6352, RFC 6578): discovers the principal's address books once, then
  * per book answers "nothing changed" from one Depth 0 PROPFIND, lists changes with
  * sync-collection (507 continuation; a refused token fails `CURSOR_EXPIRED` and the engine's full
- * sync duplicates nobody, cards being known by their href), falls back to the ETag listing, and
+ * sync duplicates nobody, cards being known by their href) once per sync, holding the listing's
+ * hrefs and ETags for the following pages (not once per page), falls back to the ETag listing, and
  * downloads only cards whose ETag neither it nor the engine holds (`knownEtags`), by multiget in
  * bounded batches; people the engine holds at their version go back as `unchanged`, so an
  * unchanged book costs no download and no write, in a new process too. Cursor and page tokens
