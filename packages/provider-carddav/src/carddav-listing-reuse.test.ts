@@ -80,4 +80,20 @@ describe('CardDAV listing across pages (one sync-collection per listing, not one
     const quiet = await second.incrementalSync({ cursor: cursor! });
     expect(quiet.contacts).toEqual([]);
   });
+  it('a truncating server (507 every 10 members) is asked once per answer: 3 sync-collections for 25 cards', async () => {
+    server.quirks.syncPageSize = 10;
+    const provider = new CardDavContactsProvider({ url: server.url, ...CREDENTIALS, pageSize: PAGE });
+    await provider.listGroups();
+    const from = server.log.length;
+    const served: string[] = [];
+    let token: string | null | undefined;
+    do {
+      const page = await provider.fullSync({ pageToken: token });
+      served.push(...ids(page));
+      token = page.next_page_token;
+    } while (token);
+    expect(new Set(served).size).toBe(CARDS);
+    expect(served).toHaveLength(CARDS);
+    expect(counts(server, from).syncCollections).toBe(3);
+  });
 });
