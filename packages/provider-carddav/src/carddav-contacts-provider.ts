@@ -17,6 +17,7 @@ import {
 } from './dav/book-state.js';
 import { DavTransport, type DavTransportOptions } from './dav/dav-transport.js';
 import { type DiscoveredAddressBook, discoverAddressBooks } from './dav/discovery.js';
+import { BookListings } from './provider/book-listing.js';
 import { type BookPosition, readBookPage } from './provider/book-page.js';
 import { bookWanted } from './provider/book-selection.js';
 import { CardCache, cardId } from './provider/card-cache.js';
@@ -55,7 +56,8 @@ function markOf(state: Pick<AddressBookState, 'syncToken' | 'ctag'>): BookMark {
  * The CardDAV provider (RFC 6352, RFC 6578): discovers the principal's address books once, then
  * per book answers "nothing changed" from one Depth 0 PROPFIND, lists changes with
  * sync-collection (507 continuation; a refused token fails `CURSOR_EXPIRED` and the engine's full
- * sync duplicates nobody, cards being known by their href), falls back to the ETag listing, and
+ * sync duplicates nobody, cards being known by their href) once per sync, holding the listing's
+ * hrefs and ETags for the following pages (not once per page), falls back to the ETag listing, and
  * downloads only cards whose ETag neither it nor the engine holds (`knownEtags`), by multiget in
  * bounded batches; people the engine holds at their version go back as `unchanged`, so an
  * unchanged book costs no download and no write, in a new process too. Cursor and page tokens
@@ -78,6 +80,8 @@ export class CardDavContactsProvider extends ContactsProvider {
   readonly #judged = new WeakSet<AddressBookState>();
   /** The mark each book's cached cards are current at. */
   readonly #cachedAt = new Map<string, BookMark>();
+  /** Per book, the rest of the listing being served: the next page takes it, not a new REPORT. */
+  readonly #listings = new BookListings();
   readonly #url: string | null;
 
   constructor(options: CardDavProviderOptions) {
@@ -131,6 +135,14 @@ export class CardDavContactsProvider extends ContactsProvider {
       this.#books = null;
     });
     return this.#books;
+  }
+
+  /**
+   * The book's state for a page: the one the held listing was made under (`held`: a page that
+   * continues it reads nothing), else one Depth 0 PROPFIND.
+   */
+  async #state(bookUrl: string, held?: AddressBookState): Promise<AddressBookState> {
+    return held ?? readAddressBookState(this.transport, bookUrl);
   }
 
   /**
@@ -198,7 +210,10 @@ export class CardDavContactsProvider extends ContactsProvider {
     let refreshed = false;
     while (index < books.length) {
       const bookUrl = (books[index] as DiscoveredAddressBook).url;
-      const state = await readAddressBookState(this.transport, bookUrl);
+      const state = await this.#state(
+        bookUrl,
+        position ? this.#listings.find(bookUrl, position)?.state : undefined,
+      );
       if (!position) {
         const previous = start?.[bookUrl];
         if (incremental && previous && bookUnchanged({ syncToken: previous.t, ctag: previous.c }, state)) {
@@ -233,6 +248,7 @@ export class CardDavContactsProvider extends ContactsProvider {
         position,
         pageSize: this.#options.pageSize ?? 100,
         knownEtags,
+        listings: this.#listings,
       });
       contacts.push(...page.contacts);
       unchanged.push(...page.unchanged);

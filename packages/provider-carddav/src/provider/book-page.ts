@@ -3,7 +3,8 @@ import type { AddressBookState } from '../dav/book-state.js';
 import type { DavTransport } from '../dav/dav-transport.js';
 import { sameEtag } from '../dav/etag.js';
 import { listMemberEtags } from '../dav/etag-listing.js';
-import { cursorExpiredError, type DavMember, syncCollectionPage } from '../dav/sync-collection.js';
+import { cursorExpiredError, syncCollectionPage } from '../dav/sync-collection.js';
+import type { BookListings, HeldListing, ListingEntry } from './book-listing.js';
 import { type CardCache, cardId, failedCard } from './card-cache.js';
 import { type CardVersion, groupsKey, readCardVersion, uidKey, versionHolds } from './card-version.js';
 import type { BookMark } from './carddav-cursor.js';
@@ -41,27 +42,79 @@ export interface BookPage {
   mark: BookMark | null;
 }
 
-interface Entry {
-  id: string;
-  member: DavMember | null;
-}
-
 /** The groups key of the people a UID hash names, over the group cards held. */
 function groupsByUidKey(index: Map<string, string[]>): (key: string | null) => string | null {
   const byKey = new Map([...index].map(([uid, ids]) => [uidKey(uid), ids]));
   return (key) => groupsKey(key === null ? [] : (byKey.get(key) ?? []));
 }
 
-function entriesAfter(entries: Entry[], after: string, size: number): { slice: Entry[]; rest: boolean } {
-  const sorted = entries.filter((e) => e.id > after).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const unique = sorted.filter((e, i) => i === 0 || sorted[i - 1]?.id !== e.id);
-  return { slice: unique.slice(0, size), rest: unique.length > size };
+/** Entries in id order, each id once (a listing may name a card twice: changed, then removed). */
+function sortedUnique(entries: ListingEntry[]): ListingEntry[] {
+  const sorted = [...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return sorted.filter((e, i) => i === 0 || sorted[i - 1]?.id !== e.id);
 }
 
 /**
- * Reads one page of one book: the sync-collection answer from the position's token (asked again
- * for every page, its members served in id order after the last one served, so a resumed sync
- * skips what was committed), or the ETag listing. One `knownEtags` call for the page's members:
+ * Lists the book from the position's token (sync-collection, or the ETag listing): its entries
+ * in id order after the last id served, with what the book ends at. `fallback` when a full
+ * sync's empty token is refused: the book is listed by the ETag listing instead.
+ */
+async function listBook(
+  transport: DavTransport,
+  bookUrl: string,
+  state: AddressBookState,
+  position: BookPosition,
+): Promise<HeldListing | 'fallback'> {
+  const base = new URL(bookUrl);
+  const held = { mode: position.mode, from: position.from, incremental: position.incremental, state };
+  let entries: ListingEntry[];
+  if (position.mode === 'sync') {
+    const outcome = await syncCollectionPage(transport, bookUrl, position.from);
+    if (outcome.kind === 'token-invalid') {
+      if (position.incremental) throw cursorExpiredError(outcome);
+      if (position.from !== '')
+        throw new ProviderError(
+          'PAGE_TOKEN_REFUSED',
+          'The CardDAV server no longer accepts the listing token.',
+          {
+            provider: 'carddav',
+          },
+        );
+      return 'fallback';
+    }
+    entries = [
+      ...outcome.changed.map((member) => ({ id: cardId(member.href, base), member })),
+      // A full sync ignores removals: Radicale reports deleted members even to an empty token.
+      ...(position.incremental
+        ? outcome.removed.map((href) => ({ id: cardId(href, base), member: null }))
+        : []),
+    ];
+    const after = sortedUnique(entries).filter((e) => e.id > position.after);
+    return {
+      ...held,
+      after: position.after,
+      entries: after,
+      truncatedToken: outcome.truncated ? outcome.syncToken : null,
+      mark: { t: outcome.syncToken, c: state.ctag },
+    };
+  }
+  const listing = await listMemberEtags(transport, bookUrl);
+  entries = listing.members.map((member) => ({ id: cardId(member.href, base), member }));
+  return {
+    ...held,
+    after: position.after,
+    entries: sortedUnique(entries).filter((e) => e.id > position.after),
+    truncatedToken: null,
+    mark: { t: listing.syncToken ?? state.syncToken, c: listing.ctag ?? state.ctag },
+  };
+}
+
+/**
+ * Reads one page of one book: the sync-collection answer from the position's token, or the ETag
+ * listing, its members served in id order after the last one served (so a resumed sync skips
+ * what was committed). The answer is asked once per listing: with `listings`, the rest of it is
+ * held for the next page, which takes it when its position is where the listing stands (a new
+ * process, or another position, lists again). One `knownEtags` call for the page's members:
  * a person whose version the engine holds (same ETag, same group cards listing it) is reported
  * `unchanged`, neither downloaded nor sent; of the others, cards the cache holds at their ETag
  * are not downloaded either, and the rest go by multiget. A refused token fails `CURSOR_EXPIRED`
@@ -80,41 +133,19 @@ export async function readBookPage(input: {
   position: BookPosition;
   pageSize: number;
   knownEtags?: KnownEtags;
+  /** The provider's held listings: a page that continues one is served from it. */
+  listings?: BookListings;
 }): Promise<BookPage> {
-  const { transport, cache, bookUrl, state, position, pageSize, knownEtags } = input;
-  const base = new URL(bookUrl);
-  let entries: Entry[];
-  let finalMark: BookMark;
-  let truncatedToken: string | null = null;
-  if (position.mode === 'sync') {
-    const outcome = await syncCollectionPage(transport, bookUrl, position.from);
-    if (outcome.kind === 'token-invalid') {
-      if (position.incremental) throw cursorExpiredError(outcome);
-      if (position.from !== '')
-        throw new ProviderError(
-          'PAGE_TOKEN_REFUSED',
-          'The CardDAV server no longer accepts the listing token.',
-          {
-            provider: 'carddav',
-          },
-        );
+  const { transport, cache, bookUrl, state, position, pageSize, knownEtags, listings } = input;
+  let listing = listings?.find(bookUrl, position);
+  if (!listing) {
+    const made = await listBook(transport, bookUrl, state, position);
+    if (made === 'fallback')
       return readBookPage({ ...input, position: { ...position, mode: 'list', from: '', after: '' } });
-    }
-    entries = [
-      ...outcome.changed.map((member) => ({ id: cardId(member.href, base), member })),
-      // A full sync ignores removals: Radicale reports deleted members even to an empty token.
-      ...(position.incremental
-        ? outcome.removed.map((href) => ({ id: cardId(href, base), member: null }))
-        : []),
-    ];
-    if (outcome.truncated) truncatedToken = outcome.syncToken;
-    finalMark = { t: outcome.syncToken, c: state.ctag };
-  } else {
-    const listing = await listMemberEtags(transport, bookUrl);
-    entries = listing.members.map((member) => ({ id: cardId(member.href, base), member }));
-    finalMark = { t: listing.syncToken ?? state.syncToken, c: listing.ctag ?? state.ctag };
+    listing = made;
   }
-  const { slice, rest } = entriesAfter(entries, position.after, pageSize);
+  const slice = listing.entries.slice(0, pageSize);
+  const rest = listing.entries.length > pageSize;
   const members = slice.flatMap((e) => (e.member ? [{ id: e.id, member: e.member }] : []));
   const contacts: CanonicalContactInput[] = [];
   const emitted = new Set<string>();
@@ -215,14 +246,18 @@ export async function readBookPage(input: {
     }
   }
   const last = slice.at(-1)?.id;
-  if (rest && last !== undefined)
+  if (rest && last !== undefined) {
+    // The rest of this answer serves the next pages: the book is not listed again for them.
+    listings?.keep(bookUrl, { ...listing, after: last, entries: listing.entries.slice(pageSize) });
     return { contacts, unchanged: [...unchangedIds], next: { ...position, after: last }, mark: null };
-  if (truncatedToken !== null)
+  }
+  listings?.drop(bookUrl);
+  if (listing.truncatedToken !== null)
     return {
       contacts,
       unchanged: [...unchangedIds],
-      next: { ...position, from: truncatedToken, after: '' },
+      next: { ...position, from: listing.truncatedToken, after: '' },
       mark: null,
     };
-  return { contacts, unchanged: [...unchangedIds], next: null, mark: finalMark };
+  return { contacts, unchanged: [...unchangedIds], next: null, mark: listing.mark };
 }

@@ -64,6 +64,8 @@ export interface ScriptedRequest {
   /** Whether an Authorization header came (whatever its value). */
   sentCredentials: boolean;
   depth: string | undefined;
+  /** A REPORT's kind (`sync-collection`, `addressbook-multiget`, ...), its body's root element. */
+  report?: string;
 }
 
 /**
@@ -138,13 +140,14 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
     const body = await readBody(req);
     const method = req.method ?? 'GET';
     const host = String(req.headers['x-scripted-host'] ?? req.headers.host ?? '');
-    log.push({
+    const entry: ScriptedRequest = {
       method,
       path,
       host,
       sentCredentials: req.headers.authorization !== undefined,
       depth: req.headers.depth as string | undefined,
-    });
+    };
+    log.push(entry);
     const redirect = redirects.get(path);
     if (redirect) return send(res, redirect.status ?? 301, '', { location: redirect.location });
     if (expected !== null && req.headers.authorization !== expected) {
@@ -178,6 +181,7 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
     }
     if (method === 'REPORT' && path === BOOK_PATH) {
       const root = parseXml(body);
+      entry.report = root.local;
       if (root.local === 'sync-collection') return syncCollection(res, root);
       if (root.local === 'addressbook-multiget') return multiget(res, root);
       return send(res, 403, xmlError('supported-report'));
