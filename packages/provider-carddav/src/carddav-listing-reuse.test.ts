@@ -47,8 +47,9 @@ describe('CardDAV listing across pages (one sync-collection per listing, not one
     expect(pages).toBe(CARDS / PAGE);
     expect(served).toHaveLength(CARDS);
     expect(new Set(served).size).toBe(CARDS);
-    // Before the fix: 5 sync-collections (one per page) and 4 Depth 0 PROPFINDs (one per later page).
-    expect(counts(server, from)).toEqual({ syncCollections: 1, bookStates: 0, depth1: 1 });
+    // Before the fix: 5 sync-collections (one per page) and a Depth 0 PROPFIND per page. Now the
+    // first page reads the state (listGroups reads none) and the later pages continue its listing.
+    expect(counts(server, from)).toEqual({ syncCollections: 1, bookStates: 1, depth1: 1 });
   });
 
   it('a new provider resuming from a mid-listing page token lists once more and serves the rest, no duplicate, no gap', async () => {
