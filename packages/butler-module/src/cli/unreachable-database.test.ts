@@ -140,7 +140,8 @@ describe('one SIGTERM on the embedded database (issue 11, defect 9)', () => {
       if (name === LOCK_FILE && existsSync(lockPath)) onLock();
     });
     try {
-      const cli = startCliProcess(['status', '--data-dir', dataDir]);
+      // `migrate`, not `status`: status on a directory without a database says so and opens nothing.
+      const cli = startCliProcess(['migrate', '--data-dir', dataDir]);
       // The command holds the data directory and is opening the database (PGlite takes seconds).
       await locked;
       cli.signal('SIGTERM');
