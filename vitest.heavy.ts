@@ -17,7 +17,6 @@ export const HEAVY_TEST_FILES: readonly string[] = [
   'packages/butler-module/src/reliability/provider-faults.test.ts',
   // ~2 %: property-based hostile pages through the emulator, the provider and the runtime.
   'packages/butler-module/src/reliability/hostile-payloads.test.ts',
-  // ~2 %: the benchmark harness on every scenario (CI also runs `pnpm bench --quick`).
   // ~3 %: the quickstart demo end to end (CI also runs `pnpm demo` and checks its output).
   'examples/quickstart/src/demo.test.ts',
   // `pnpm emulator` as child processes (pnpm, its shell, node) stopped by signals, its parent's
@@ -25,7 +24,13 @@ export const HEAVY_TEST_FILES: readonly string[] = [
   'examples/quickstart/src/emulator-main.test.ts',
   // ~2 %: `contacts serve` as a child process over stdio, SIGTERM with a sync in flight.
   'packages/butler-module/src/cli/serve.test.ts',
+  // ~2 %: the benchmark harness on every scenario (CI also runs `pnpm bench --quick`).
   'examples/bench/src/harness.test.ts',
+  // ~5 %: `contacts auth google` in headless Chromium against the emulator's consent page (one
+  // browser start; the in-process auth tests stay in the fast suite).
+  'packages/butler-module/src/cli/auth-browser.test.ts',
+  // ~5 %: two embedded databases made on disk (initdb each) to read the settings they run with.
+  'packages/butler-module/src/cli/embedded-settings.test.ts',
   // Six processes contending for a stale data-directory lock, 150 rounds (its single-process
   // cases stay in data-dir-lock.test.ts).
   'packages/butler-module/src/cli/data-dir-lock-contenders.test.ts',
