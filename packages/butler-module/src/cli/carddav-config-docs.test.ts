@@ -9,7 +9,7 @@ import { loadCliConfig } from './load-config.js';
 const root = new URL('../../../../', import.meta.url);
 
 // Every CardDAV configuration the docs show (docs/carddav.md's per-server examples, the README's)
-// is one `contacts --config` accepts, with the url it shows.
+// is one `contacts --config` accepts, with the urls it shows.
 it('the CardDAV butler.toml examples of docs/carddav.md and the README load as CardDAV sources', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'contacts-carddav-docs-'));
   try {
@@ -26,9 +26,11 @@ it('the CardDAV butler.toml examples of docs/carddav.md and the README load as C
       await writeFile(path, block);
       const sources = configuredSources(await loadCliConfig(path), defaultProviderRegistry());
       const carddav = sources.filter((s) => s.provider === 'carddav');
-      expect(carddav, block).toHaveLength(1);
-      const url = /^url = "([^"]+)"/m.exec(block)?.[1];
-      expect((carddav[0]!.settings as { url?: string }).url, block).toBe(url);
+      // One source per `provider = "carddav"` (the top of [modules.contacts] and each source
+      // table), each with the url its table shows.
+      const urls = [...block.matchAll(/^url = "([^"]+)"/gm)].map((m) => m[1]);
+      expect(carddav, block).toHaveLength(block.match(/^provider = "carddav"/gm)?.length ?? 0);
+      expect(carddav.map((s) => (s.settings as { url?: string }).url).sort(), block).toEqual(urls.sort());
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
