@@ -27,7 +27,12 @@ export {
   parseContactsConfig,
 } from './config.js';
 export { CoreError, type CoreErrorCode } from './errors.js';
-export { createGuardedFetch, type FetchLike, type GuardedFetchOptions } from './http/guarded-fetch.js';
+export {
+  createGuardedFetch,
+  defaultFetch,
+  type FetchLike,
+  type GuardedFetchOptions,
+} from './http/guarded-fetch.js';
 export { findHttpGuardError, HttpGuardError, type HttpGuardErrorCode } from './http/http-guard-error.js';
 export { credentialUrlProblem, isLoopbackHost } from './http/secure-url.js';
 export {

@@ -114,18 +114,30 @@ describe('GoogleContactsProvider: the request timeout', () => {
     await vi.waitFor(() => expect(emulator.admin.requests('connections').at(-1)?.fault).toBe('drip'));
   });
 
-  it('sends its requests, token refreshes included, through Node’s fetch rather than node-fetch', async () => {
-    const fetchSpy = vi.spyOn(globalThis, 'fetch');
-    const { api } = createPeopleClient({
-      ...emulator.credentials,
-      rootUrl: emulator.url,
-      tokenUrl: emulator.tokenUrl,
-      requestTimeoutMs: 5_000,
-      maxResponseBytes: 1_000_000,
+  it('sends its requests, token refreshes included, through the guarded fetch rather than node-fetch', async () => {
+    // The guarded fetch's default is the undici package's fetch (core's `defaultFetch`), not a
+    // global to spy on: node-fetch is made to fail instead, and the requests must still arrive.
+    const nodeFetch = vi.fn(() => {
+      throw new Error('node-fetch was used');
     });
-    await api.people.connections.list({ resourceName: 'people/me', personFields: 'names' });
-    const urls = fetchSpy.mock.calls.map(([input]) => String(input instanceof Request ? input.url : input));
-    expect(urls).toEqual([emulator.tokenUrl, expect.stringContaining('/v1/people/me/connections')]);
+    vi.doMock('node-fetch', () => ({ default: nodeFetch }));
+    try {
+      const tokensBefore = emulator.admin.requests('token').length;
+      const pagesBefore = emulator.admin.requests('connections').length;
+      const { api } = createPeopleClient({
+        ...emulator.credentials,
+        rootUrl: emulator.url,
+        tokenUrl: emulator.tokenUrl,
+        requestTimeoutMs: 5_000,
+        maxResponseBytes: 1_000_000,
+      });
+      await api.people.connections.list({ resourceName: 'people/me', personFields: 'names' });
+      expect(nodeFetch).not.toHaveBeenCalled();
+      expect(emulator.admin.requests('token').length).toBe(tokensBefore + 1);
+      expect(emulator.admin.requests('connections').length).toBe(pagesBefore + 1);
+    } finally {
+      vi.doUnmock('node-fetch');
+    }
   });
 
   it('never turns a timeout that passed before the request started into an uncaught exception (node-fetch did)', async () => {

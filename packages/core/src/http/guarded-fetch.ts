@@ -27,9 +27,30 @@ export interface GuardedFetchOptions {
   timeoutMs: number;
   /** The largest body accepted, in bytes as fetch delivers them (after content decoding). */
   maxResponseBytes: number;
-  /** The fetch to guard (default `globalThis.fetch`, looked up at each call). */
+  /** The fetch to guard (default {@link defaultFetch}: undici 8's, for a `Request` Node's own). */
   fetch?: FetchLike | undefined;
 }
+
+let undiciFetch: Promise<FetchLike> | undefined;
+
+/**
+ * The fetch a guarded fetch uses unless given one: the `undici` package's (8.x), loaded on the first
+ * request. Not Node 22's built-in fetch: its bundled undici (6.x) throws an uncatchable
+ * AssertionError from the socket's 'end' handler, ending the process, when a server closes the
+ * connection while the parser is paused under backpressure (nodejs/undici#5360, fixed in 8). A
+ * Radicale that answers a 5,000-card listing and closes the connection did exactly that. A
+ * `Request` object goes to the built-in fetch, whose class it is.
+ *
+ * @example
+ * ```ts
+ * const res = await defaultFetch('https://people.googleapis.com/v1/people/me');
+ * ```
+ */
+export const defaultFetch: FetchLike = async (input, init) => {
+  if (input instanceof Request) return globalThis.fetch(input, init);
+  undiciFetch ??= import('undici').then((undici) => undici.fetch as unknown as FetchLike);
+  return (await undiciFetch)(input, init);
+};
 
 // Statuses whose Response may not carry a body (the Response constructor refuses one).
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
@@ -87,7 +108,7 @@ function positiveInteger(name: string, value: number): void {
 export function createGuardedFetch(options: GuardedFetchOptions): FetchLike {
   positiveInteger('timeoutMs', options.timeoutMs);
   positiveInteger('maxResponseBytes', options.maxResponseBytes);
-  const inner: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const inner: FetchLike = options.fetch ?? defaultFetch;
   return (input, init) => guardedExchange(inner, options, input, init);
 }
 

@@ -34,7 +34,7 @@ export interface DavTransportOptions {
   maxResponseBytes?: number;
   /** Redirects followed for one request (default 5). */
   maxRedirects?: number;
-  /** The fetch under the guard (default `globalThis.fetch`). */
+  /** The fetch under the guard (default core's `defaultFetch`). */
   fetch?: FetchLike;
   /** The clock, for `Retry-After` dates (default `Date.now`). */
   now?: () => number;
