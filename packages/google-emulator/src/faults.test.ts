@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock } from './clock.js';
 import { EmulatorError, EXPIRED_SYNC_TOKEN_MESSAGE } from './errors.js';
 import { type GoogleEmulator, startGoogleEmulator } from './server.js';
-import { call, client, refreshTokenGrant } from './test-support.js';
+import { client, refreshTokenGrant } from './test-support.js';
 
 /** A sleep the test releases by hand: no real waiting in tests. */
 function manualSleep() {

@@ -20,7 +20,7 @@ import { type DiscoveredAddressBook, discoverAddressBooks } from './dav/discover
 import { BookListings } from './provider/book-listing.js';
 import { type BookPosition, readBookPage } from './provider/book-page.js';
 import { bookWanted } from './provider/book-selection.js';
-import { CardCache, cardId } from './provider/card-cache.js';
+import { CardCache } from './provider/card-cache.js';
 import { type BookMark, type PageToken, readCursor, readPageToken } from './provider/carddav-cursor.js';
 import { refreshBooks } from './provider/refresh-books.js';
 

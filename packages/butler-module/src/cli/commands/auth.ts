@@ -1,9 +1,4 @@
-import {
-  type AuthorizeInput,
-  accountIdProblem,
-  credentialKey,
-  type ProviderDescriptor,
-} from '@contacts/core';
+import { accountIdProblem, credentialKey, type ProviderDescriptor } from '@contacts/core';
 import { DbCredentialStore } from '../../credentials/db-credential-store.js';
 import { ContactsModuleError } from '../../errors.js';
 import { configuredSources } from '../../module/configured-sources.js';
