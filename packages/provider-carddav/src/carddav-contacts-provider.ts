@@ -253,38 +253,23 @@ export class CardDavContactsProvider extends ContactsProvider {
       contacts.push(...page.contacts);
       unchanged.push(...page.unchanged);
       if (page.next) {
-        const next: PageToken = {
-          v: 1,
-          b: index,
-          m: page.next.mode,
-          from: page.next.from,
-          after: page.next.after,
-          done,
-          base: start,
-        };
-        return {
-          contacts,
-          unchanged,
-          groups: this.#cache.groups(),
-          next_page_token: JSON.stringify(next),
-          next_sync_cursor: null,
-          checkpoint: { book: index, after: page.next.after },
-        };
+        const { mode, from, after } = page.next;
+        return this.#batch(contacts, unchanged, { v: 1, b: index, m: mode, from, after, done, base: start });
       }
       done[bookUrl] = page.mark ?? markOf(state);
       this.#cachedAt.set(bookUrl, done[bookUrl] as BookMark);
       index += 1;
       position = null;
       if (contacts.length + unchanged.length > 0 && index < books.length) {
-        const next: PageToken = { v: 1, b: index, m: 'start', from: '', after: '', done, base: start };
-        return {
-          contacts,
-          unchanged,
-          groups: this.#cache.groups(),
-          next_page_token: JSON.stringify(next),
-          next_sync_cursor: null,
-          checkpoint: { book: index, after: '' },
-        };
+        return this.#batch(contacts, unchanged, {
+          v: 1,
+          b: index,
+          m: 'start',
+          from: '',
+          after: '',
+          done,
+          base: start,
+        });
       }
     }
     return {
@@ -294,6 +279,18 @@ export class CardDavContactsProvider extends ContactsProvider {
       next_page_token: null,
       next_sync_cursor: JSON.stringify({ v: 1, books: done }),
       checkpoint: { book: books.length, after: '' },
+    };
+  }
+
+  /** A page with more to come: the token says where the next one starts, the checkpoint too. */
+  #batch(contacts: CanonicalContactInput[], unchanged: string[], next: PageToken): ContactBatch {
+    return {
+      contacts,
+      unchanged,
+      groups: this.#cache.groups(),
+      next_page_token: JSON.stringify(next),
+      next_sync_cursor: null,
+      checkpoint: { book: next.b, after: next.after },
     };
   }
 }
