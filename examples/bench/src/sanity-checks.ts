@@ -1,6 +1,5 @@
+import { checkRecorder } from './check-recorder.js';
 import type { CheckResult, RunResult, ScenarioName, ScenarioRun } from './run-types.js';
-
-type Value = number | string | boolean;
 
 /**
  * The correctness checks of a run: each sync did what its scenario means (the first full sync
@@ -13,20 +12,12 @@ type Value = number | string | boolean;
  * ```
  */
 export function checkRun(run: Omit<RunResult, 'checks'>): CheckResult[] {
-  const checks: CheckResult[] = [];
-  const expect = (scenario: CheckResult['scenario'], name: string, expected: Value, actual: Value) =>
-    checks.push({ scenario, name, ok: expected === actual, expected, actual });
-  const byName = new Map(run.scenarios.map((s) => [s.scenario, s]));
-  const scenario = (name: ScenarioName): ScenarioRun | undefined => {
-    const found = byName.get(name);
-    if (!found) expect(name, 'ran', true, false);
-    return found;
-  };
-  const basics = (s: ScenarioRun, mode: ScenarioRun['mode']) => {
-    expect(s.scenario, 'mode', mode, s.mode);
-    expect(s.scenario, 'completed', true, s.completed);
-    expect(s.scenario, 'failed', 0, s.summary.failed);
-  };
+  const { checks, expect, scenario, basics } = checkRecorder<
+    ScenarioName,
+    ScenarioRun['mode'],
+    ScenarioRun,
+    'ceiling' | 'fetch-floor'
+  >(run.scenarios);
 
   const first = scenario('full-initial');
   if (first) {

@@ -1,11 +1,10 @@
+import { checkRecorder } from '../check-recorder.js';
 import type {
   CardDavCheck,
   CardDavRunResult,
   CardDavScenarioName,
   CardDavScenarioRun,
 } from './carddav-types.js';
-
-type Value = number | string | boolean;
 
 /**
  * The correctness checks of a CardDAV run: the first full sync created one CRM contact per card,
@@ -18,20 +17,11 @@ type Value = number | string | boolean;
  * ```
  */
 export function checkCardDavRun(run: Omit<CardDavRunResult, 'checks'>): CardDavCheck[] {
-  const checks: CardDavCheck[] = [];
-  const expect = (scenario: CardDavScenarioName, name: string, expected: Value, actual: Value) =>
-    checks.push({ scenario, name, ok: expected === actual, expected, actual });
-  const byName = new Map(run.scenarios.map((s) => [s.scenario, s]));
-  const scenario = (name: CardDavScenarioName): CardDavScenarioRun | undefined => {
-    const found = byName.get(name);
-    if (!found) expect(name, 'ran', true, false);
-    return found;
-  };
-  const basics = (s: CardDavScenarioRun, mode: CardDavScenarioRun['mode']) => {
-    expect(s.scenario, 'mode', mode, s.mode);
-    expect(s.scenario, 'completed', true, s.completed);
-    expect(s.scenario, 'failed', 0, s.summary.failed);
-  };
+  const { checks, expect, scenario, basics } = checkRecorder<
+    CardDavScenarioName,
+    CardDavScenarioRun['mode'],
+    CardDavScenarioRun
+  >(run.scenarios);
 
   const first = scenario('full-initial');
   if (first) {
