@@ -3,7 +3,7 @@
  * names (long and short), common aliases and endonyms (`USA`, `Deutschland`, `España`), and codes
  * typed as names. Every provider reads addresses through it (Google's `country`, CardDAV's ADR).
  */
-import { phoneNumbers } from './normalize.js';
+import { isoCountry, phoneNumbers } from './normalize.js';
 
 // ISO 3166-1 codes that have no phone metadata (uninhabited or without their own numbering plan).
 const CODES_WITHOUT_PHONES = ['AQ', 'BV', 'GS', 'HM', 'PN', 'TF', 'UM'];
@@ -130,10 +130,10 @@ export function addressCountryCode(
   countryCode: string | null | undefined,
   country: string | null | undefined,
 ): string | null {
-  const code = countryCode?.trim().toUpperCase();
-  if (code && /^[A-Z]{2}$/.test(code) && isCountryCode(code)) return code;
+  const code = isoCountry(countryCode);
+  if (code && isCountryCode(code)) return code;
   if (!country?.trim()) return null;
-  const typedCode = country.trim().toUpperCase();
-  if (/^[A-Z]{2}$/.test(typedCode) && isCountryCode(typedCode)) return typedCode;
+  const typedCode = isoCountry(country);
+  if (typedCode && isCountryCode(typedCode)) return typedCode;
   return countryTables().byName.get(nameKey(country)) ?? null;
 }
