@@ -256,8 +256,9 @@ export class CardDavContactsProvider extends ContactsProvider {
         const { mode, from, after } = page.next;
         return this.#batch(contacts, unchanged, { v: 1, b: index, m: mode, from, after, done, base: start });
       }
-      done[bookUrl] = page.mark ?? markOf(state);
-      this.#cachedAt.set(bookUrl, done[bookUrl] as BookMark);
+      const mark = page.mark ?? markOf(state);
+      done[bookUrl] = mark;
+      this.#cachedAt.set(bookUrl, mark);
       index += 1;
       position = null;
       if (contacts.length + unchanged.length > 0 && index < books.length) {
