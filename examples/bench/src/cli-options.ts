@@ -17,6 +17,8 @@ export const DEFAULT_OUT = fileURLToPath(new URL('../results/latest.json', impor
 export type BenchCommand =
   | { kind: 'help' }
   | { kind: 'compare'; old: string; current: string }
+  /** Draws the chart of an existing results file (`--chart FILE --from RESULTS.json`), no run. */
+  | { kind: 'chart'; from: string; chart: string }
   | {
       kind: 'run';
       sizes: number[];
@@ -24,6 +26,8 @@ export type BenchCommand =
       drivers: BenchDriver[];
       seed: number;
       out: string;
+      /** The SVG chart of the run (default: `out` with `.svg` for `.json`). */
+      chart: string;
       quick: boolean;
       /** The Google scenarios run. */
       google: boolean;
@@ -64,6 +68,9 @@ Options:
                        default pglite, plus postgres when ${BENCH_DATABASE_URL_ENV} is set
   --seed 1             the address book's seed (default 1)
   --out FILE           results JSON (default examples/bench/results/latest.json)
+  --chart FILE         the run's SVG chart: first full sync contacts/s and peak RSS against the
+                       book size, per driver (default: the --out file with .svg for .json)
+  --from RESULTS.json  with --chart: draw RESULTS.json (the checked-in baseline, say), no run
   --compare OLD.json   after the run, print the deltas against OLD.json
   --to NEW.json        with --compare: compare NEW.json against OLD.json, no run
   --cpu-prof DIR       write a V8 CPU profile of every child process to DIR
@@ -83,12 +90,19 @@ const OPTIONS = {
   out: { type: 'string' },
   compare: { type: 'string' },
   to: { type: 'string' },
+  chart: { type: 'string' },
+  from: { type: 'string' },
   'cpu-prof': { type: 'string' },
   sources: { type: 'string' },
   'carddav-cards': { type: 'string' },
   'carddav-runs': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** The chart's default path: the results file's, `.svg` for `.json` (or added). */
+function chartBeside(out: string): string {
+  return out.endsWith('.json') ? `${out.slice(0, -'.json'.length)}.svg` : `${out}.svg`;
+}
 
 function integer(flag: string, text: string, min: number, max: number): number {
   const value = Number(text.replaceAll('_', ''));
@@ -126,27 +140,40 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cw
   }
   if (values.help) return { kind: 'help' };
   const path = (file: string) => (isAbsolute(file) ? file : resolve(cwd, file));
+  const runFlags = (
+    [
+      'quick',
+      'sizes',
+      'runs',
+      'drivers',
+      'seed',
+      'out',
+      'cpu-prof',
+      'sources',
+      'carddav-cards',
+      'carddav-runs',
+    ] as const
+  ).filter((f) => values[f] !== undefined);
+
+  if (values.from !== undefined) {
+    if (values.chart === undefined)
+      throw new UsageError('--from needs --chart FILE: it names the SVG to write.');
+    const others = [...runFlags, ...(['compare', 'to'] as const).filter((f) => values[f] !== undefined)];
+    if (others.length > 0) {
+      throw new UsageError(
+        `--from draws a results file without running; drop ${others.map((f) => `--${f}`).join(', ')}.`,
+      );
+    }
+    return { kind: 'chart', from: path(values.from), chart: path(values.chart) };
+  }
 
   if (values.to !== undefined) {
     if (values.compare === undefined)
       throw new UsageError('--to needs --compare OLD.json: it names the newer file.');
-    const runFlags = (
-      [
-        'quick',
-        'sizes',
-        'runs',
-        'drivers',
-        'seed',
-        'out',
-        'cpu-prof',
-        'sources',
-        'carddav-cards',
-        'carddav-runs',
-      ] as const
-    ).filter((f) => values[f] !== undefined);
-    if (runFlags.length > 0) {
+    const others = [...runFlags, ...(values.chart === undefined ? [] : (['chart'] as const))];
+    if (others.length > 0) {
       throw new UsageError(
-        `--to compares two files without running; drop ${runFlags.map((f) => `--${f}`).join(', ')}.`,
+        `--to compares two files without running; drop ${others.map((f) => `--${f}`).join(', ')}.`,
       );
     }
     return { kind: 'compare', old: path(values.compare), current: path(values.to) };
@@ -212,13 +239,15 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cw
   if (postgresUrl && !URL.canParse(postgresUrl)) {
     throw new UsageError(`${BENCH_DATABASE_URL_ENV} is not a URL.`);
   }
+  const out = values.out === undefined ? DEFAULT_OUT : path(values.out);
   return {
     kind: 'run',
     sizes: [...new Set(sizes)],
     runs,
     drivers,
     seed,
-    out: values.out === undefined ? DEFAULT_OUT : path(values.out),
+    out,
+    chart: values.chart === undefined ? chartBeside(out) : path(values.chart),
     quick,
     google: sources.includes('google'),
     carddavCards,

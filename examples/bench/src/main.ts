@@ -1,5 +1,7 @@
 // `pnpm bench`: parses the command line, runs the matrix (each run in a child process), writes
 // the results file, prints the table on stdout and progress on stderr. See `pnpm bench --help`.
+
+import { writeBenchChart } from './bench-chart.js';
 import { BENCH_DATABASE_URL_ENV } from './bench-database.js';
 import { runBenchmark } from './benchmark.js';
 import { type BenchCommand, parseCommand, USAGE, UsageError } from './cli-options.js';
@@ -26,6 +28,11 @@ async function run(command: Extract<BenchCommand, { kind: 'run' }>): Promise<num
   await writeResultsFile(command.out, results);
   console.log(formatResults(results));
   console.log(`\nresults: ${command.out}`);
+  console.log(
+    (await writeBenchChart(command.chart, results))
+      ? `chart: ${command.chart}`
+      : 'chart: none (no Google case to draw)',
+  );
   if (old) console.log(`\n${compareResults(old, results)}`);
   if (!results.ok) progress('bench: FAILED (see the failed checks and errors above)');
   return results.ok ? 0 : 1;
@@ -43,6 +50,13 @@ async function main(argv: readonly string[]): Promise<number> {
         console.log(
           compareResults(await readResultsFile(command.old), await readResultsFile(command.current)),
         );
+        return 0;
+      case 'chart':
+        if (!(await writeBenchChart(command.chart, await readResultsFile(command.from)))) {
+          progress(`bench: ${command.from} holds no Google case to draw.`);
+          return 1;
+        }
+        console.log(`chart: ${command.chart}`);
         return 0;
       case 'run':
         return await run(command);

@@ -76,8 +76,6 @@ export class CardDavContactsProvider extends ContactsProvider {
   readonly #options: CardDavProviderOptions;
   readonly #cache = new CardCache();
   #books: Promise<DiscoveredAddressBook[]> | null = null;
-  /** Book states already compared with the cache (each is judged once). */
-  readonly #judged = new WeakSet<AddressBookState>();
   /** The mark each book's cached cards are current at. */
   readonly #cachedAt = new Map<string, BookMark>();
   /** Per book, the rest of the listing being served: the next page takes it, not a new REPORT. */
@@ -99,6 +97,19 @@ export class CardDavContactsProvider extends ContactsProvider {
       maxResponseBytes: options.maxResponseBytes,
       fetch: options.fetch,
     });
+  }
+
+  /**
+   * Books whose listing is held between pages (for tests: an abandoned sync's must not stay).
+   *
+   * @example
+   * ```ts
+   * await provider.incrementalSync({ cursor }); // a sync that starts drops any other's listing
+   * provider.heldListings; // 0 once every book's last page was served
+   * ```
+   */
+  get heldListings(): number {
+    return this.#listings.size;
   }
 
   name(): string {
@@ -138,14 +149,6 @@ export class CardDavContactsProvider extends ContactsProvider {
   }
 
   /**
-   * The book's state for a page: the one the held listing was made under (`held`: a page that
-   * continues it reads nothing), else one Depth 0 PROPFIND.
-   */
-  async #state(bookUrl: string, held?: AddressBookState): Promise<AddressBookState> {
-    return held ?? readAddressBookState(this.transport, bookUrl);
-  }
-
-  /**
    * Group cards and CATEGORIES held so far; no request beyond discovery. The engine lists groups
    * only when a full sync starts or a page names a group it does not know, and every page carries
    * its book's groups, so the pages (which read each book's state, one Depth 0 PROPFIND, and fill
@@ -159,10 +162,11 @@ export class CardDavContactsProvider extends ContactsProvider {
   }
 
   /**
-   * Books whose cards changed since the cache was filled (or that this process never read) are
-   * listed and their unknown cards downloaded, before the first person is judged: memberships on
-   * group cards must be complete. Judged against `current`, the state the page has taken, once;
-   * a book this process never read has its state read here.
+   * Before a book is listed: the book (judged against `current`, the state the page has taken)
+   * when its cards changed since the cache was filled, and every book this process never read
+   * (its state read here), are listed and their unknown cards downloaded, before the first person
+   * is judged: memberships on group cards (of any book) must be complete. Books read before and
+   * not being listed now are judged when their turn comes.
    */
   async #refresh(
     books: readonly DiscoveredAddressBook[],
@@ -174,8 +178,7 @@ export class CardDavContactsProvider extends ContactsProvider {
       const at = this.#cachedAt.get(book.url);
       let state = book.url === current.url ? current.state : undefined;
       if (!at && !state) state = await readAddressBookState(this.transport, book.url);
-      if (!state || this.#judged.has(state)) continue;
-      this.#judged.add(state);
+      if (!state) continue;
       if (!at || !bookUnchanged({ syncToken: at.t, ctag: at.c }, state)) stale.push({ url: book.url, state });
     }
     if (stale.length === 0) return;
@@ -197,8 +200,12 @@ export class CardDavContactsProvider extends ContactsProvider {
     knownEtags: KnownEtags | undefined,
   ): Promise<ContactBatch> {
     const books = await this.#discover();
-    const incremental = (token?.base ?? base) !== null;
+    // A page token carries the cursor its sync started from (null for a full sync): it wins.
     const start: Record<string, BookMark> | null = token ? token.base : base;
+    const incremental = start !== null;
+    // A sync that starts afresh abandons any other's listing: a book it never reaches (a quiet
+    // poll) would hold its hrefs and ETags for the provider's lifetime.
+    if (!token) this.#listings.clear();
     const done: Record<string, BookMark> = { ...(token?.done ?? {}) };
     let index = token?.b ?? 0;
     let position: BookPosition | null =
@@ -207,13 +214,11 @@ export class CardDavContactsProvider extends ContactsProvider {
         : null;
     const contacts: CanonicalContactInput[] = [];
     const unchanged: string[] = [];
-    let refreshed = false;
     while (index < books.length) {
       const bookUrl = (books[index] as DiscoveredAddressBook).url;
-      const state = await this.#state(
-        bookUrl,
-        position ? this.#listings.find(bookUrl, position)?.state : undefined,
-      );
+      // A page that continues the held listing reads nothing: its first page read the state.
+      const held = position ? this.#listings.find(bookUrl, position) : undefined;
+      const state = held?.state ?? (await readAddressBookState(this.transport, bookUrl));
       if (!position) {
         const previous = start?.[bookUrl];
         if (incremental && previous && bookUnchanged({ syncToken: previous.t, ctag: previous.c }, state)) {
@@ -235,11 +240,10 @@ export class CardDavContactsProvider extends ContactsProvider {
           incremental,
         };
       }
-      if (!refreshed) {
-        // Only a book that is listed needs the cache: a quiet poll reads nothing more.
-        await this.#refresh(books, { url: bookUrl, state }, knownEtags);
-        refreshed = true;
-      }
+      // Each book about to be listed, not only a call's first: when an empty book's listing
+      // lets the call go on to the next, that one's changed group cards must be read too. Only a
+      // book that is listed needs the cache: a quiet poll reads nothing more.
+      if (!held) await this.#refresh(books, { url: bookUrl, state }, knownEtags);
       const page = await readBookPage({
         transport: this.transport,
         cache: this.#cache,

@@ -81,6 +81,43 @@ describe('CardDAV listing across pages (one sync-collection per listing, not one
     const quiet = await second.incrementalSync({ cursor: cursor! });
     expect(quiet.contacts).toEqual([]);
   });
+  it('a page token of a full sync continues its held listing even when passed with a cursor', async () => {
+    const provider = new CardDavContactsProvider({ url: server.url, ...CREDENTIALS, pageSize: PAGE });
+    const page = await provider.fullSync({});
+    expect(ids(page)).toHaveLength(PAGE);
+    const from = server.log.length;
+    // The token says the sync is a full one (no base cursor); the cursor beside it changes nothing.
+    const next = await provider.incrementalSync({
+      cursor: JSON.stringify({ v: 1, books: {} }),
+      pageToken: page.next_page_token,
+    });
+    expect(ids(next)).toEqual(
+      Array.from({ length: PAGE }, (_, i) => `/dav/home/book/${String(PAGE + i + 1).padStart(2, '0')}.vcf`),
+    );
+    // Before the fix the page was taken as incremental: the held listing did not match and the
+    // book was listed again.
+    expect(counts(server, from).syncCollections).toBe(0);
+  });
+
+  it('a sync that starts without a page token drops the listing an abandoned sync held', async () => {
+    const provider = new CardDavContactsProvider({ url: server.url, ...CREDENTIALS, pageSize: PAGE });
+    let cursor: string | null = null;
+    let token: string | null | undefined;
+    do {
+      const page = await provider.fullSync({ pageToken: token });
+      token = page.next_page_token;
+      cursor = page.next_sync_cursor ?? cursor;
+    } while (token);
+    expect(provider.heldListings).toBe(0);
+    // A full sync abandoned after its first page (the engine started over, or stopped) ...
+    await provider.fullSync({});
+    expect(provider.heldListings).toBe(1);
+    // ... and the next sync, a quiet poll, never reaches the book: the listing went with it.
+    const quiet = await provider.incrementalSync({ cursor: cursor! });
+    expect(quiet.contacts).toEqual([]);
+    expect(provider.heldListings).toBe(0);
+  });
+
   it('a truncating server (507 every 10 members) is asked once per answer: 3 sync-collections for 25 cards', async () => {
     server.quirks.syncPageSize = 10;
     const provider = new CardDavContactsProvider({ url: server.url, ...CREDENTIALS, pageSize: PAGE });

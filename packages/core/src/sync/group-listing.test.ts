@@ -90,6 +90,29 @@ describeDatabase('when a sync cycle lists contact groups', (t) => {
     expect(await listingsOf(provider, 'incremental')).toBe(1);
   });
 
+  it('stores the groups a retry of failed contacts listed: the next quiet cycle lists none', async () => {
+    const { book, provider } = setup(2);
+    // Malformed (month 13), so it fails and is retried at the end of every later cycle; it names
+    // a group the full sync's listing did not return.
+    book.putRaw('people/month13', {
+      external_id: 'people/month13',
+      display_name: 'Month Thirteen',
+      birthdays: [{ month: 13, day: 1 }],
+      group_memberships: ['groups/chess'],
+    });
+    expect(await listingsOf(provider, 'full')).toBe(1);
+    book.groups.push({ external_id: 'groups/chess', name: 'Chess', system: false, deleted: false });
+    // Quiet: no page names a group; the retry does, and lists them.
+    expect(await listingsOf(provider, 'incremental')).toBe(1);
+    const stored = await new ContactsSyncStateStore({ db: t.db, butlerSchema: t.butlerSchema }).load(
+      'memory',
+      'default',
+    );
+    expect(Object.keys(stored.groups ?? {}).sort()).toEqual(['groups/chess', 'groups/friends']);
+    // Before the fix the listing was never saved, and every cycle's retry listed them again.
+    expect(await listingsOf(provider, 'incremental', true)).toBe(0);
+  });
+
   it('forgets at a full sync a group deleted at the source; a name the listing lacks makes no label', async () => {
     const { book, provider } = setup(2);
     book.groups.push({ external_id: 'groups/old', name: 'Old', system: false, deleted: false });

@@ -3,7 +3,8 @@
  * (a full listing also forgets groups deleted at the source); an incremental sync only when a
  * page (or a retried failure) names a group the account's stored groups do not hold, at most once
  * a cycle. So a quiet poll costs the source one request, whatever the provider. What a listing
- * returned is kept in `contacts_sync_state.groups` with the next page the cycle commits.
+ * returned is kept in `contacts_sync_state.groups` with the next page the cycle commits (after
+ * the retry of failed contacts, which follows the last page, by itself).
  */
 import type { CanonicalGroup } from '../model/canonical-contact.js';
 

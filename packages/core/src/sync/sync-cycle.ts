@@ -11,7 +11,7 @@ import { silentLogger } from '../util/logger.js';
 import { callDeadlineMs, systemCycleTimers } from './call-deadline.js';
 import type { CycleContext } from './cycle-context.js';
 import { DEFAULT_DELETION_GUARD, type DeletionGuard, type DeletionHold } from './deletion-guard.js';
-import { listGroupsIfNeeded } from './group-listing.js';
+import { listGroupsIfNeeded, saveListedGroups } from './group-listing.js';
 import { applyHeldDeletions } from './held-deletions.js';
 import { knownEtagsLookup } from './known-etags-lookup.js';
 import { KnownGroups } from './known-groups.js';
@@ -156,6 +156,8 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
           listGroupsIfNeeded(cycle, 'incremental', payloads),
         );
         outcome.summary = addSummaries(outcome.summary, retried);
+        // The retry came after the last page's commit: groups it listed are stored here.
+        await saveListedGroups(cycle);
       }
     } catch (error) {
       const message = (options.redact ?? ((text: string) => text))(errorMessage(error));

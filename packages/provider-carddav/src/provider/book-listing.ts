@@ -43,8 +43,9 @@ export interface HeldListing {
  * a page whose position (mode, token sent, last id served) is where the held listing stands
  * takes its members from it instead of listing the whole book again, so a listing of N cards
  * costs one request per sync, not one per page. Only hrefs and ETags of the members not yet
- * served are held, one listing per book, dropped when its last page is served; a position that
- * does not match (another sync, a retry, a new process) lists again.
+ * served are held, one listing per book, dropped when its last page is served or a sync starts
+ * without a page token; a position that does not match (another sync, a retry, a new process)
+ * lists again.
  *
  * @example
  * ```ts
@@ -85,5 +86,10 @@ export class BookListings {
   /** Forgets the book's listing (its last page was served). */
   drop(bookUrl: string): void {
     this.#held.delete(bookUrl);
+  }
+
+  /** Forgets every listing (a sync starts afresh: any other sync was abandoned). */
+  clear(): void {
+    this.#held.clear();
   }
 }
