@@ -11,7 +11,8 @@ const provider = 'carddav';
 /**
  * Builds `contacts auth carddav`: connects to the server at `url` (the `--url` flag, else the
  * source's `url`) with the user name and password, discovers the address books there, reads
- * each one's state once (so a password that discovery alone would not test is tested), tells
+ * the state of each one the source will sync once (so a password that discovery alone would not
+ * test is tested), tells
  * the person what it found, and resolves with the user name and password to store. Nothing is
  * stored when the server refuses them: the 401 is `AUTH_FAILED` with the sentence about
  * app-specific passwords. `fetch` is for tests.
@@ -49,10 +50,6 @@ export function carddavAuthorization(
         url: describeUrl(new URL(url)),
       });
       const books = await discoverAddressBooks(transport, url);
-      for (const book of books) {
-        signal.throwIfAborted();
-        await readAddressBookState(transport, book.url);
-      }
       if (books.length === 0) {
         throw new ProviderError(
           'PERMANENT',
@@ -68,6 +65,12 @@ export function carddavAuthorization(
           `The password works, but none of the ${books.length} address book(s) at ${describeUrl(new URL(url))} is one of the books configured (${wanted?.join(', ')}); found: ${books.map((b) => b.displayName ?? bookSegment(b.url)).join(', ')}.`,
           { provider },
         );
+      }
+      // Only the books the source will sync are read: one the person left out (a shared book
+      // this account may not read, a huge one) neither costs a request nor fails the check.
+      for (const book of synced) {
+        signal.throwIfAborted();
+        await readAddressBookState(transport, book.url);
       }
       say?.(`The server accepted the password; ${books.length} address book(s) at ${url}:`);
       for (const book of books) {
