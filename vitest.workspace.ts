@@ -31,5 +31,10 @@ export default dirs.flatMap((root) => {
     test: { name, root, include: ['src/**/*.test.ts'], exclude: [...configDefaults.exclude, ...heavy] },
   };
   if (heavy.length === 0) return [fast];
-  return [fast, { extends: true as const, test: { name: `${name}:heavy`, root, include: heavy } }];
+  // The heavy files keep vitest's isolation (a fresh module graph per file): they spend their time
+  // in child processes, not in imports, so sharing modules would save little and risk much.
+  return [
+    fast,
+    { extends: true as const, test: { name: `${name}:heavy`, root, include: heavy, isolate: true } },
+  ];
 });
