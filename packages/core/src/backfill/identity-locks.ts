@@ -50,7 +50,7 @@
  * and fails one). The sync cycle commits each page on its own.
  */
 import { type ContactsDatabase, queryRows } from '@contacts/schema';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { DesiredContact } from './desired-contact.js';
 import { jsonRows, toJsonText } from './json-rows.js';
 import { identityKeys, MIN_NAME_KEY_LENGTH } from './resolver.js';
@@ -179,37 +179,51 @@ export async function lockIdentities(
   plan: IdentityLockPlan,
   cap: number = DEFAULT_IDENTITY_LOCK_CAP,
 ): Promise<IdentityLocks> {
-  const global = sql`${IDENTITY_GLOBAL_LOCK_KEY}::bigint`;
   const rows = await queryRows<{ exclusive: boolean; keys: number | string }>(
     tx,
-    sql`with linked as (
-        select distinct x.id::uuid as id from jsonb_array_elements_text(${toJsonText(plan.linkedContactIds)}::text::jsonb) as x(id)
-      ), named as (
-        select r.kind || '|' || case when r.fold then lower(r.value) else r.value end as key
-          from ${jsonRows(plan.keys, 'kind text, value text, fold boolean')}
-        union all
-        select ci.type || '|' || ci.normalized_value
-          from linked join shared.contact_info ci on ci.contact_id = linked.id
-          where ci.type in ('email', 'phone')
-        union all
-        select f.key from linked join shared.contacts c on c.id = linked.id
-          cross join lateral (values ('name|' || lower(c.name)),
-            ('name|' || lower(c.first_name || ' ' || c.last_name)), ('nick|' || lower(c.nickname))) as f(key)
-      ), hashed as (
-        select distinct hashtextextended(key, ${HASH_SEED}::bigint) as k from named where key is not null
-      ), plan as (
-        select count(*) as keys, count(*) > ${cap}::int as exclusive from hashed
-      ), locks as (
-        select ${global} as k, 0 as ord
-        union all
-        select hashed.k, 1 from hashed, plan where not plan.exclusive and hashed.k <> ${global}
-      )
-      select plan.exclusive, plan.keys,
-        case when locks.ord = 0 and not plan.exclusive then pg_advisory_xact_lock_shared(locks.k)
-          else pg_advisory_xact_lock(locks.k) end::text as locked
-      from locks, plan
-      order by locks.ord, locks.k`,
+    identityLockStatement(plan, cap),
   );
   const first = rows[0];
   return { mode: first?.exclusive === true ? 'exclusive' : 'keys', keys: Number(first?.keys ?? 0) };
+}
+
+/**
+ * The statement {@link lockIdentities} sends: one row per lock taken, each with the page's
+ * `exclusive` and `keys`. The locks are taken in the select list, which PostgreSQL evaluates
+ * above the `ORDER BY` sort, so in that order (a test reads the plan to hold it to that).
+ *
+ * @example
+ * ```ts
+ * await db.execute(sql`explain (verbose, format json) ${identityLockStatement(plan, 512)}`);
+ * ```
+ */
+export function identityLockStatement(plan: IdentityLockPlan, cap: number): SQL {
+  const global = sql`${IDENTITY_GLOBAL_LOCK_KEY}::bigint`;
+  return sql`with linked as (
+      select distinct x.id::uuid as id from jsonb_array_elements_text(${toJsonText(plan.linkedContactIds)}::text::jsonb) as x(id)
+    ), named as (
+      select r.kind || '|' || case when r.fold then lower(r.value) else r.value end as key
+        from ${jsonRows(plan.keys, 'kind text, value text, fold boolean')}
+      union all
+      select ci.type || '|' || ci.normalized_value
+        from linked join shared.contact_info ci on ci.contact_id = linked.id
+        where ci.type in ('email', 'phone')
+      union all
+      select f.key from linked join shared.contacts c on c.id = linked.id
+        cross join lateral (values ('name|' || lower(c.name)),
+          ('name|' || lower(c.first_name || ' ' || c.last_name)), ('nick|' || lower(c.nickname))) as f(key)
+    ), hashed as (
+      select distinct hashtextextended(key, ${HASH_SEED}::bigint) as k from named where key is not null
+    ), plan as (
+      select count(*) as keys, count(*) > ${cap}::int as exclusive from hashed
+    ), locks as (
+      select ${global} as k, 0 as ord
+      union all
+      select hashed.k, 1 from hashed, plan where not plan.exclusive and hashed.k <> ${global}
+    )
+    select plan.exclusive, plan.keys,
+      case when locks.ord = 0 and not plan.exclusive then pg_advisory_xact_lock_shared(locks.k)
+        else pg_advisory_xact_lock(locks.k) end::text as locked
+    from locks, plan
+    order by locks.ord, locks.k`;
 }
