@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ContactsDatabase } from '@contacts/schema';
-import { sql } from 'drizzle-orm';
 import { CoreError } from '../errors.js';
 import {
   type CanonicalContact,
@@ -17,6 +16,7 @@ import { type Logger, silentLogger } from '../util/logger.js';
 import { activity } from './activity.js';
 import { boundedJson, MAX_KEPT_CHARACTERS, MAX_KEPT_DEPTH, MAX_KEPT_VALUES } from './bounded-json.js';
 import { type DesiredContact, storableText, toDesiredContact } from './desired-contact.js';
+import { DEFAULT_IDENTITY_LOCK_CAP, identityLockPlan, lockIdentities } from './identity-locks.js';
 import { canonicalJson, storableJson } from './json-rows.js';
 import { cloneState, loadContactStates } from './load-state.js';
 import { applySourceContact, type ContactState, markSourceDeleted } from './provenance.js';
@@ -44,10 +44,12 @@ export interface BackfillEngineOptions {
   groups?: CanonicalGroup[];
   clock?: Clock;
   logger?: Logger;
+  /**
+   * Distinct identity keys above which a page locks all identities instead of its own
+   * ({@link DEFAULT_IDENTITY_LOCK_CAP}; see `identity-locks.ts` for the lock table it protects).
+   */
+  identityLockCap?: number;
 }
-
-/** Every page's identity writes queue behind one another across processes and butlers (prior-art #15). */
-const IDENTITY_LOCK_KEY = '7316029114228311';
 
 interface Parsed {
   index: number;
@@ -79,6 +81,7 @@ export class ContactBackfillEngine {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #resolver: ContactBackfillResolver;
+  readonly #identityLockCap: number;
   #groups = new Map<string, { name: string; system: boolean }>();
 
   constructor(options: BackfillEngineOptions) {
@@ -88,6 +91,7 @@ export class ContactBackfillEngine {
     this.#accountId = options.accountId;
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
+    this.#identityLockCap = options.identityLockCap ?? DEFAULT_IDENTITY_LOCK_CAP;
     this.#resolver = new ContactBackfillResolver({
       butlerSchema: this.#butlerSchema,
       provider: this.#provider,
@@ -205,7 +209,9 @@ export class ContactBackfillEngine {
       return !same;
     });
     if (parsed.length > 0) {
-      await tx.execute(sql`select pg_advisory_xact_lock(${IDENTITY_LOCK_KEY}::bigint)`);
+      // Pages that could resolve to the same person queue behind one another, across processes
+      // and butlers (prior-art #15); the others go on at once. Before anything identity reads.
+      await lockIdentities(tx, this.#lockPlan(parsed, links), this.#identityLockCap);
     }
     const pageSummary = await this.#applyIsolated(tx, parsed, failures, links);
     for (const key of Object.keys(summary) as (keyof BackfillSummary)[]) summary[key] += pageSummary[key];
@@ -421,6 +427,26 @@ export class ContactBackfillEngine {
 
     await writePage(this.#context(tx), { ...writes, before, after });
     return summary;
+  }
+
+  /**
+   * What `parsed` locks: the contacts it will write (not deletions: a tombstone keeps its
+   * contact's rows) and the CRM contacts their links, or their previous ids' links, reach. A
+   * link whose contact a person deleted writes nothing.
+   */
+  #lockPlan(parsed: readonly Parsed[], links: ReadonlyMap<string, ExistingLink>) {
+    const written: DesiredContact[] = [];
+    const linked: string[] = [];
+    for (const { desired } of parsed) {
+      if (desired.deleted) continue;
+      const link =
+        links.get(desired.externalId) ??
+        desired.previousIds.map((id) => links.get(id)).find((l) => l !== undefined);
+      if (link && link.localContactId === null) continue;
+      written.push(desired);
+      if (link?.localContactId) linked.push(link.localContactId);
+    }
+    return identityLockPlan(written, linked);
   }
 
   #context(db: ContactsDatabase) {

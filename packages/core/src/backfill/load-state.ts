@@ -12,8 +12,11 @@ const ids = (contactIds: string[]) =>
 /**
  * Loads the CRM contacts a page touches, with their child rows, in five queries, and locks the
  * contact rows until the page commits, so a person's concurrent edit is never overwritten by a
- * value read before it. Each contact comes with this butler's source links to it (tombstoned
- * ones too): provenance of a deleted entry no longer counts.
+ * value read before it. Rows are locked in id order (PostgreSQL locks after the sort): two pages
+ * of different accounts writing the same people never wait on each other in a cycle (their
+ * identity locks already order most such pages; this covers the rest). Each contact comes with
+ * this butler's source links to it (tombstoned ones too): provenance of a deleted entry no
+ * longer counts.
  */
 export async function loadContactStates(
   db: ContactsDatabase,
@@ -31,6 +34,7 @@ export async function loadContactStates(
             l.deleted_at is not null)), '[]'::jsonb)::text
           from ${schema}.contacts_source_links l where l.local_contact_id = c.id) as links
       from ${ids(contactIds)} join shared.contacts c on c.id = x.id::uuid
+      order by c.id
       for update of c`,
   );
   for (const row of contacts) {

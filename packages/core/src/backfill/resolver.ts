@@ -4,8 +4,15 @@ import type { DesiredContact } from './desired-contact.js';
 import { jsonRows, toJsonText } from './json-rows.js';
 import { type InfoType, infoKey, parseInfoKey } from './row-keys.js';
 
-/** The info keys a contact's identity is matched by: its normalized emails and E.164 phones. */
-const identityKeys = (c: DesiredContact): string[] => [
+/**
+ * The info keys a contact's identity is matched by: its normalized emails and E.164 phones.
+ *
+ * @example
+ * ```ts
+ * identityKeys(desired); // ['email|ada@example.org', 'phone|+13035550100']
+ * ```
+ */
+export const identityKeys = (c: DesiredContact): string[] => [
   ...c.emailKeys.map((e) => infoKey('email', e)),
   ...c.phoneKeys.map((p) => infoKey('phone', p)),
 ];
@@ -75,6 +82,17 @@ export interface ResolverOptions {
   provider: string;
   accountId: string;
 }
+
+/**
+ * The shortest name (or nickname) key the careful name match looks up: shorter ones ("al",
+ * "jo") are shared by strangers.
+ *
+ * @example
+ * ```ts
+ * const searched = (desired.nameKey?.length ?? 0) >= MIN_NAME_KEY_LENGTH;
+ * ```
+ */
+export const MIN_NAME_KEY_LENGTH = 3;
 
 /** Rank offset of phone matches: any email match beats any phone match. */
 const PHONE_RANK = 10;
@@ -335,7 +353,11 @@ export class ContactBackfillResolver {
     items: { i: number; contact: DesiredContact }[],
   ): Promise<Map<number, string[]>> {
     const rows = items
-      .filter(({ contact }) => (contact.nameKey?.length ?? 0) >= 3 || (contact.nicknameKey?.length ?? 0) >= 3)
+      .filter(
+        ({ contact }) =>
+          (contact.nameKey?.length ?? 0) >= MIN_NAME_KEY_LENGTH ||
+          (contact.nicknameKey?.length ?? 0) >= MIN_NAME_KEY_LENGTH,
+      )
       .map(({ i, contact }) => ({ i, full_name: contact.nameKey, nick: contact.nicknameKey }));
     const map = new Map<number, string[]>();
     if (rows.length === 0) return map;

@@ -223,9 +223,13 @@ export async function writePage(ctx: WriteContext, w: PageWrites): Promise<void>
     where cl.label_id = l.id and l.name = r.name and cl.contact_id = r.contact_id`,
   );
   if (labelAdd.length > 0) {
-    const names = [...new Set(labelAdd.map((l) => l.name))];
+    // In one order for every page: two pages inserting the same new labels wait on each other's
+    // unique-index entries, and in opposite orders they would deadlock.
+    const names = [...new Set(labelAdd.map((l) => l.name))].sort();
     await db.execute(sql`insert into ${s}.labels (name, created_at)
-      select x.name, ${at}::timestamptz from jsonb_array_elements_text(${toJsonText(names)}::text::jsonb) as x(name)
+      select x.name, ${at}::timestamptz
+      from jsonb_array_elements_text(${toJsonText(names)}::text::jsonb) with ordinality as x(name, n)
+      order by x.n
       on conflict (name) do nothing`);
     await db.execute(sql`insert into ${s}.contact_labels (label_id, contact_id, created_at)
       select l.id, r.contact_id, ${at}::timestamptz from ${jsonRows(labelAdd, 'contact_id uuid, name text')}
