@@ -185,7 +185,9 @@ export function renderChartSvg(figure: ChartFigure): string {
   const height = HEADER + PANEL.height;
   const parts = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12" role="img" aria-labelledby="chart-title">`,
+    // The title element names the chart for screen readers (the visible heading is a text element).
+    `<title id="chart-title">${escapeXml(figure.title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text class="figure-title" x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(figure.title)}</text>`,
     ...(figure.subtitle

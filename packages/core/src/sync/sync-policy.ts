@@ -279,6 +279,8 @@ const later = (now: Date, ms: number): Date => new Date(now.getTime() + ms);
 export function fullSyncDueAt(state: SyncPolicyState): Date | null {
   const derived = state.lastFullSyncAt ? later(state.lastFullSyncAt, state.schedule.fullIntervalMs) : null;
   if (!derived || !state.nextFullDueAt) return derived ?? state.nextFullDueAt;
+  // Dates, not numbers: Math.min would turn them into milliseconds.
+  // biome-ignore lint/complexity/useMathMinMax: compares two Date objects
   return derived < state.nextFullDueAt ? derived : state.nextFullDueAt;
 }
 
