@@ -61,10 +61,12 @@ export {
   type AuthorizeInput,
   type CredentialRequirement,
   credentialKey,
+  descriptorUpstream,
   type ProviderAuthorization,
   type ProviderCreateContext,
   type ProviderDescriptor,
   type ProviderSettingEnv,
+  type UpstreamContext,
 } from './provider/descriptor.js';
 export { type KnownEtags, MAX_KNOWN_ETAG_IDS } from './provider/known-etags.js';
 export {
@@ -78,6 +80,7 @@ export {
   ProviderError,
   type ProviderErrorCode,
   type ProviderErrorOptions,
+  type RateLimitScope,
   toProviderError,
 } from './provider/provider-error.js';
 export { type ProviderFactory, ProviderRegistry } from './provider/registry.js';

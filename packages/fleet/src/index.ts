@@ -10,3 +10,9 @@ export {
   type SyncJobs,
   syncJobKey,
 } from './sync-jobs.js';
+export {
+  type UpstreamAcquire,
+  type UpstreamGate,
+  type UpstreamSlot,
+  unlimitedUpstreamGate,
+} from './upstream-gate.js';

@@ -201,6 +201,43 @@ export interface ProviderDescriptor<Settings = unknown> {
   create(context: ProviderCreateContext<Settings>): ContactsProvider | Promise<ContactsProvider>;
   /** How `contacts auth <provider>` connects an account; absent, the keys are set by hand. */
   authorize?: ProviderAuthorization<Settings>;
+  /**
+   * The upstream an account's requests count against, as a stable string without secrets (an
+   * OAuth client, a server's host and port): a fleet caps concurrent syncs per upstream and
+   * pauses one upstream on a project-wide 429. Absent: the provider as a whole is one upstream.
+   * Read through {@link descriptorUpstream}.
+   */
+  upstream?(context: UpstreamContext<Settings>): string;
+}
+
+/**
+ * What {@link ProviderDescriptor.upstream} sees: the account, its parsed settings and credentials.
+ *
+ * @example
+ * ```ts
+ * const ctx: UpstreamContext<{ url: string }> = { accountId: 'work', settings: { url: 'https://dav.example.com/' }, credentials: {} };
+ * ```
+ */
+export type UpstreamContext<Settings> = Pick<
+  ProviderCreateContext<Settings>,
+  'accountId' | 'settings' | 'credentials'
+>;
+
+/**
+ * The upstream key of an account: `<provider>:<descriptor's upstream>`, or `<provider>:*` when
+ * the descriptor names none (every account of the provider shares one cap).
+ *
+ * @example
+ * ```ts
+ * descriptorUpstream(carddav, { accountId: 'a', settings: { url: 'https://dav.example.com/' }, credentials: {} });
+ * // 'carddav:dav.example.com:443'
+ * ```
+ */
+export function descriptorUpstream<Settings>(
+  descriptor: Pick<ProviderDescriptor<Settings>, 'name' | 'upstream'>,
+  context: UpstreamContext<Settings>,
+): string {
+  return `${descriptor.name}:${descriptor.upstream?.(context) ?? '*'}`;
 }
 
 /** The separator between a credential key and the account id it belongs to. */

@@ -60,7 +60,23 @@ export interface ProviderErrorOptions {
   retryAfterMs?: number;
   /** The provider's name, for messages and status. */
   provider?: string;
+  /**
+   * For `RATE_LIMITED`: whose quota ran out. `user`: this account's (only its syncs wait);
+   * `project`: the whole upstream's (an OAuth client's per-project quota), so a fleet pauses every
+   * account behind that upstream. Absent: unknown, treated as `user`.
+   */
+  rateLimitScope?: RateLimitScope;
 }
+
+/**
+ * Whose quota a `RATE_LIMITED` error exhausted (see {@link ProviderErrorOptions.rateLimitScope}).
+ *
+ * @example
+ * ```ts
+ * const scope: RateLimitScope = reason === 'RATE_LIMIT_EXCEEDED' ? 'project' : 'user';
+ * ```
+ */
+export type RateLimitScope = 'user' | 'project';
 
 /**
  * The error every provider throws across the SDK boundary. Messages are sentences a person can
@@ -76,6 +92,7 @@ export class ProviderError extends Error {
   override readonly name = 'ProviderError';
   readonly retryAfterMs: number | undefined;
   readonly provider: string | undefined;
+  readonly rateLimitScope: RateLimitScope | undefined;
   constructor(
     readonly code: ProviderErrorCode,
     message: string,
@@ -84,6 +101,7 @@ export class ProviderError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.retryAfterMs = options.retryAfterMs;
     this.provider = options.provider;
+    this.rateLimitScope = options.rateLimitScope;
   }
 
   /** Whether a later attempt may succeed without a person acting (the sync policy's table says). */
