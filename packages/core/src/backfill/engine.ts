@@ -430,15 +430,20 @@ export class ContactBackfillEngine {
   }
 
   /**
-   * What `parsed` locks: the contacts it will write (not deletions: a tombstone keeps its
-   * contact's rows) and the CRM contacts their links, or their previous ids' links, reach. A
-   * link whose contact a person deleted writes nothing.
+   * What `parsed` locks: the contacts it will write and the CRM contacts their links, or their
+   * previous ids' links, reach. A deletion writes no keys of its own, but its contact's name may
+   * pass to another source's value (or stop being the deleted entry's): its contact is locked
+   * as a linked one. A link whose contact a person deleted writes nothing.
    */
   #lockPlan(parsed: readonly Parsed[], links: ReadonlyMap<string, ExistingLink>) {
     const written: DesiredContact[] = [];
     const linked: string[] = [];
     for (const { desired } of parsed) {
-      if (desired.deleted) continue;
+      if (desired.deleted) {
+        const contactId = links.get(desired.externalId)?.localContactId;
+        if (contactId) linked.push(contactId);
+        continue;
+      }
       const link =
         links.get(desired.externalId) ??
         desired.previousIds.map((id) => links.get(id)).find((l) => l !== undefined);

@@ -17,8 +17,12 @@
  *   contact carries (`name`, `first last`, `nickname`), lower-cased by the database as the
  *   resolver's query does, so both sides of a match hash the same text;
  * - what it may stop being findable: the current emails, phones and name forms of the CRM
- *   contacts it reaches through its source links, read in the same statement. A source that
- *   drops an email, or renames a person it owns, changes what other pages' lookups would find.
+ *   contacts it reaches through its source links (a deletion's too), read in the same
+ *   statement. A source that drops an email, or renames a person it owns, changes what other
+ *   pages' lookups would find;
+ * - what it may make findable without carrying it: the name forms every source recorded in the
+ *   provenance of those linked contacts (`metadata.sources`). When a source drops a name, or its
+ *   entry is deleted, the field passes to another source's recorded value.
  *   (A contact found by email, phone or name rather than by link is already under a key this
  *   page locks, and this page cannot remove its rows: provenance only removes what the same
  *   source contributed, and a source that contributed rows is linked.)
@@ -27,7 +31,9 @@
  * a contact with a first name and no last name can become findable as `first last` under a last
  * name taken from this page and a first name not taken from it. A page of another account
  * looking up exactly that full name at that same moment creates a second contact where a
- * sequential run would have matched it by name. Closing it needs the found contacts' fields
+ * sequential run would have matched it by name. Likewise a handover field by field can combine
+ * one source's first name with another's last name, a `first last` no single record holds.
+ * Closing them needs the found contacts' fields
  * before locking (a second lock round, out of order); the name match is the last, careful
  * resort and the window is one page's commit.
  *
@@ -212,6 +218,17 @@ export function identityLockStatement(plan: IdentityLockPlan, cap: number): SQL 
       select f.key from linked join shared.contacts c on c.id = linked.id
         cross join lateral (values ('name|' || lower(c.name)),
           ('name|' || lower(c.first_name || ' ' || c.last_name)), ('nick|' || lower(c.nickname))) as f(key)
+      union all
+      select f.key from linked join shared.contacts c on c.id = linked.id
+        cross join lateral jsonb_each(case when jsonb_typeof(c.metadata->'sources') = 'object'
+          then c.metadata->'sources' else '{}'::jsonb end) as s(source, entries)
+        cross join lateral jsonb_each(case when jsonb_typeof(s.entries) = 'object'
+          then s.entries else '{}'::jsonb end) as e(external_id, entry)
+        cross join lateral (select case when jsonb_typeof(e.entry->'fields') = 'object'
+          then e.entry->'fields' else '{}'::jsonb end as v) as fields
+        cross join lateral (values ('name|' || lower(fields.v->>'name')),
+          ('name|' || lower((fields.v->>'first_name') || ' ' || (fields.v->>'last_name'))),
+          ('nick|' || lower(fields.v->>'nickname'))) as f(key)
     ), hashed as (
       select distinct hashtextextended(key, ${HASH_SEED}::bigint) as k from named where key is not null
     ), plan as (
