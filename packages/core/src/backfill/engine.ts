@@ -211,7 +211,16 @@ export class ContactBackfillEngine {
     if (parsed.length > 0) {
       // Pages that could resolve to the same person queue behind one another, across processes
       // and butlers (prior-art #15); the others go on at once. Before anything identity reads.
-      await lockIdentities(tx, this.#lockPlan(parsed, links), this.#identityLockCap);
+      const taken = await lockIdentities(tx, this.#lockPlan(parsed, links), this.#identityLockCap);
+      // Over the cap the page waits for every page in flight: an operator seeing this often
+      // lowers the page size or raises the cap with `max_locks_per_transaction`.
+      if (taken.mode === 'exclusive') {
+        this.#logger.info('identity_lock_exclusive', {
+          provider: this.#provider,
+          keys: taken.keys,
+          cap: this.#identityLockCap,
+        });
+      }
     }
     const pageSummary = await this.#applyIsolated(tx, parsed, failures, links);
     for (const key of Object.keys(summary) as (keyof BackfillSummary)[]) summary[key] += pageSummary[key];

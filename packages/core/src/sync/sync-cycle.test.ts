@@ -472,6 +472,21 @@ describeDatabase('runSyncCycle', (t) => {
     expect(await store().leaseHolder('memory', 'default')).toBeNull();
   });
 
+  it('hands identityLockCap to the engine: a page over it locks the whole identity space', async () => {
+    const { provider } = setup(3);
+    const infos: string[] = [];
+    const logger = { debug() {}, warn() {}, error() {}, info: (m: string) => infos.push(m) };
+    // Three contacts of one email and one name each: more than two keys.
+    await run(provider, { identityLockCap: 2, logger });
+    expect(infos).toContain('identity_lock_exclusive');
+    infos.length = 0;
+    // Three other people under the default cap: their keys, not the whole space.
+    const book = new MemoryAddressBook();
+    for (const p of people(3, 10)) book.put(p);
+    expect((await run(memory(book), { logger, mode: 'full' })).summary.created).toBe(3);
+    expect(infos).not.toContain('identity_lock_exclusive');
+  });
+
   it('stores last_error through the redact option, so a quoted secret never reaches the database', async () => {
     const { provider } = setup(2, {
       onPage: () => {

@@ -104,6 +104,7 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
       accountId,
       clock,
       logger,
+      ...(options.identityLockCap === undefined ? {} : { identityLockCap: options.identityLockCap }),
     });
     const groups = new KnownGroups(state.groups);
     engine.replaceGroups(groups.all());

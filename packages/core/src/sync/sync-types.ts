@@ -81,6 +81,13 @@ export interface SyncCycleOptions {
    * first, once. Later listings are guarded as before: this is no standing override.
    */
   confirmDeletions?: boolean;
+  /**
+   * Distinct identity keys above which a page locks the whole identity space instead of its
+   * keys (default `DEFAULT_IDENTITY_LOCK_CAP`, 512). Every key is a lock-table entry held to the
+   * page's commit: a fleet with many workers lowers it, or raises PostgreSQL's
+   * `max_locks_per_transaction` (docs/reliability.md has the arithmetic).
+   */
+  identityLockCap?: number;
 }
 
 /** What one cycle did. `completed` is false when it stopped early (signal) and will resume. */
