@@ -1,4 +1,5 @@
 import { type Clock, type LogFields, ProviderError } from '@contacts/core';
+import { googleErrors } from '@contacts/google-emulator';
 import { describe, expect, it } from 'vitest';
 import { callWithRetry, type RetryPolicy, type RetryRuntime } from './call-with-retry.js';
 
@@ -88,6 +89,32 @@ describe('callWithRetry (defect 5: no backoff on 429/5xx)', () => {
     const error = await callWithRetry(storm.attempt, policy, runtime, call).catch((e) => e);
     expect(error).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: undefined });
     expect(error.message).toMatch(/after 6 attempts/);
+  });
+
+  it("carries a 429's scope: a project-wide one at once (the fleet pauses the upstream), a per-user one after retries", async () => {
+    const { runtime, waits } = fakeRuntime();
+    const quota = (scope: 'user' | 'project') =>
+      Object.assign(new Error('HTTP 429'), {
+        config: {},
+        response: {
+          status: 429,
+          data: googleErrors.quotaExceeded(scope, '123456789012', 60),
+          headers: new Headers(),
+        },
+      });
+    const project = failing(quota('project'));
+    await expect(callWithRetry(project.attempt, policy, runtime, call)).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      rateLimitScope: 'project',
+    });
+    expect(project.calls()).toBe(1);
+    expect(waits).toEqual([]);
+    const user = failing(...Array.from({ length: 6 }, () => quota('user')));
+    await expect(callWithRetry(user.attempt, policy, runtime, call)).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      rateLimitScope: 'user',
+    });
+    expect(user.calls()).toBe(6);
   });
 
   it('gives up when the next wait would pass maxTotalMs, measured on the injected clock', async () => {

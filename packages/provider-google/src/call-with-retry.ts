@@ -122,6 +122,7 @@ export async function callWithRetry<T>(
           cause,
           provider: 'google',
           ...(classified.retryAfterMs === null ? {} : { retryAfterMs: classified.retryAfterMs }),
+          ...(classified.rateLimitScope === undefined ? {} : { rateLimitScope: classified.rateLimitScope }),
         });
       }
 
@@ -144,6 +145,7 @@ export async function callWithRetry<T>(
           cause,
           provider: 'google',
           ...(classified.retryAfterMs === null ? {} : { retryAfterMs: classified.retryAfterMs }),
+          ...(classified.rateLimitScope === undefined ? {} : { rateLimitScope: classified.rateLimitScope }),
         });
       }
       runtime.logger.warn('google request failed; retrying', {

@@ -1,3 +1,4 @@
+import { googleErrors } from '@contacts/google-emulator';
 import { describe, expect, it } from 'vitest';
 import { classifyFailure, type FailureContext } from './classify-failure.js';
 import { MalformedResponseError, readGoogleFailure } from './google-failure.js';
@@ -136,6 +137,27 @@ describe('classifyFailure', () => {
         ),
       ),
     ).toMatchObject({ code: 'RATE_LIMITED', retryable: true, retryAfterMs: 2000 });
+  });
+
+  it("reads a 429's scope from ErrorInfo quota_limit: per project returns at once, per user retries", () => {
+    const project = classify(httpError(429, googleErrors.quotaExceeded('project', '123456789012', 600)));
+    expect(project).toMatchObject({ code: 'RATE_LIMITED', rateLimitScope: 'project', retryable: false });
+    expect(project.message).toContain('project-wide');
+    const user = classify(httpError(429, googleErrors.quotaExceeded('user', '123456789012', 90)));
+    expect(user).toMatchObject({ code: 'RATE_LIMITED', rateLimitScope: 'user', retryable: true });
+    const legacy = {
+      error: {
+        code: 403,
+        message: 'User Rate Limit Exceeded',
+        errors: [{ reason: 'userRateLimitExceeded' }],
+      },
+    };
+    expect(classify(httpError(403, legacy))).toMatchObject({ code: 'RATE_LIMITED', rateLimitScope: 'user' });
+    const unsaid = classify(
+      httpError(429, { error: { code: 429, message: 'Quota', status: 'RESOURCE_EXHAUSTED' } }),
+    );
+    expect(unsaid).toMatchObject({ code: 'RATE_LIMITED', retryable: true });
+    expect(unsaid.rateLimitScope).toBeUndefined();
   });
 
   it('retries 5xx (even with an HTML body), 408, network errors and malformed bodies as TEMPORARY', () => {

@@ -1,4 +1,4 @@
-import type { ProviderErrorCode } from '@contacts/core';
+import type { ProviderErrorCode, RateLimitScope } from '@contacts/core';
 import type { GoogleFailure } from './google-failure.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -11,6 +11,34 @@ export interface ClassifiedFailure {
   retryable: boolean;
   /** What `Retry-After` asked for, in milliseconds. */
   retryAfterMs: number | null;
+  /** For `RATE_LIMITED`: whose quota ran out, when Google said (see {@link rateLimitScopeOf}). */
+  rateLimitScope?: RateLimitScope;
+}
+
+// Google names a quota by what it is counted per: `ReadRequestsPerMinutePerUser`,
+// `ReadRequestsPerMinutePerProject`, `DefaultRequestsPerMinutePerProject`, ...
+const PER_USER_LIMIT = /per ?user/i;
+const PER_PROJECT_LIMIT = /per ?project/i;
+
+/**
+ * Whose quota a quota failure exhausted: `project` when an `ErrorInfo`'s `quota_limit` is counted
+ * per project (the OAuth client's quota, shared by every account of the upstream), `user` when it
+ * is counted per user or the legacy reason is `userRateLimitExceeded`, undefined when Google did
+ * not say (the engine then treats it as `user`: pausing every account on a guess would be worse).
+ *
+ * @example
+ * ```ts
+ * rateLimitScopeOf(readGoogleFailure(error)); // 'project' for quota_limit ReadRequestsPerMinutePerProject
+ * ```
+ */
+export function rateLimitScopeOf(
+  failure: Pick<GoogleFailure, 'quotaLimits' | 'reasons'>,
+): RateLimitScope | undefined {
+  // A per-user limit named alongside a per-project one: the project's is the wider pause.
+  if (failure.quotaLimits.some((limit) => PER_PROJECT_LIMIT.test(limit))) return 'project';
+  if (failure.quotaLimits.some((limit) => PER_USER_LIMIT.test(limit))) return 'user';
+  if (failure.reasons.includes('userRateLimitExceeded')) return 'user';
+  return undefined;
 }
 
 /** Facts about the call that failed. */
@@ -211,11 +239,17 @@ export function classifyFailure(failure: GoogleFailure, context: FailureContext)
     (status === 403 &&
       (reasons.some((r) => QUOTA_REASONS.has(r)) || failure.apiStatus === 'RESOURCE_EXHAUSTED'))
   ) {
-    return result(
-      'RATE_LIMITED',
-      `Google's People API quota is exhausted (HTTP ${status}, ${detail}).`,
-      true,
-    );
+    const scope = rateLimitScopeOf(failure);
+    // A project's quota is every account's: retrying within this call spends it for the others
+    // while a fleet should pause the whole upstream, so a project-wide refusal returns at once.
+    return {
+      ...result(
+        'RATE_LIMITED',
+        `Google's People API ${scope === 'project' ? "project-wide (OAuth client's) " : ''}quota is exhausted (HTTP ${status}, ${detail}).`,
+        scope !== 'project',
+      ),
+      ...(scope === undefined ? {} : { rateLimitScope: scope }),
+    };
   }
   if (
     status === 403 &&

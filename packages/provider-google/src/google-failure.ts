@@ -13,6 +13,11 @@ export interface GoogleFailure {
   apiStatus: string | null;
   /** `ErrorInfo` reasons of `error.details[]`, then legacy `error.errors[].reason`. */
   reasons: string[];
+  /**
+   * The `metadata.quota_limit` of each `ErrorInfo` (`ReadRequestsPerMinutePerUser`,
+   * `ReadRequestsPerMinutePerProject`): which quota a 429 exhausted.
+   */
+  quotaLimits: string[];
   /** Google's `error.message`, a text body whole, or the error's own message. Not redacted (nor shortened) yet. */
   message: string;
   /** An OAuth token endpoint error code (`invalid_grant`), with its description. */
@@ -92,6 +97,9 @@ export function readGoogleFailure(error: unknown): GoogleFailure {
     ...records(apiError?.details).map((detail) => text(detail.reason)),
     ...records(apiError?.errors).map((entry) => text(entry.reason)),
   ].filter((reason): reason is string => reason !== null);
+  const quotaLimits = records(apiError?.details)
+    .map((detail) => text(record(detail.metadata)?.quota_limit))
+    .filter((limit): limit is string => limit !== null);
   const oauthError = typeof body?.error === 'string' ? body.error : null;
   const ownMessage = error instanceof Error ? error.message : String(error);
   const guard = findHttpGuardError(error);
@@ -99,6 +107,7 @@ export function readGoogleFailure(error: unknown): GoogleFailure {
     status,
     apiStatus: text(apiError?.status),
     reasons,
+    quotaLimits,
     message:
       text(apiError?.message) ??
       // Whole: cut before redaction, a secret could be cut in two and no longer recognised
