@@ -1,7 +1,7 @@
-import { silentLogger, systemClock } from '@contacts/core';
+import { descriptorUpstream, silentLogger, systemClock } from '@contacts/core';
 import { describeDescriptorConformance } from '@contacts/core/testing';
 import { expect, it } from 'vitest';
-import { CARDDAV_SECRET_SHAPES, carddavProviderDescriptor } from './descriptor.js';
+import { CARDDAV_SECRET_SHAPES, carddavProviderDescriptor, carddavUpstream } from './descriptor.js';
 
 describeDescriptorConformance('carddav', {
   descriptor: carddavProviderDescriptor,
@@ -38,4 +38,20 @@ it('creates a provider that asks for the url when the source table has none', as
   });
   await expect(provider.validateCredentials()).rejects.toMatchObject({ code: 'PERMANENT' });
   await expect(provider.validateCredentials()).rejects.toThrow(/set `url` in its source table/);
+});
+
+it("names the server's host and port as its upstream, never the path or user info", () => {
+  const upstream = (url: string | undefined) =>
+    descriptorUpstream(carddavProviderDescriptor, {
+      accountId: 'default',
+      settings: carddavProviderDescriptor.settings.parse(url === undefined ? {} : { url }),
+      credentials: { username: 'ada@icloud.com', password: 'abcd-efgh-ijkl-mnop' },
+    });
+  expect(upstream('https://contacts.icloud.com/')).toBe('carddav:contacts.icloud.com:443');
+  expect(upstream('https://Contacts.iCloud.com:443/123/carddavhome/')).toBe(
+    'carddav:contacts.icloud.com:443',
+  );
+  expect(upstream('http://127.0.0.1:5232/ada/')).toBe('carddav:127.0.0.1:5232');
+  expect(upstream(undefined)).toBe('carddav:unset');
+  expect(carddavUpstream('https://ada:pw@dav.example.com/ada/')).toBe('dav.example.com:443');
 });

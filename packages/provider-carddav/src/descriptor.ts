@@ -107,8 +107,34 @@ export const carddavProviderDescriptor: ProviderDescriptor<CardDavSettings> = {
       password: credentials.password ?? '',
     });
   },
+  upstream: ({ settings }) => carddavUpstream(settings.url),
   authorize: {
     inputs: CARDDAV_AUTHORIZE_INPUTS,
     run: async (context) => (await import('./authorize.js')).carddavAuthorization().run(context),
   },
 };
+
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'https:': '443', 'http:': '80' };
+
+/**
+ * The upstream of a CardDAV account: its server's `host:port` (the default port spelled out, so
+ * `https://dav.example.com/` and `https://dav.example.com:443/x/` share one cap). Never the path
+ * or user info of the url, which may name the user or carry a password. Without a url (every
+ * call fails until one is set): `unset`.
+ *
+ * @example
+ * ```ts
+ * carddavUpstream('https://contacts.icloud.com/'); // 'contacts.icloud.com:443'
+ * ```
+ */
+export function carddavUpstream(url: string | undefined): string {
+  if (url === undefined) return 'unset';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'invalid';
+  }
+  const port = parsed.port || DEFAULT_PORTS[parsed.protocol] || '';
+  return `${parsed.hostname.toLowerCase()}:${port}`;
+}

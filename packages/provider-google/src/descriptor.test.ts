@@ -1,6 +1,7 @@
+import { descriptorUpstream } from '@contacts/core';
 import { describeDescriptorConformance } from '@contacts/core/testing';
 import { expect, it } from 'vitest';
-import { googleProviderDescriptor } from './descriptor.js';
+import { googleProviderDescriptor, googleUpstream } from './descriptor.js';
 
 describeDescriptorConformance('google', {
   descriptor: googleProviderDescriptor,
@@ -15,4 +16,21 @@ it('refuses a root URL credentials must not go to, naming what it receives', () 
   const result = googleProviderDescriptor.settings.safeParse({ root_url: 'http://people.example/' });
   expect(result.success).toBe(false);
   expect(result.error?.issues[0]?.message).toMatch(/it receives the access token$/);
+});
+
+it('names one upstream per People API root and OAuth client, whatever the refresh token', () => {
+  const upstream = (settings: Record<string, unknown>, clientId: string, refreshToken: string) =>
+    descriptorUpstream(googleProviderDescriptor, {
+      accountId: 'default',
+      settings: googleProviderDescriptor.settings.parse(settings),
+      credentials: { clientId, clientSecret: 'GOCSPX-secret', refreshToken },
+    });
+  const first = upstream({}, 'one.apps.googleusercontent.com', '1//0gAAA');
+  expect(first).toMatch(/^google:[0-9a-f]{12}$/);
+  expect(upstream({}, 'one.apps.googleusercontent.com', '1//0gBBB')).toBe(first);
+  expect(upstream({}, 'two.apps.googleusercontent.com', '1//0gAAA')).not.toBe(first);
+  expect(
+    upstream({ root_url: 'http://127.0.0.1:8080/' }, 'one.apps.googleusercontent.com', '1//0gAAA'),
+  ).not.toBe(first);
+  expect(googleUpstream(undefined, 'one.apps.googleusercontent.com')).toBe(first.slice('google:'.length));
 });

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { credentialUrlProblem, type ProviderDescriptor } from '@contacts/core';
 import { z } from 'zod';
+import { GOOGLE_ROOT_URL } from './google-fields.js';
 import { googleAuthorization } from './oauth/authorize.js';
 import { GOOGLE_TOKEN_SHAPES } from './redact.js';
 
@@ -120,4 +122,23 @@ export const googleProviderDescriptor: ProviderDescriptor<GoogleSettings> = {
     });
   },
   authorize: googleAuthorization,
+  upstream: ({ settings, credentials }) => googleUpstream(settings.root_url, credentials.clientId),
 };
+
+/**
+ * The upstream of a Google account: 12 hex digits of a SHA-256 over the People API root and the
+ * OAuth client id, since Google counts per-project quotas per OAuth client. Hashed rather than
+ * spelled out: a root URL may carry a secret (the settings never quote it) and a client id is
+ * long; the refresh token, which is each account's own, never enters it.
+ *
+ * @example
+ * ```ts
+ * googleUpstream(undefined, '123-abc.apps.googleusercontent.com'); // '5d41402abc4b' (say)
+ * ```
+ */
+export function googleUpstream(rootUrl: string | undefined, clientId: string | undefined): string {
+  return createHash('sha256')
+    .update(`${rootUrl ?? GOOGLE_ROOT_URL}\n${clientId ?? ''}`)
+    .digest('hex')
+    .slice(0, 12);
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProviderDescriptor } from '../provider/descriptor.js';
 import { systemClock } from '../util/clock.js';
 import { silentLogger } from '../util/logger.js';
+import { upstreamProblem } from './upstream-check.js';
 
 /**
  * What {@link describeDescriptorConformance} needs besides the descriptor: settings it should
@@ -30,8 +31,9 @@ export interface DescriptorConformanceOptions {
  * Checks a {@link ProviderDescriptor} keeps the contract the contacts module relies on: a
  * lower-case name, a settings schema that accepts `{}` and refuses an unknown key, credential
  * keys that are unique, upper-case and explained, secret shapes that are global and leave
- * ordinary text alone, declared environment settings that name settings, and a `create` that
- * builds a provider of the descriptor's name.
+ * ordinary text alone, declared environment settings that name settings, an upstream key that is
+ * stable, the same for every account id and free of credential values, and a `create` that builds
+ * a provider of the descriptor's name.
  *
  * @example
  * ```ts
@@ -88,6 +90,16 @@ export function describeDescriptorConformance(title: string, options: Descriptor
         expect(env.name).toMatch(/^CONTACTS_[A-Z0-9_]+$/);
         const parsed = descriptor.settings.safeParse({ [env.setting]: undefined });
         expect(parsed.success, env.setting).toBe(true);
+      }
+    });
+
+    it('names an upstream that is stable, not per account id, and holds no credential value', () => {
+      const credentials =
+        options.credentials ??
+        Object.fromEntries(descriptor.credentials.map((c) => [c.field, `${c.field}-value-0123456789`]));
+      for (const raw of [{}, ...(options.validSettings ?? [])]) {
+        const settings = descriptor.settings.parse(raw);
+        expect(upstreamProblem(descriptor, settings, credentials), JSON.stringify(raw)).toBeNull();
       }
     });
 

@@ -20,3 +20,4 @@ export {
   type MemoryContactsProviderOptions,
   type PageCall,
 } from './memory-provider.js';
+export { upstreamProblem } from './upstream-check.js';
