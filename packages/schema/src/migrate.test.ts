@@ -31,6 +31,7 @@ for (const driver of testDrivers()) {
           butlerSchema: 'relationship',
           applied: [
             'shared/0000_init',
+            'shared/0001_upstream_gate',
             'butler/0000_init',
             'butler/0001_full_sync_seen',
             'butler/0002_deletion_hold',
@@ -45,6 +46,8 @@ for (const driver of testDrivers()) {
           'contact_info',
           'contacts',
           'contacts_schema_migrations',
+          'upstream_pauses',
+          'upstream_slots',
         ]);
         const butler = await queryRows<{ table_name: string }>(t.db, tablesIn('relationship'));
         expect(butler.map((r) => r.table_name)).toEqual(BUTLER_TABLES);
@@ -144,6 +147,7 @@ for (const driver of testDrivers()) {
           'relationship',
           'relationship',
           'relationship',
+          'shared',
           'shared',
         ]);
       } finally {

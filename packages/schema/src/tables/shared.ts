@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /**
  * The `shared` Postgres schema: identity every butler of a database shares. Its name is fixed.
@@ -84,3 +95,43 @@ export const contactInfo = sharedSchema.table(
     index('contact_info_type_value_idx').on(t.type, t.normalizedValue),
   ],
 );
+
+/**
+ * `shared.upstream_slots`: the held slots of each upstream's concurrency cap (a Google OAuth
+ * client, a CardDAV host), across every worker of the database. Slot `n` of an upstream is one
+ * row, so a cap of 4 is at most four rows, and two workers cannot both hold slot `n` (the primary
+ * key). A row whose `lease_until` has passed is free: its holder died or stopped renewing it.
+ * In `shared` because an upstream's quota is the same whichever butler schema syncs through it.
+ *
+ * @example
+ * ```ts
+ * const held = await db.select().from(upstreamSlots).where(gt(upstreamSlots.leaseUntil, now));
+ * ```
+ */
+export const upstreamSlots = sharedSchema.table(
+  'upstream_slots',
+  {
+    upstream: text('upstream').notNull(),
+    slot: integer('slot').notNull(),
+    /** Who holds it (worker and job), for status and logs. */
+    owner: text('owner').notNull(),
+    /** Drawn per acquire: only this holder renews or releases the slot, not a later one. */
+    token: uuid('token').notNull(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.upstream, t.slot] })],
+);
+
+/**
+ * `shared.upstream_pauses`: an upstream paused after a project-wide 429, until `until` (one row
+ * per upstream; a later pause only moves `until` later).
+ *
+ * @example
+ * ```ts
+ * const [pause] = await db.select().from(upstreamPauses).where(eq(upstreamPauses.upstream, key));
+ * ```
+ */
+export const upstreamPauses = sharedSchema.table('upstream_pauses', {
+  upstream: text('upstream').primaryKey(),
+  until: timestamp('until', { withTimezone: true }).notNull(),
+});
