@@ -1,4 +1,10 @@
 export { type BossDatabase, bossDatabase, bossTransaction } from './boss-database.js';
+export {
+  DbUpstreamGate,
+  type DbUpstreamGateOptions,
+  type GateTimers,
+  type UpstreamCaps,
+} from './db-upstream-gate.js';
 export { type SweepOptions, type SweepResult, sweepDueAccounts } from './sweeper.js';
 export {
   createSyncQueue,
