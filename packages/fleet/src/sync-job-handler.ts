@@ -144,7 +144,10 @@ export interface SyncJobReport {
  */
 export function createSyncJobHandler(
   options: SyncJobHandlerOptions,
-): (job: Pick<Job<unknown>, 'id' | 'data' | 'signal'>, stop: AbortSignal) => Promise<SyncJobReport> {
+): (
+  job: Pick<Job<unknown>, 'id' | 'data'> & { signal?: AbortSignal },
+  stop: AbortSignal,
+) => Promise<SyncJobReport> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const gate = options.gate ?? unlimitedUpstreamGate;
@@ -207,7 +210,8 @@ export function createSyncJobHandler(
     }
     let account: SyncAccount | null = null;
     try {
-      const signal = AbortSignal.any([job.signal, stop]);
+      // pg-boss's `work` gives each job a signal (its claim); a job from `fetch` has none.
+      const signal = job.signal ? AbortSignal.any([job.signal, stop]) : stop;
       let outcome: SyncOutcome;
       let result: SyncCycleResult | undefined;
       let failure: unknown;
