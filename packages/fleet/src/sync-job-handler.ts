@@ -221,17 +221,12 @@ export function createSyncJobHandler(
           outcome = { kind: 'disabled' };
         } else {
           // As the runtime's scheduled cycle: full when a full sync is due, `auto` when a checkpoint
-          // resumes; a reconcile is a full sync.
+          // resumes (a reconcile wakes the account as the runtime's trigger does).
           const wake = planWake(syncPolicyState(row, settings(account)), now, {
             startup: false,
             triggered: true,
           });
-          const mode =
-            data.reason === 'reconcile'
-              ? 'full'
-              : row.checkpoint || wake.kind !== 'sync'
-                ? 'auto'
-                : wake.mode;
+          const mode = row.checkpoint || wake.kind !== 'sync' ? 'auto' : wake.mode;
           result = await runSyncCycle({
             db,
             butlerSchema: jobs.butlerSchema,

@@ -14,7 +14,7 @@ export const SYNC_QUEUE = 'contacts-sync';
 
 /**
  * Why a sync job exists: `due` (the sweeper found the account due), `trigger` (a person asked for
- * a sync now), `reconcile` (a person asked to reconcile the source: a full sync, parked or not).
+ * a sync now), `reconcile` (a person asked to reconcile the source); both skip a backoff and an auth wait.
  *
  * @example
  * ```ts
