@@ -12,11 +12,23 @@ export const QUICK_CARDDAV_CARDS = 200;
 export const BENCH_SOURCES = ['google', 'carddav'] as const;
 /** Where results go unless `--out` says otherwise (git-ignored). */
 export const DEFAULT_OUT = fileURLToPath(new URL('../results/latest.json', import.meta.url));
+/** Where `--fleet` results go unless `--out` says otherwise (git-ignored). */
+export const DEFAULT_FLEET_OUT = fileURLToPath(new URL('../results/fleet-latest.json', import.meta.url));
 
 /** What the command line asked for. */
 export type BenchCommand =
   | { kind: 'help' }
   | { kind: 'compare'; old: string; current: string }
+  /** `--fleet` / `--fleet-quick`: the fleet benchmark on PostgreSQL (queue cost, worker processes). */
+  | {
+      kind: 'fleet';
+      quick: boolean;
+      seed: number;
+      out: string;
+      postgresUrl: string;
+      /** Accounts of the worker runs instead of the size's (`--fleet-accounts`). */
+      accounts: number | undefined;
+    }
   /** Draws the chart of an existing results file (`--chart FILE --from RESULTS.json`), no run. */
   | { kind: 'chart'; from: string; chart: string }
   | {
@@ -74,6 +86,11 @@ Options:
   --compare OLD.json   after the run, print the deltas against OLD.json
   --to NEW.json        with --compare: compare NEW.json against OLD.json, no run
   --cpu-prof DIR       write a V8 CPU profile of every child process to DIR
+  --fleet              the fleet benchmark instead (PostgreSQL only): the queue's cost per job at
+                       1,000, 10,000 and 100,000 accounts, then 1,000 accounts x 200 contacts synced
+                       by 1, 2 and 4 worker processes (full and quiet rounds); with --seed, --out
+  --fleet-quick        the same at CI size (about half a minute): queue at 1,000, 12 accounts, 1 and 2 workers
+  --fleet-accounts 200 with --fleet: accounts of the worker runs (default 1,000; the queue sizes stay)
   -h, --help           this text
 
 PostgreSQL: ${BENCH_DATABASE_URL_ENV}=postgres://user@host:5432/db (a throwaway database is
@@ -94,6 +111,9 @@ const OPTIONS = {
   from: { type: 'string' },
   'cpu-prof': { type: 'string' },
   sources: { type: 'string' },
+  fleet: { type: 'boolean' },
+  'fleet-quick': { type: 'boolean' },
+  'fleet-accounts': { type: 'string' },
   'carddav-cards': { type: 'string' },
   'carddav-runs': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -177,6 +197,39 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv, cw
       );
     }
     return { kind: 'compare', old: path(values.compare), current: path(values.to) };
+  }
+
+  if (values.fleet || values['fleet-quick']) {
+    const others = [
+      ...runFlags,
+      ...(['compare', 'to', 'chart'] as const).filter((f) => values[f] !== undefined),
+    ].filter((f) => f !== 'seed' && f !== 'out');
+    if (values.fleet && values['fleet-quick']) throw new UsageError('--fleet or --fleet-quick, not both.');
+    if (values['fleet-quick'] && values['fleet-accounts'] !== undefined) {
+      throw new UsageError('--fleet-accounts sizes a --fleet run; --fleet-quick has its own size.');
+    }
+    if (others.length > 0) {
+      throw new UsageError(
+        `--fleet takes --seed and --out only; drop ${others.map((f) => `--${f}`).join(', ')}.`,
+      );
+    }
+    const fleetUrl = env[BENCH_DATABASE_URL_ENV]?.trim();
+    if (!fleetUrl || !URL.canParse(fleetUrl)) {
+      throw new UsageError(
+        `--fleet runs on PostgreSQL: set ${BENCH_DATABASE_URL_ENV}, e.g. ${BENCH_DATABASE_URL_ENV}=postgres://postgres@127.0.0.1:5432/test.`,
+      );
+    }
+    return {
+      kind: 'fleet',
+      quick: values['fleet-quick'] === true,
+      seed: values.seed === undefined ? 1 : integer('seed', values.seed, 0, 2 ** 31),
+      out: values.out === undefined ? DEFAULT_FLEET_OUT : path(values.out),
+      postgresUrl: fleetUrl,
+      accounts:
+        values['fleet-accounts'] === undefined
+          ? undefined
+          : integer('fleet-accounts', values['fleet-accounts'], 1, 100_000),
+    };
   }
 
   const quick = values.quick === true;

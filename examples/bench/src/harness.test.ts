@@ -97,6 +97,20 @@ describe('pnpm bench harness', () => {
     ).toMatchObject({
       drivers: ['pglite', 'postgres'],
     });
+    expect(() => parse('--fleet')).toThrow(/--fleet runs on PostgreSQL: set CONTACTS_BENCH_DATABASE_URL/);
+    const withPostgres = { CONTACTS_BENCH_DATABASE_URL: 'postgres://x@h/db' };
+    expect(parseCommand(['--fleet-quick', '--seed', '3'], withPostgres, '/repo')).toMatchObject({
+      kind: 'fleet',
+      quick: true,
+      seed: 3,
+      postgresUrl: 'postgres://x@h/db',
+    });
+    expect(() => parseCommand(['--fleet', '--sizes', '1000'], withPostgres, '/repo')).toThrow(/drop --sizes/);
+    expect(() => parseCommand(['--fleet', '--fleet-quick'], withPostgres, '/repo')).toThrow(/not both/);
+    expect(parseCommand(['--fleet', '--fleet-accounts', '200'], withPostgres, '/repo')).toMatchObject({
+      quick: false,
+      accounts: 200,
+    });
     expect(parse('--compare', 'old.json', '--to', 'new.json')).toEqual({
       kind: 'compare',
       old: '/repo/old.json',

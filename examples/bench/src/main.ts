@@ -1,11 +1,14 @@
 // `pnpm bench`: parses the command line, runs the matrix (each run in a child process), writes
 // the results file, prints the table on stdout and progress on stderr. See `pnpm bench --help`.
 
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { writeBenchChart } from './bench-chart.js';
 import { BENCH_DATABASE_URL_ENV } from './bench-database.js';
 import { runBenchmark } from './benchmark.js';
 import { type BenchCommand, parseCommand, USAGE, UsageError } from './cli-options.js';
 import { compareResults } from './compare-results.js';
+import { FLEET_SIZES, formatFleetResults, runFleetBench } from './fleet/fleet-bench.js';
 import { formatResults } from './format-results.js';
 import { ResultsFileError, readResultsFile, writeResultsFile } from './results-file.js';
 
@@ -38,6 +41,22 @@ async function run(command: Extract<BenchCommand, { kind: 'run' }>): Promise<num
   return results.ok ? 0 : 1;
 }
 
+async function runFleet(command: Extract<BenchCommand, { kind: 'fleet' }>): Promise<number> {
+  const size = command.quick ? FLEET_SIZES.quick : FLEET_SIZES.full;
+  const results = await runFleetBench({
+    adminUrl: command.postgresUrl,
+    size: command.accounts === undefined ? size : { ...size, accounts: command.accounts },
+    seed: command.seed,
+    progress,
+  });
+  await mkdir(dirname(command.out), { recursive: true });
+  await writeFile(command.out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(formatFleetResults(results));
+  console.log(`\nresults: ${command.out}`);
+  if (!results.ok) progress('bench: FAILED (see the problems above)');
+  return results.ok ? 0 : 1;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   let command: BenchCommand;
   try {
@@ -60,6 +79,8 @@ async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case 'run':
         return await run(command);
+      case 'fleet':
+        return await runFleet(command);
     }
   } catch (error) {
     if (!(error instanceof UsageError || error instanceof ResultsFileError)) throw error;
