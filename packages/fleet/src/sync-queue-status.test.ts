@@ -64,5 +64,14 @@ describeDatabase('readSyncQueue', (t) => {
       'waiting waiting',
     ]);
     expect(queue.totals).toEqual({ running: 1, waiting: 1, due: 1, failed: 1, parked: 1, idle: 1 });
+    const one = await readSyncQueue(t.db, {
+      butlerSchema: t.butlerSchema,
+      jobSchema: jobs.jobSchema,
+      now,
+      source: { provider: 'google', accountId: 'waiting' },
+    });
+    expect(one.sources).toEqual([
+      expect.objectContaining({ accountId: 'waiting', state: 'waiting', waiting: true }),
+    ]);
   });
 });

@@ -67,7 +67,15 @@ interface QueueRow {
  */
 export async function readSyncQueue(
   db: ContactsDatabase,
-  options: { butlerSchema: string; jobSchema: string; now?: Date; fullIntervalMs?: number },
+  options: {
+    butlerSchema: string;
+    jobSchema: string;
+    now?: Date;
+    /** `full_sync_interval_days` in ms, for the due predicate (default 6 days). */
+    fullIntervalMs?: number;
+    /** Only this source (a status of one account); default every source. */
+    source?: { provider: string; accountId: string };
+  },
 ): Promise<SyncQueueReport> {
   const butlerSchema = assertButlerSchemaName(options.butlerSchema);
   const jobSchema = assertButlerSchemaName(options.jobSchema);
@@ -100,6 +108,7 @@ export async function readSyncQueue(
         from ${jobs}
         where name = ${QUEUE} and singleton_key = s.provider || ':' || s.account_id
       ) j on true
+      ${options.source ? sql`where s.provider = ${options.source.provider} and s.account_id = ${options.source.accountId}` : sql``}
       order by s.provider, s.account_id`,
   );
   const sources = rows.map((row): SyncQueueEntry => {
