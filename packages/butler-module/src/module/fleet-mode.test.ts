@@ -77,13 +77,11 @@ describeDatabase('the module in fleet mode', (t) => {
     const jobs = await openSyncJobs({ db: t.db, butlerSchema: t.butlerSchema, maintenance: false });
     closers.push(() => jobs.stop());
     await createSyncQueue(jobs.boss);
-    await t.db
-      .insert(butlerTables(t.butlerSchema).contactsSyncState)
-      .values({
-        provider: 'memory',
-        accountId: 'family',
-        nextIncrementalDueAt: new Date('2999-01-01T00:00:00Z'),
-      });
+    await t.db.insert(butlerTables(t.butlerSchema).contactsSyncState).values({
+      provider: 'memory',
+      accountId: 'family',
+      nextIncrementalDueAt: new Date('2999-01-01T00:00:00Z'),
+    });
     const { call } = await start({
       jobSchema: jobs.jobSchema,
       request: async (request) => void (await requestSync(jobs, request)),
