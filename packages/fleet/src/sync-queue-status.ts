@@ -1,6 +1,6 @@
 import { assertButlerSchemaName, type ContactsDatabase, queryRows, quoteIdent } from '@contacts/schema';
 import { sql } from 'drizzle-orm';
-import { duePredicate } from './sweeper.js';
+import { duePredicate } from './due-predicate.js';
 
 // The queue's name and the job key, spelled here rather than imported from sync-jobs.ts: this
 // file reads tables only and must not load pg-boss (`contacts status` imports it).
