@@ -61,7 +61,6 @@ function errorInfo(error: unknown, at: Date): RuntimeErrorInfo {
   return { code, message: errorMessage(error), at };
 }
 
-const isBusy = (error: unknown): boolean => error instanceof CoreError && error.code === 'SYNC_IN_PROGRESS';
 const isNotRunning = (error: unknown): boolean =>
   error instanceof ContactsModuleError && error.code === 'RUNTIME_NOT_RUNNING';
 /**
