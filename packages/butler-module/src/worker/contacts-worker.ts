@@ -73,6 +73,10 @@ export interface ContactsWorkerOptions {
   stopGraceMs?: number;
   /** pg-boss's poll interval in seconds (default 2). */
   pollingIntervalSeconds?: number;
+  /** The heartbeat of sync jobs in seconds (at least 10; default 30), when this worker creates the queue. */
+  heartbeatSeconds?: number;
+  /** How often pg-boss's monitor fails the jobs of lost workers, in seconds (default 60). */
+  monitorIntervalSeconds?: number;
   /** Sync lease TTL of each cycle (default core's 10 minutes): how long a stopped worker fences its account. */
   lockTtlMs?: number;
   backoff?: BackoffPolicy;
@@ -157,6 +161,8 @@ export async function startContactsWorker(options: ContactsWorkerOptions): Promi
     db: options.db,
     butlerSchema,
     jobSchema: options.jobSchema,
+    heartbeatSeconds: options.heartbeatSeconds,
+    monitorIntervalSeconds: options.monitorIntervalSeconds,
     onError: (error) => logger.error('contacts_jobs_error', { error: redactor.redact(error.message) }),
   });
 
