@@ -28,6 +28,7 @@ export {
   syncJobKey,
   TRIGGER_PRIORITY,
 } from './sync-jobs.js';
+export { readSyncQueue, type SyncQueueEntry, type SyncQueueReport } from './sync-queue-status.js';
 export { requestSync, type SyncRequestResult } from './sync-request.js';
 export {
   type SyncWorker,

@@ -139,6 +139,16 @@ export interface OpenSyncJobsOptions {
    * default true. Tests that drive everything by hand turn them off.
    */
   maintenance?: boolean;
+  /**
+   * The heartbeat of the queue's jobs, in seconds (at least 10; default
+   * {@link SYNC_HEARTBEAT_SECONDS}); set when this process creates the queue.
+   */
+  heartbeatSeconds?: number;
+  /**
+   * How often pg-boss's monitor fails jobs whose heartbeat stopped and expires stalled ones, in
+   * seconds (default pg-boss's 60). A lost worker's job fails within heartbeat plus this.
+   */
+  monitorIntervalSeconds?: number;
   /** pg-boss's background errors (a failed poll, a failed maintenance pass); default: the message on stderr. */
   onError?: (error: Error) => void;
 }
@@ -185,12 +195,18 @@ export async function openSyncJobs(options: OpenSyncJobsOptions): Promise<SyncJo
     schema: jobSchema,
     supervise: maintenance,
     schedule: maintenance,
+    ...(options.monitorIntervalSeconds
+      ? {
+          monitorIntervalSeconds: options.monitorIntervalSeconds,
+          superviseIntervalSeconds: options.monitorIntervalSeconds,
+        }
+      : {}),
   });
   // pg-boss reports background failures as events: without a listener an `error` event throws.
   const onError = options.onError ?? ((error: Error) => console.error(`contacts jobs: ${error.message}`));
   boss.on('error', onError);
   await boss.start();
-  await createSyncQueue(boss);
+  await createSyncQueue(boss, { heartbeatSeconds: options.heartbeatSeconds });
   return { boss, jobSchema, butlerSchema, stop: () => boss.stop({ timeout: 30_000 }) };
 }
 
@@ -203,11 +219,14 @@ export async function openSyncJobs(options: OpenSyncJobsOptions): Promise<SyncJo
  * await createSyncQueue(boss);
  * ```
  */
-export async function createSyncQueue(boss: PgBoss): Promise<void> {
+export async function createSyncQueue(
+  boss: PgBoss,
+  options: { heartbeatSeconds?: number } = {},
+): Promise<void> {
   await boss.createQueue(SYNC_QUEUE, {
     policy: 'stately',
     retryLimit: 0,
-    heartbeatSeconds: SYNC_HEARTBEAT_SECONDS,
+    heartbeatSeconds: options.heartbeatSeconds ?? SYNC_HEARTBEAT_SECONDS,
     expireInSeconds: SYNC_EXPIRE_SECONDS,
   });
 }

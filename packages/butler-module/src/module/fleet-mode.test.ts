@@ -1,5 +1,6 @@
 import { ProviderRegistry } from '@contacts/core';
 import { MemoryAddressBook, memoryProviderDescriptor } from '@contacts/core/testing';
+import { createSyncQueue, openSyncJobs, requestSync } from '@contacts/fleet';
 import { butlerTables } from '@contacts/schema';
 import { describeDatabase } from '@contacts/schema/testing';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -66,8 +67,30 @@ describeDatabase('the module in fleet mode', (t) => {
     expect(await links()).toBe(0); // nothing synced in this process
   });
 
-  it('keeps the single-host runtime the default', async () => {
-    const { module } = await start();
+  it('keeps the single-host runtime the default, its status without a queue', async () => {
+    const { module, call } = await start();
     expect(module.sources[0]?.runtime).not.toBeNull();
+    expect((await call('contacts_sync_status')).structuredContent).not.toHaveProperty('queue');
+  });
+
+  it('queues a requested sync in pg-boss and shows it in contacts_sync_status', async () => {
+    const jobs = await openSyncJobs({ db: t.db, butlerSchema: t.butlerSchema, maintenance: false });
+    closers.push(() => jobs.stop());
+    await createSyncQueue(jobs.boss);
+    await t.db.insert(butlerTables(t.butlerSchema).contactsSyncState).values({
+      provider: 'memory',
+      accountId: 'family',
+      nextIncrementalDueAt: new Date('2999-01-01T00:00:00Z'),
+    });
+    const { call } = await start({
+      jobSchema: jobs.jobSchema,
+      request: async (request) => void (await requestSync(jobs, request)),
+    });
+    await call('contacts_source_reconcile');
+    await call('contacts_source_reconcile'); // one job waits, never two
+    const status = await call('contacts_sync_status');
+    expect(status.structuredContent).toMatchObject({
+      queue: { state: 'waiting', waiting: true, running: false, last_job_failed: false },
+    });
   });
 });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   type BackoffPolicy,
   backoffDelay,
@@ -29,6 +28,7 @@ import {
 } from '@contacts/core';
 import { ContactsModuleError } from '../errors.js';
 import { redactError, SecretRedactor } from '../redact.js';
+import { credentialsFingerprint, isMissingCredentials } from './credential-failures.js';
 import type {
   ContactsSyncRuntimeOptions,
   RuntimeErrorInfo,
@@ -61,30 +61,13 @@ function errorInfo(error: unknown, at: Date): RuntimeErrorInfo {
   return { code, message: errorMessage(error), at };
 }
 
-const isBusy = (error: unknown): boolean => error instanceof CoreError && error.code === 'SYNC_IN_PROGRESS';
 const isNotRunning = (error: unknown): boolean =>
   error instanceof ContactsModuleError && error.code === 'RUNTIME_NOT_RUNNING';
-/** The host has no usable credentials: no retry helps until a person stores them. */
-const isMissingCredentials = (error: unknown): boolean =>
-  error instanceof ContactsModuleError &&
-  (error.code === 'MISSING_CREDENTIALS' ||
-    error.code === 'CREDENTIAL_STORE_MISSING' ||
-    // The secrets were re-keyed under a running process: no retry helps until it gets the key.
-    error.code === 'SECRETS_KEY_MISSING' ||
-    error.code === 'SECRETS_KEY_WRONG');
-
 /**
  * A failed cycle as the sync policy reads it (core's {@link syncOutcomeOf}, with this module's
  * missing credentials).
  */
 const outcomeOf = (error: unknown): SyncOutcome => syncOutcomeOf(error, isMissingCredentials);
-
-/**
- * What the database keeps of a refused credentials revision: a fingerprint, never the revision
- * itself (a digest of the credentials), so a restarted host knows whether they changed since.
- */
-const credentialsFingerprint = (revision: string): string =>
-  createHash('sha256').update(`contacts-sync-parked:${revision}`).digest('hex').slice(0, 32);
 
 /** What the stored schedule says the runtime is doing between cycles. */
 function stateOf(row: SyncState): RuntimeState {
