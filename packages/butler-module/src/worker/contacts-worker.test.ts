@@ -1,8 +1,11 @@
-import { type GoogleEmulator, startGoogleEmulator } from '@contacts/google-emulator';
-import { butlerTables } from '@contacts/schema';
+import { descriptorUpstream } from '@contacts/core';
+import { createManualClock, type GoogleEmulator, startGoogleEmulator } from '@contacts/google-emulator';
+import { googleProviderDescriptor } from '@contacts/provider-google';
+import { butlerTables, queryRows } from '@contacts/schema';
 import { describeDatabase } from '@contacts/schema/testing';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { DbCredentialStore } from '../credentials/db-credential-store.js';
 import { ContactsModule } from '../module/contacts-module.js';
@@ -77,5 +80,57 @@ describeDatabase('startContactsWorker', (t) => {
       result: { mode: 'incremental', summary: { created: 1 } },
     });
     expect(await links()).toBe(emulator.admin.people().length);
+  });
+
+  it("pauses the source's upstream in the database on a project-wide 429, for every worker, without a failure", async () => {
+    // One read a minute for the whole project, on a clock that never moves: the groups listing
+    // spends it, the connections listing meets Google's project-wide 429.
+    const stormy = await startGoogleEmulator({
+      people: 3,
+      seed: 6,
+      clock: createManualClock(),
+      quotas: { readRequestsPerMinutePerProject: 1 },
+    });
+    closers.push(() => stormy.close());
+    const store = new DbCredentialStore({ db: t.db, butlerSchema: t.butlerSchema });
+    const credentials = emulatorCredentials(stormy);
+    for (const [key, value] of Object.entries(credentials)) await store.set(key, value);
+    const config = { provider: 'google', root_url: stormy.url, token_url: stormy.tokenUrl };
+    const reports: SyncJobReport[] = [];
+    const worker = await startContactsWorker({
+      config,
+      db: t.db,
+      butlerSchema: t.butlerSchema,
+      credentialStore: store,
+      sweepIntervalSeconds: 0,
+      pollingIntervalSeconds: 0.5,
+      upstreamCaps: { default: 2 },
+      onJob: (report) => reports.push(report),
+    });
+    closers.push(() => worker.stop());
+    await worker.sweep();
+    await vi.waitFor(() => expect(reports).toHaveLength(1), { timeout: 30_000, interval: 50 });
+    expect(reports[0]).toMatchObject({ key: 'google:default', outcome: 'deferred' });
+
+    const upstream = descriptorUpstream(googleProviderDescriptor, {
+      accountId: 'default',
+      settings: googleProviderDescriptor.settings.parse({ root_url: stormy.url, token_url: stormy.tokenUrl }),
+      credentials: { clientId: stormy.credentials.clientId },
+    });
+    const pauses = await queryRows<{ upstream: string; until: string }>(
+      t.db,
+      sql`select upstream, until::text from shared.upstream_pauses`,
+    );
+    expect(pauses.map((p) => p.upstream)).toEqual([upstream]);
+    expect(Date.parse(pauses[0]?.until ?? '')).toBeGreaterThan(Date.now());
+    const [state] = await queryRows<{ consecutive_failures: number }>(
+      t.db,
+      sql`select consecutive_failures from ${sql.raw(`"${t.butlerSchema}"`)}.contacts_sync_state`,
+    );
+    expect(state?.consecutive_failures).toBe(0);
+    // The slot went back when the job ended.
+    expect(await queryRows(t.db, sql`select 1 from shared.upstream_slots where lease_until > now()`)).toEqual(
+      [],
+    );
   });
 });

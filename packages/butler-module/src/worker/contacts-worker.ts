@@ -11,6 +11,7 @@ import {
   systemClock,
 } from '@contacts/core';
 import {
+  DbUpstreamGate,
   openSyncJobs,
   requestSync,
   type SweepResult,
@@ -22,6 +23,7 @@ import {
   startSyncWorker,
   sweepDueAccounts,
   syncJobKey,
+  type UpstreamCaps,
   type UpstreamGate,
   type WorkerTimers,
 } from '@contacts/fleet';
@@ -41,6 +43,17 @@ import { credentialsFingerprint, isMissingCredentials } from '../runtime/credent
 import type { FleetSyncRequests } from '../tools/tool-context.js';
 
 const DAY_MS = 86_400_000;
+
+/**
+ * Syncs at once per upstream (a Google OAuth client, a CardDAV host) across every worker of the
+ * database, when the host sets no `upstreamCaps`: generous, so that it only bounds a burst.
+ *
+ * @example
+ * ```ts
+ * startContactsWorker({ ...options, upstreamCaps: { default: DEFAULT_UPSTREAM_CAP, upstreams: { 'carddav:dav.example.com:443': 2 } } });
+ * ```
+ */
+export const DEFAULT_UPSTREAM_CAP = 16;
 
 /**
  * What {@link startContactsWorker} needs: what the module's `onStartup` gets (the
@@ -67,8 +80,13 @@ export interface ContactsWorkerOptions {
   concurrency?: number;
   /** Seconds between sweeps of due accounts (default 15); 0 sweeps never (another process does). */
   sweepIntervalSeconds?: number;
-  /** Caps per upstream across workers (default: none). */
+  /**
+   * Caps per upstream across workers, and their pauses after a project-wide 429 (default: a
+   * `DbUpstreamGate` on `db` with `upstreamCaps`).
+   */
   gate?: UpstreamGate;
+  /** The caps of the default gate (default {@link DEFAULT_UPSTREAM_CAP} for every upstream). */
+  upstreamCaps?: UpstreamCaps;
   /** How long a stop waits for running syncs before it aborts them (default 30 s). */
   stopGraceMs?: number;
   /** pg-boss's poll interval in seconds (default 2). */
@@ -209,7 +227,16 @@ export async function startContactsWorker(options: ContactsWorkerOptions): Promi
     schedule,
     openAccount,
     upstreamOf,
-    gate: options.gate,
+    // In the database every worker shares: a cap holds across processes, and a pause one worker
+    // records after a project-wide 429 holds every other worker's jobs of that upstream too.
+    gate:
+      options.gate ??
+      new DbUpstreamGate({
+        db: options.db,
+        clock,
+        caps: options.upstreamCaps ?? { default: DEFAULT_UPSTREAM_CAP },
+        logger,
+      }),
     outcomeOf: (error) => syncOutcomeOf(error, isMissingCredentials),
     clock,
     logger,
