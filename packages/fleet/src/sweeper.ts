@@ -21,6 +21,12 @@ export interface SweepOptions {
   now: Date;
   /** At most this many accounts per sweep, the longest-due first (default 1,000). */
   limit?: number;
+  /**
+   * How long the sweep's transaction may sit idle between its statements before the server ends
+   * its session, in ms (default 10 s): a sweeper process that is stopped (SIGSTOP, a frozen VM)
+   * mid-sweep would otherwise hold the sweep's lock, and every other sweeper would skip, for ever.
+   */
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -71,7 +77,10 @@ export async function sweepDueAccounts(jobs: SyncJobs, options: SweepOptions): P
   const jobTable = sql.raw(`${quoteIdent(jobs.jobSchema)}.job`);
   // The sweep's advisory lock, per butler schema (two butlers sweep their own accounts at once).
   const sweepLock = `contacts-sweep:${jobs.butlerSchema}`;
+  const idleTimeoutMs = Math.max(1, Math.round(options.idleTimeoutMs ?? 10_000));
   return options.db.transaction(async (tx) => {
+    // A whole number of ms, checked above: SET takes no parameter.
+    await tx.execute(sql.raw(`set local idle_in_transaction_session_timeout = ${idleTimeoutMs}`));
     const [lock] = await queryRows<{ taken: boolean }>(
       tx,
       sql`select pg_try_advisory_xact_lock(hashtext(${sweepLock})) as taken`,

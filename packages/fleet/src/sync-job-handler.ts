@@ -175,25 +175,22 @@ export function createSyncJobHandler(
       const own = account?.schedule ?? options.schedule;
       return { ...own, backoff: own.backoff ?? DEFAULT_BACKOFF, jitter: random() };
     };
-    if (row.parkedReason === 'disabled' || (row.parkedReason === 'auth' && !triggered)) {
-      logger.debug('contacts_job_skipped', { ...ids, reason: `parked ${row.parkedReason}` });
+    if (row.parkedReason === 'disabled') {
+      logger.debug('contacts_job_skipped', { ...ids, reason: 'parked disabled' });
       return { key, outcome: 'skipped' };
     }
     const now = clock.now();
-    if (row.retryAfter && row.retryAfter > now) {
-      // The source asked for quiet: a person's request waits for it, a due job is not due.
-      if (!triggered) return { key, outcome: 'skipped' };
-      await defer(data, key, row.retryAfter, priority);
-      return { key, outcome: 'deferred', retryAt: row.retryAfter };
-    }
-    if (
-      !triggered &&
-      row.nextIncrementalDueAt &&
-      row.nextIncrementalDueAt > now &&
-      row.consecutiveFailures > 0
-    ) {
-      // A backoff set after the sweep (another attempt failed meanwhile) holds.
+    // The sweeper's own test, again: the schedule may have moved since the sweep (a sync elsewhere,
+    // a backoff). A person's request skips a backoff and an auth wait, never a source's retry-after.
+    const wake = planWake(syncPolicyState(row, settings(null)), now, { startup: false, triggered });
+    if (wake.kind === 'check_credentials') {
+      logger.debug('contacts_job_skipped', { ...ids, reason: 'parked auth' });
       return { key, outcome: 'skipped' };
+    }
+    if (wake.kind === 'sleep') {
+      if (!triggered) return { key, outcome: 'skipped' };
+      await defer(data, key, wake.until, priority);
+      return { key, outcome: 'deferred', retryAt: wake.until };
     }
 
     const upstream = await (options.upstreamOf?.(data) ?? `${providerName}:*`);
@@ -222,11 +219,11 @@ export function createSyncJobHandler(
         } else {
           // As the runtime's scheduled cycle: full when a full sync is due, `auto` when a checkpoint
           // resumes (a reconcile wakes the account as the runtime's trigger does).
-          const wake = planWake(syncPolicyState(row, settings(account)), now, {
+          const plan = planWake(syncPolicyState(row, settings(account)), now, {
             startup: false,
             triggered: true,
           });
-          const mode = row.checkpoint || wake.kind !== 'sync' ? 'auto' : wake.mode;
+          const mode = row.checkpoint || plan.kind !== 'sync' ? 'auto' : plan.mode;
           result = await runSyncCycle({
             db,
             butlerSchema: jobs.butlerSchema,

@@ -196,6 +196,17 @@ describeDatabase('the sync worker', (t) => {
     expect(opened).toEqual(['ada']);
   });
 
+  it('skips a due job whose account was synced elsewhere since the sweep', async () => {
+    await addState('ada');
+    await sweepDueAccounts(jobs, { db: t.db, fullIntervalMs: schedule.fullIntervalMs, now });
+    await t.db
+      .update(butlerTables(t.butlerSchema).contactsSyncState)
+      .set({ nextIncrementalDueAt: later(600_000), nextFullDueAt: later(86_400_000), lastFullSyncAt: now });
+    const handle = createSyncJobHandler(handlerOptions());
+    expect(await runOne(handle)).toMatchObject({ outcome: 'skipped' });
+    expect(opened).toEqual([]);
+  });
+
   it('ends a job without syncing while another live owner holds the account lease', async () => {
     const calls: PageCall[] = [];
     await addState('ada', { lockOwner: 'other-box#42#c0ffee', lockExpiresAt: later(60_000) });

@@ -60,6 +60,8 @@ describeDatabase('contacts worker', (t) => {
       contact_count: emulator.admin.people().length,
       queue: { state: 'idle' },
     });
+    const table = await runCli(['status', ...globals()], { db: t.db, cwd: dir });
+    expect(table.stdout).toMatch(/job queue\s+idle \(not due\)/);
   });
 
   it('refuses a concurrency that is not a whole number from 1', async () => {

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { crmProjection } from '@contacts/core/testing';
 import { readSyncQueue } from '@contacts/fleet';
 import { type GoogleEmulator, type RequestLogEntry, startGoogleEmulator } from '@contacts/google-emulator';
-import { type ContactsDatabase, migrate } from '@contacts/schema';
+import { type ContactsDatabase, migrate, queryRows } from '@contacts/schema';
 import { createTestDatabase, TEST_DATABASE_URL_ENV, type TestDatabase } from '@contacts/schema/testing';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DbCredentialStore } from '../credentials/db-credential-store.js';
 import { SOURCE_EXEC_ARGV } from '../test-support/cli-process.js';
@@ -80,11 +80,39 @@ async function seed(db: ContactsDatabase, butlerSchema: string, emulator: Google
   }
 }
 
-/** Every source synced, and nothing running, waiting or due. */
+/**
+ * Every source synced, and nothing running, waiting or due (a job of a lost worker that had
+ * stored its sync before it was lost ends failed, its account synced and not due).
+ */
 async function allIdle(db: ContactsDatabase, butlerSchema: string) {
   const queue = await readSyncQueue(db, { butlerSchema, jobSchema: `${butlerSchema}_jobs` });
   expect(queue.sources).toHaveLength(ACCOUNTS + 1);
-  expect(queue.totals).toMatchObject({ idle: ACCOUNTS + 1 });
+  expect(queue.sources.filter((source) => source.running || source.waiting || source.due)).toEqual([]);
+  const [never] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from ${sql.identifier(butlerSchema)}.contacts_sync_state where last_success_at is null`,
+  );
+  expect(never?.n).toBe(0);
+}
+
+/** Every live source link as `account external id`, sorted, marked when it reaches no contact. */
+async function liveLinks(db: ContactsDatabase, butlerSchema: string): Promise<string[]> {
+  const rows = await queryRows<{ link: string }>(
+    db,
+    sql`select account_id || ' ' || external_contact_id || (case when local_contact_id is null then ' (no contact)' else '' end) as link from ${sql.identifier(butlerSchema)}.contacts_source_links
+      where deleted_at is null order by 1`,
+  );
+  return rows.map((row) => row.link);
+}
+
+/** Normalised e-mails held by more than one CRM contact: one person made twice. */
+async function sharedEmails(db: ContactsDatabase): Promise<string[]> {
+  const rows = await queryRows<{ email: string }>(
+    db,
+    sql`select normalized_value as email from shared.contact_info where type = 'email'
+      group by normalized_value having count(distinct contact_id) > 1 order by 1`,
+  );
+  return rows.map((row) => row.email);
 }
 
 /** Listings (`connections` requests) of one account that ran at the same time, by account. */
@@ -157,9 +185,11 @@ describe.skipIf(!url)('three sync worker processes, one killed and one stopped m
     await stopped.next((line) => line.event === 'contacts_sync_started', from);
     stopped.child.kill('SIGSTOP');
 
-    await vi.waitFor(() => allIdle(faulty.db, faulty.butlerSchema), { timeout: 150_000, interval: 500 });
+    await vi.waitFor(() => allIdle(faulty.db, faulty.butlerSchema), { timeout: 90_000, interval: 500 });
     expect(survivor.lines.filter((line) => line.event === 'job').length).toBeGreaterThan(0);
-    const overlaps = overlappingListings(emulator.admin.requests('connections'));
+    const listings = emulator.admin.requests('connections');
+    expect(listings.length).toBeGreaterThan(ACCOUNTS);
+    const overlaps = overlappingListings(listings);
     stopped.child.kill('SIGKILL');
     survivor.child.kill('SIGTERM');
     expect(await survivor.exited).toBe(0);
@@ -181,11 +211,16 @@ describe.skipIf(!url)('three sync worker processes, one killed and one stopped m
     } finally {
       await cleanWorker.stop();
     }
+    // Which contacts a careful name match merges depends on the order the accounts are synced in
+    // (two runs with concurrency never sync in one order), so the runs are compared on what does
+    // not: every source person synced to one live link, the same links, and no person twice.
     const [after, expected] = await Promise.all([
-      crmProjection(faulty.db, faulty.butlerSchema, { activity: false }),
-      crmProjection(clean.db, clean.butlerSchema, { activity: false }),
+      liveLinks(faulty.db, faulty.butlerSchema),
+      liveLinks(clean.db, clean.butlerSchema),
     ]);
-    expect(after.contacts.length).toBeGreaterThan(ACCOUNTS * 30);
+    expect(after.length).toBeGreaterThan(ACCOUNTS * 50);
     expect(after).toEqual(expected);
+    expect(await sharedEmails(faulty.db)).toEqual([]);
+    expect(await sharedEmails(clean.db)).toEqual([]);
   }, 400_000);
 });
