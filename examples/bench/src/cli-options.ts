@@ -73,7 +73,8 @@ Options:
   --from RESULTS.json  with --chart: draw RESULTS.json (the checked-in baseline, say), no run
   --compare OLD.json   after the run, print the deltas against OLD.json
   --to NEW.json        with --compare: compare NEW.json against OLD.json, no run
-  --cpu-prof DIR       write a V8 CPU profile of every child process to DIR
+  --cpu-prof DIR       write a V8 CPU profile of every phase (each sync, fetch floor, ceiling) of
+                       every Google run to DIR, and print where each phase's time went
   -h, --help           this text
 
 PostgreSQL: ${BENCH_DATABASE_URL_ENV}=postgres://user@host:5432/db (a throwaway database is

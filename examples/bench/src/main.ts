@@ -7,6 +7,7 @@ import { runBenchmark } from './benchmark.js';
 import { type BenchCommand, parseCommand, USAGE, UsageError } from './cli-options.js';
 import { compareResults } from './compare-results.js';
 import { formatResults } from './format-results.js';
+import { summarizeProfileDirectory } from './profile-directory.js';
 import { ResultsFileError, readResultsFile, writeResultsFile } from './results-file.js';
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -33,6 +34,7 @@ async function run(command: Extract<BenchCommand, { kind: 'run' }>): Promise<num
       ? `chart: ${command.chart}`
       : 'chart: none (no Google case to draw)',
   );
+  if (command.cpuProfDir) console.log(`\n${await summarizeProfileDirectory(command.cpuProfDir)}`);
   if (old) console.log(`\n${compareResults(old, results)}`);
   if (!results.ok) progress('bench: FAILED (see the failed checks and errors above)');
   return results.ok ? 0 : 1;
