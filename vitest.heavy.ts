@@ -11,6 +11,9 @@ export const HEAVY_TEST_FILES: readonly string[] = [
   'packages/butler-module/src/reliability/crash-resume.test.ts',
   // ~6 %: 19 `contacts` child processes against silent servers, each waiting out its timeout.
   'packages/butler-module/src/cli/unreachable-database.test.ts',
+  // Three sync worker processes on pg-boss (PostgreSQL only), one SIGKILLed and one SIGSTOPped
+  // past its heartbeat mid-sync, then a clean run to compare with.
+  'packages/butler-module/src/reliability/worker-processes.test.ts',
   // ~5 %: two `contacts` processes syncing one database at once.
   'packages/butler-module/src/reliability/two-processes.test.ts',
   // ~5 %: every fault in every phase of a full and an incremental sync, through the emulator.

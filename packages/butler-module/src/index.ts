@@ -94,5 +94,6 @@ export {
   CONTACTS_TOOL_NAMES,
   type ContactsToolContext,
   type ContactsToolEnvironment,
+  type FleetSyncRequests,
   registerContactsTools,
 } from './tools/index.js';

@@ -101,6 +101,12 @@ export {
 } from './sync/lease-owner.js';
 export { runSyncCycle } from './sync/sync-cycle.js';
 export {
+  type RecordSyncOutcomeOptions,
+  recordSyncOutcome,
+  syncOutcomeOf,
+  syncPolicyState,
+} from './sync/sync-outcome.js';
+export {
   type AfterCycleAction,
   type CodePolicy,
   decideSync,

@@ -64,7 +64,15 @@ const rowsOf = (result: unknown): unknown[] => {
 
 // node-postgres turns a Date into text on the client; postgres.js binds by the type the server
 // describes and cannot send a Date where it describes text (a `$n` pg-boss compares to text).
-const bindable = (value: unknown): unknown => (value instanceof Date ? value.toISOString() : value);
+// node-postgres also sends an object (a job's output: `fail(name, id, { message })`) as JSON
+// text, where postgres.js refuses an object for a text parameter.
+const bindable = (value: unknown): unknown => {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value)) {
+    return JSON.stringify(value);
+  }
+  return value;
+};
 
 function postgresJsDatabase(client: PostgresJsLike): Db {
   return {

@@ -1,7 +1,8 @@
 import { type ContactsDatabase, queryRows, quoteIdent } from '@contacts/schema';
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { JobInsert } from 'pg-boss';
 import { bossTransaction } from './boss-database.js';
+import { duePredicate } from './due-predicate.js';
 import { SYNC_QUEUE, type SyncJobData, type SyncJobs, syncJobKey } from './sync-jobs.js';
 
 /**
@@ -20,6 +21,12 @@ export interface SweepOptions {
   now: Date;
   /** At most this many accounts per sweep, the longest-due first (default 1,000). */
   limit?: number;
+  /**
+   * How long the sweep's transaction may sit idle between its statements before the server ends
+   * its session, in ms (default 10 s): a sweeper process that is stopped (SIGSTOP, a frozen VM)
+   * mid-sweep would otherwise hold the sweep's lock, and every other sweeper would skip, for ever.
+   */
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -41,20 +48,6 @@ export interface SweepResult {
 interface DueRow {
   provider: string;
   account_id: string;
-}
-
-/**
- * The due predicate of the sync policy's `planWake` for a poller's periodic wake (not at startup,
- * not triggered), in SQL over `contacts_sync_state` aliased `s`: no source retry-after pending,
- * and the incremental due time unset or past, or (no failure backing off) a full sync due: the
- * earlier of `next_full_due_at` and `last_full_sync_at` plus the interval, unset when neither is
- * (never synced). A test holds the two equal on every combination of the columns.
- */
-function duePredicate(fullIntervalMs: number, at: SQL) {
-  const full = sql`least(s.next_full_due_at, s.last_full_sync_at + ${fullIntervalMs} * interval '1 millisecond')`;
-  return sql`(s.retry_after is null or s.retry_after <= ${at})
-    and (s.next_incremental_due_at is null or s.next_incremental_due_at <= ${at}
-      or (s.consecutive_failures = 0 and (${full} is null or ${full} <= ${at})))`;
 }
 
 /**
@@ -84,7 +77,10 @@ export async function sweepDueAccounts(jobs: SyncJobs, options: SweepOptions): P
   const jobTable = sql.raw(`${quoteIdent(jobs.jobSchema)}.job`);
   // The sweep's advisory lock, per butler schema (two butlers sweep their own accounts at once).
   const sweepLock = `contacts-sweep:${jobs.butlerSchema}`;
+  const idleTimeoutMs = Math.max(1, Math.round(options.idleTimeoutMs ?? 10_000));
   return options.db.transaction(async (tx) => {
+    // A whole number of ms, checked above: SET takes no parameter.
+    await tx.execute(sql.raw(`set local idle_in_transaction_session_timeout = ${idleTimeoutMs}`));
     const [lock] = await queryRows<{ taken: boolean }>(
       tx,
       sql`select pg_try_advisory_xact_lock(hashtext(${sweepLock})) as taken`,

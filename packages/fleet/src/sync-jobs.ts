@@ -13,7 +13,18 @@ import { bossDatabase } from './boss-database.js';
 export const SYNC_QUEUE = 'contacts-sync';
 
 /**
- * What a sync job carries: the account to sync, and why (`due`: the sweeper found it due).
+ * Why a sync job exists: `due` (the sweeper found the account due), `trigger` (a person asked for
+ * a sync now), `reconcile` (a person asked to reconcile the source); both skip a backoff and an auth wait.
+ *
+ * @example
+ * ```ts
+ * const reason: SyncJobReason = 'trigger';
+ * ```
+ */
+export type SyncJobReason = 'due' | 'trigger' | 'reconcile';
+
+/**
+ * What a sync job carries: the account to sync, and why.
  *
  * @example
  * ```ts
@@ -23,8 +34,64 @@ export const SYNC_QUEUE = 'contacts-sync';
 export interface SyncJobData {
   provider: string;
   accountId: string;
-  reason: 'due';
+  reason: SyncJobReason;
 }
+
+const REASONS: readonly string[] = ['due', 'trigger', 'reconcile'];
+
+/**
+ * Reads a job's data (written by another process, maybe another version): the account and the
+ * reason, or a `TypeError` saying what is wrong.
+ *
+ * @example
+ * ```ts
+ * parseSyncJobData({ provider: 'google', accountId: 'ada', reason: 'due' }); // the same, typed
+ * ```
+ */
+export function parseSyncJobData(value: unknown): SyncJobData {
+  const data = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const { provider, accountId, reason } = data;
+  if (typeof provider !== 'string' || provider === '' || typeof accountId !== 'string' || accountId === '') {
+    throw new TypeError('A sync job needs a provider and an accountId (non-empty strings).');
+  }
+  if (typeof reason !== 'string' || !REASONS.includes(reason)) {
+    throw new TypeError(`A sync job's reason is one of ${REASONS.join(', ')}.`);
+  }
+  return { provider, accountId, reason: reason as SyncJobReason };
+}
+
+/**
+ * The priority of a job a person asked for (`trigger`, `reconcile`): fetched before the sweeper's
+ * due jobs (priority 0; pg-boss fetches the highest first).
+ *
+ * @example
+ * ```ts
+ * await boss.send(SYNC_QUEUE, data, { singletonKey, priority: TRIGGER_PRIORITY });
+ * ```
+ */
+export const TRIGGER_PRIORITY = 10;
+
+/**
+ * How a sync job's claim is kept: a worker heartbeats every half of `SYNC_HEARTBEAT_SECONDS`, and
+ * pg-boss's monitor fails the job of a worker it has not heard from that long (a stopped or
+ * partitioned process), so the account falls due again once its sync lease lapses too.
+ *
+ * @example
+ * ```ts
+ * await boss.createQueue(SYNC_QUEUE, { heartbeatSeconds: SYNC_HEARTBEAT_SECONDS });
+ * ```
+ */
+export const SYNC_HEARTBEAT_SECONDS = 30;
+
+/**
+ * The longest a sync job may run, heartbeat or not (a full listing of a large book included).
+ *
+ * @example
+ * ```ts
+ * await boss.createQueue(SYNC_QUEUE, { expireInSeconds: SYNC_EXPIRE_SECONDS });
+ * ```
+ */
+export const SYNC_EXPIRE_SECONDS = 3600;
 
 /**
  * The singleton key of an account's jobs: the queue's `stately` policy lets one job per key wait
@@ -72,6 +139,16 @@ export interface OpenSyncJobsOptions {
    * default true. Tests that drive everything by hand turn them off.
    */
   maintenance?: boolean;
+  /**
+   * The heartbeat of the queue's jobs, in seconds (at least 10; default
+   * {@link SYNC_HEARTBEAT_SECONDS}); set when this process creates the queue.
+   */
+  heartbeatSeconds?: number;
+  /**
+   * How often pg-boss's monitor fails jobs whose heartbeat stopped and expires stalled ones, in
+   * seconds (default pg-boss's 60). A lost worker's job fails within heartbeat plus this.
+   */
+  monitorIntervalSeconds?: number;
   /** pg-boss's background errors (a failed poll, a failed maintenance pass); default: the message on stderr. */
   onError?: (error: Error) => void;
 }
@@ -98,7 +175,9 @@ export interface SyncJobs {
  * Starts pg-boss on the host's database, in a schema of its own (created, or migrated to this
  * pg-boss version, on the first start), and creates the sync queue: policy `stately` (per account
  * at most one job waiting and one running) and no retries of its own, since a failed or lost job
- * leaves the account due and the next sweep sends it again, when the sync policy says.
+ * leaves the account due and the next sweep sends it again, when the sync policy says. A job's
+ * worker heartbeats (`SYNC_HEARTBEAT_SECONDS`): the job of a worker that stops answering (killed,
+ * SIGSTOPped) fails, and the account's sync lease fences a second attempt until it lapses.
  *
  * @example
  * ```ts
@@ -116,12 +195,18 @@ export async function openSyncJobs(options: OpenSyncJobsOptions): Promise<SyncJo
     schema: jobSchema,
     supervise: maintenance,
     schedule: maintenance,
+    ...(options.monitorIntervalSeconds
+      ? {
+          monitorIntervalSeconds: options.monitorIntervalSeconds,
+          superviseIntervalSeconds: options.monitorIntervalSeconds,
+        }
+      : {}),
   });
   // pg-boss reports background failures as events: without a listener an `error` event throws.
   const onError = options.onError ?? ((error: Error) => console.error(`contacts jobs: ${error.message}`));
   boss.on('error', onError);
   await boss.start();
-  await createSyncQueue(boss);
+  await createSyncQueue(boss, { heartbeatSeconds: options.heartbeatSeconds });
   return { boss, jobSchema, butlerSchema, stop: () => boss.stop({ timeout: 30_000 }) };
 }
 
@@ -134,6 +219,14 @@ export async function openSyncJobs(options: OpenSyncJobsOptions): Promise<SyncJo
  * await createSyncQueue(boss);
  * ```
  */
-export async function createSyncQueue(boss: PgBoss): Promise<void> {
-  await boss.createQueue(SYNC_QUEUE, { policy: 'stately', retryLimit: 0 });
+export async function createSyncQueue(
+  boss: PgBoss,
+  options: { heartbeatSeconds?: number } = {},
+): Promise<void> {
+  await boss.createQueue(SYNC_QUEUE, {
+    policy: 'stately',
+    retryLimit: 0,
+    heartbeatSeconds: options.heartbeatSeconds ?? SYNC_HEARTBEAT_SECONDS,
+    expireInSeconds: SYNC_EXPIRE_SECONDS,
+  });
 }

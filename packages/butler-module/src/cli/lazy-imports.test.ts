@@ -20,7 +20,8 @@ const HEAVY = [
   /fast-xml-parser|ical\.js/,
   /libphonenumber-js/,
   /provider-google\/src\/google-contacts-provider/,
-  /commands\/(serve|sync)\.ts/,
+  /commands\/(serve|sync|worker)\.ts/,
+  /pg-boss/,
 ];
 
 function modulesOf(args: string[]): string[] {

@@ -262,6 +262,21 @@ function buildProgram(
       run(async (ctx) => (await import('./commands/serve.js')).serveCommand(ctx), globals(command)),
     );
 
+  program
+    .command('worker')
+    .description('run a sync worker of a fleet: syncs from the job queue in the database until signalled')
+    .option('--concurrency <n>', 'syncs at once in this process (default 2)')
+    .option(
+      '--sweep-interval <seconds>',
+      'seconds between sweeps of due accounts into jobs (default 15; 0: never)',
+    )
+    .action((options: { concurrency?: string; sweepInterval?: string }, command: Command) =>
+      run(
+        async (ctx) => (await import('./commands/worker.js')).workerCommand(ctx, options),
+        globals(command),
+      ),
+    );
+
   return program;
 }
 

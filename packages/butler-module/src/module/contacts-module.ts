@@ -33,7 +33,11 @@ import type { ContactsSyncRuntimeOptions } from '../runtime/runtime-types.js';
 import { ContactsSyncRuntime } from '../runtime/sync-runtime.js';
 import type { Timers } from '../runtime/timers.js';
 import { registerContactsTools } from '../tools/index.js';
-import type { ContactsToolEnvironment, ContactsToolSource } from '../tools/tool-context.js';
+import type {
+  ContactsToolEnvironment,
+  ContactsToolSource,
+  FleetSyncRequests,
+} from '../tools/tool-context.js';
 import { type ConfiguredSource, configuredSources, registrySettingKeys } from './configured-sources.js';
 import { CredentialStoreProviderSource } from './credential-provider-source.js';
 import { defaultProviderRegistry } from './default-registry.js';
@@ -78,6 +82,12 @@ export interface ContactsStartupOptions extends LegacyEndpointOptions {
    * `contacts` command passes a descriptor's declared environment variables and flags here).
    */
   settingsOverrides?: Record<string, Record<string, unknown>>;
+  /**
+   * Fleet mode: sync workers (`contacts worker`, `startContactsWorker`) sync the sources from a job
+   * queue; this process starts no runtime, and the tools send sync requests there and show the
+   * queue. Absent (the default): the single-host runtime polls every source here.
+   */
+  fleet?: FleetSyncRequests;
   /** Tuning of the runtime: backoff, jitter source, credential re-check period, lease TTL, call deadline. */
   runtime?: Pick<
     ContactsSyncRuntimeOptions,
@@ -242,6 +252,18 @@ export class ContactsModule {
     }
     // Fails startup now, naming every source's missing keys, rather than in the background later.
     await this.#checkCredentials(sources, options.credentialStore, redactor, logger);
+    if (options.fleet) {
+      // The workers sync; this process serves the tools, which queue syncs and read the queue.
+      const queued = sources.map((source) => ({ config: source.config, runtime: null }));
+      logger.info('contacts_fleet_mode', { sources: sources.length, job_schema: options.fleet.jobSchema });
+      return {
+        ...environment,
+        config: queued[0]!.config,
+        runtime: null,
+        sources: queued,
+        fleet: options.fleet,
+      };
+    }
     const running: ContactsToolSource[] = sources.map((source) => {
       const runtime = new ContactsSyncRuntime({
         ...options.runtime,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   type BackoffPolicy,
   backoffDelay,
@@ -7,12 +6,12 @@ import {
   ContactsSyncStateStore,
   CoreError,
   DEFAULT_BACKOFF,
-  decideSync,
   errorMessage,
   fullSyncDueAt,
   type Logger,
   ProviderError,
   planWake,
+  recordSyncOutcome,
   runSyncCycle,
   type SyncCycleResult,
   type SyncDecision,
@@ -20,12 +19,16 @@ import {
   type SyncOutcome,
   type SyncPolicyState,
   type SyncProgress,
+  type SyncSchedule,
   type SyncState,
   silentLogger,
+  syncOutcomeOf,
+  syncPolicyState,
   systemClock,
 } from '@contacts/core';
 import { ContactsModuleError } from '../errors.js';
 import { redactError, SecretRedactor } from '../redact.js';
+import { credentialsFingerprint, isMissingCredentials } from './credential-failures.js';
 import type {
   ContactsSyncRuntimeOptions,
   RuntimeErrorInfo,
@@ -58,38 +61,13 @@ function errorInfo(error: unknown, at: Date): RuntimeErrorInfo {
   return { code, message: errorMessage(error), at };
 }
 
-const isBusy = (error: unknown): boolean => error instanceof CoreError && error.code === 'SYNC_IN_PROGRESS';
 const isNotRunning = (error: unknown): boolean =>
   error instanceof ContactsModuleError && error.code === 'RUNTIME_NOT_RUNNING';
-/** The host has no usable credentials: no retry helps until a person stores them. */
-const isMissingCredentials = (error: unknown): boolean =>
-  error instanceof ContactsModuleError &&
-  (error.code === 'MISSING_CREDENTIALS' ||
-    error.code === 'CREDENTIAL_STORE_MISSING' ||
-    // The secrets were re-keyed under a running process: no retry helps until it gets the key.
-    error.code === 'SECRETS_KEY_MISSING' ||
-    error.code === 'SECRETS_KEY_WRONG');
-
 /**
- * A failed cycle as the sync policy reads it: a provider error by its code, another process's
- * lease as busy, missing credentials as such, and anything else as `TEMPORARY` (a surprise
- * never stops syncing for good).
+ * A failed cycle as the sync policy reads it (core's {@link syncOutcomeOf}, with this module's
+ * missing credentials).
  */
-function outcomeOf(error: unknown): SyncOutcome {
-  if (isBusy(error)) return { kind: 'busy' };
-  if (isMissingCredentials(error)) return { kind: 'no_credentials' };
-  if (error instanceof ProviderError) {
-    return { kind: 'failed', code: error.code, retryAfterMs: error.retryAfterMs ?? null };
-  }
-  return { kind: 'failed', code: 'TEMPORARY' };
-}
-
-/**
- * What the database keeps of a refused credentials revision: a fingerprint, never the revision
- * itself (a digest of the credentials), so a restarted host knows whether they changed since.
- */
-const credentialsFingerprint = (revision: string): string =>
-  createHash('sha256').update(`contacts-sync-parked:${revision}`).digest('hex').slice(0, 32);
+const outcomeOf = (error: unknown): SyncOutcome => syncOutcomeOf(error, isMissingCredentials);
 
 /** What the stored schedule says the runtime is doing between cycles. */
 function stateOf(row: SyncState): RuntimeState {
@@ -520,20 +498,16 @@ export class ContactsSyncRuntime {
 
   /** The stored schedule and this runtime's settings, as the sync policy reads them. */
   #policyState(row: SyncState): SyncPolicyState {
+    return syncPolicyState(row, this.#settings());
+  }
+
+  #settings(): SyncSchedule {
     const { sync } = this.#options.config;
     return {
-      consecutiveFailures: row.consecutiveFailures,
-      lastFullSyncAt: row.lastFullSyncAt,
-      nextIncrementalDueAt: row.nextIncrementalDueAt,
-      nextFullDueAt: row.nextFullDueAt,
-      retryAfter: row.retryAfter,
-      parkedReason: row.parkedReason,
-      schedule: {
-        intervalMs: sync.interval_minutes * 60_000,
-        fullIntervalMs: sync.full_sync_interval_days * DAY_MS,
-        backoff: this.#backoff,
-        jitter: this.#random(),
-      },
+      intervalMs: sync.interval_minutes * 60_000,
+      fullIntervalMs: sync.full_sync_interval_days * DAY_MS,
+      backoff: this.#backoff,
+      jitter: this.#random(),
     };
   }
 
@@ -594,26 +568,18 @@ export class ContactsSyncRuntime {
     refusedRevision: string | null = null,
   ): Promise<SyncDecision> {
     const now = this.#clock.now();
-    const decision = decideSync(happened, this.#policyState(row), now);
-    // A host that started a runtime with sync disabled (a one-shot sync) keeps the account parked.
-    const parkedReason = this.#options.config.sync.enabled ? decision.parkedReason : 'disabled';
-    if (decision.store) {
-      await this.#store.save(this.provider, this.accountId, {
-        nextIncrementalDueAt: decision.nextIncrementalDueAt,
-        nextFullDueAt: decision.nextFullDueAt,
-        consecutiveFailures: decision.consecutiveFailures,
-        retryAfter: decision.retryAfter,
-        parkedReason,
-        parkedCredentials:
-          parkedReason !== 'auth'
-            ? null
-            : refusedRevision !== null
-              ? credentialsFingerprint(refusedRevision)
-              : decision.parkedReason === row.parkedReason
-                ? row.parkedCredentials
-                : null,
-      });
-    }
+    const { decision } = await recordSyncOutcome({
+      store: this.#store,
+      provider: this.provider,
+      accountId: this.accountId,
+      outcome: happened,
+      schedule: this.#settings(),
+      now,
+      row,
+      // A host that started a runtime with sync disabled (a one-shot sync) keeps the account parked.
+      enabled: this.#options.config.sync.enabled,
+      refusedCredentials: refusedRevision !== null ? credentialsFingerprint(refusedRevision) : null,
+    });
     this.#failures = decision.consecutiveFailures;
     this.#retryAfterUntil = decision.retryAfter;
     const delay = (until: Date | null) => (until ? until.getTime() - now.getTime() : 0);

@@ -43,4 +43,9 @@ export function registerContactsTools(
   registerSourceReconcileTool(server, context, providers);
 }
 
-export type { ContactsToolContext, ContactsToolEnvironment, ContactsToolSource } from './tool-context.js';
+export type {
+  ContactsToolContext,
+  ContactsToolEnvironment,
+  ContactsToolSource,
+  FleetSyncRequests,
+} from './tool-context.js';

@@ -29,6 +29,22 @@ export function requireSource(
   return selectSource(env, provider, accountId);
 }
 
+/**
+ * In fleet mode, sends a sync job for the source named and answers what to tell the caller; null
+ * when the module runs its own runtimes (the caller goes on with {@link requireRuntime}).
+ */
+export async function requestFleetSync(
+  env: ContactsToolEnvironment,
+  reason: 'trigger' | 'reconcile',
+): Promise<{ note: string } | null> {
+  if (!env.fleet) return null;
+  const { provider, account_id: accountId } = env.config;
+  await env.fleet.request({ provider, accountId, reason });
+  return {
+    note: `A sync of ${provider} (${accountId}) was queued for the sync workers (fleet mode), ahead of the due syncs; call contacts_sync_status to follow it.`,
+  };
+}
+
 /** The running runtime of the source named, or the tool error to answer with when sync is disabled or the module is down. */
 export function requireRuntime(
   context: ContactsToolContext,

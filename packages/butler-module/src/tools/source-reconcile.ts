@@ -3,7 +3,7 @@ import { type ContactsDatabase, contacts } from '@contacts/schema';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { requireRuntime } from './require-environment.js';
+import { requestFleetSync, requireRuntime, requireSource } from './require-environment.js';
 import { accountIdInput, providerInput, toolInput } from './schemas.js';
 import type { ContactsToolContext } from './tool-context.js';
 import { toolError, toolResult } from './tool-result.js';
@@ -57,14 +57,30 @@ export function registerSourceReconcileTool(
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     async ({ provider: askedProvider, account_id: askedAccount, contact_id: contactId }) => {
-      const { env, runtime, error } = requireRuntime(context, askedProvider, askedAccount);
-      if (error) return error;
+      const source = requireSource(context, askedProvider, askedAccount);
+      if (source.error) return source.error;
+      const env = source.env;
       // The note would otherwise claim the sync includes a contact that does not exist.
       if (contactId !== undefined && !(await contactExists(env.db, contactId))) {
         return toolError(
           `No CRM contact has the id ${contactId}: nothing was queued. Pass the id of an existing contact (shared.contacts), or leave contact_id out to sync the whole account.`,
         );
       }
+      if (env.fleet) {
+        // No runtime runs here in fleet mode: the sync goes to the workers as a job.
+        try {
+          const queued = await requestFleetSync(env, 'reconcile');
+          return toolResult({
+            queued: true as const,
+            provider: env.config.provider,
+            note: queued?.note ?? '',
+          });
+        } catch (failure) {
+          return toolError(env.redact(errorMessage(failure)));
+        }
+      }
+      const { runtime, error } = requireRuntime(context, askedProvider, askedAccount);
+      if (error) return error;
       let startsAt: Date;
       try {
         startsAt = runtime.trigger();

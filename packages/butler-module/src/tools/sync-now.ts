@@ -1,10 +1,10 @@
-import type { SyncProgress } from '@contacts/core';
+import { errorMessage, type SyncProgress } from '@contacts/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { ContactsModuleError } from '../errors.js';
 import { heldDeletionsReport } from '../status/held-deletions.js';
 import { describeStoppedSync, describeSyncError } from './describe-error.js';
-import { requireRuntime } from './require-environment.js';
+import { requestFleetSync, requireRuntime, requireSource } from './require-environment.js';
 import { accountIdInput, heldDeletionsSchema, providerInput, summarySchema, toolInput } from './schemas.js';
 import type { ContactsToolContext } from './tool-context.js';
 import { toolError, toolResult } from './tool-result.js';
@@ -76,6 +76,18 @@ export function registerSyncNowTool(
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     async ({ provider, account_id, mode, confirm_deletions }, extra) => {
+      const fleet = requireSource(context, provider, account_id);
+      if (fleet.env?.fleet) {
+        // The workers sync: this process cannot wait for the summary, it queues the sync instead.
+        try {
+          const queued = await requestFleetSync(fleet.env, 'trigger');
+          return toolError(
+            `${queued?.note} The summary is not returned in fleet mode; contacts_sync_status shows the result.`,
+          );
+        } catch (failure) {
+          return toolError(fleet.env.redact(errorMessage(failure)));
+        }
+      }
       const { env, runtime, error } = requireRuntime(context, provider, account_id);
       if (error) return error;
       const token = extra._meta?.progressToken;

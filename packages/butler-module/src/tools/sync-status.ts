@@ -1,5 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { fleetJobSchema, readSourceQueue } from '../status/sync-queue.js';
 import { readSyncStatus } from '../status/sync-status.js';
 import { requireSource } from './require-environment.js';
 import { accountIdInput, heldDeletionsSchema, isoTimestamp, providerInput, toolInput } from './schemas.js';
@@ -44,6 +45,18 @@ export const syncStatusOutput = z.object({
     .describe(
       'Why nothing is scheduled: auth (waiting for new credentials, see contacts_source_list), disabled, or null.',
     ),
+  queue: z
+    .object({
+      state: z.enum(['running', 'waiting', 'due', 'failed', 'parked', 'idle']),
+      running: z.boolean(),
+      waiting: z.boolean(),
+      due: z.boolean(),
+      last_job_failed: z.boolean(),
+    })
+    .optional()
+    .describe(
+      'Only when sync workers run this butler (fleet mode): the account in the job queue. running: a worker syncs it; waiting: a job waits (a requested sync, or one deferred by a rate limit); due: the next sweep sends a job; failed: its last job failed (it is sent again when due); parked: nothing is sent (auth or disabled).',
+    ),
 });
 
 /**
@@ -75,9 +88,21 @@ export function registerSyncStatusTool(
     async ({ provider, account_id }) => {
       const { env, error } = requireSource(context, provider, account_id);
       if (error) return error;
-      const report = await readSyncStatus(statusOptions(env));
+      const [report, queue] = await Promise.all([
+        readSyncStatus(statusOptions(env)),
+        readSourceQueue({
+          db: env.db,
+          butlerSchema: env.butlerSchema,
+          jobSchema: env.fleet?.jobSchema ?? fleetJobSchema(env.butlerSchema),
+          provider: env.config.provider,
+          accountId: env.config.account_id,
+          fullIntervalMs: env.config.sync.full_sync_interval_days * 86_400_000,
+          clock: env.clock,
+        }),
+      ]);
       return toolResult({
         ...report,
+        ...(queue ? { queue } : {}),
         last_error: report.last_error && env.redact(report.last_error),
         held_deletions: report.held_deletions && {
           ...report.held_deletions,

@@ -25,6 +25,27 @@ export interface ContactsToolEnvironment {
    * above are the first. Absent: the one source of `config`.
    */
   sources?: readonly ContactsToolSource[];
+  /**
+   * Fleet mode: workers on a job queue sync the sources, this process runs no runtime; the tools
+   * send sync requests as jobs and show the queue. Absent: the single-host runtime.
+   */
+  fleet?: FleetSyncRequests;
+}
+
+/**
+ * What a module in fleet mode asks of the job queue (`@contacts/butler-module/worker` builds it on
+ * `@contacts/fleet`, so a single-host butler never loads the job engine).
+ *
+ * @example
+ * ```ts
+ * const fleet: FleetSyncRequests = { jobSchema: 'relationship_jobs', request: async (r) => void (await requestSync(jobs, r)) };
+ * ```
+ */
+export interface FleetSyncRequests {
+  /** The job engine's schema, whose queue `contacts status` and `contacts_sync_status` show. */
+  jobSchema: string;
+  /** Sends a high-priority sync job for one account (one follow-up at most while it syncs). */
+  request(request: { provider: string; accountId: string; reason: 'trigger' | 'reconcile' }): Promise<void>;
 }
 
 /**

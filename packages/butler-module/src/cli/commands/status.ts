@@ -1,6 +1,7 @@
 import { ContactsSyncStateStore, systemClock } from '@contacts/core';
 import { configuredSources } from '../../module/configured-sources.js';
 import { defaultProviderRegistry } from '../../module/default-registry.js';
+import { fleetJobSchema, readSourceQueue, type SourceQueueReport } from '../../status/sync-queue.js';
 import { readSyncStatus, type SyncStatusReport } from '../../status/sync-status.js';
 import { authCommandFor, needsAuthorisation } from '../auth-hint.js';
 import { type CommandContext, withDatabase } from '../command-context.js';
@@ -18,6 +19,20 @@ function nextSync(report: SyncStatusReport): string {
   return report.next_sync_at ? `${report.next_sync_at}${retry}` : 'when the butler starts syncing';
 }
 
+/** The source's place in the workers' queue (fleet mode). */
+function queueLine(queue: SourceQueueReport): string {
+  const said: Record<SourceQueueReport['state'], string> = {
+    running: 'running (a worker syncs it now)',
+    waiting: 'waiting (a job waits for a worker)',
+    due: 'due (the next sweep sends a job)',
+    failed: 'failed (its last job failed; sent again when due)',
+    parked: 'parked (no job is sent)',
+    idle: 'idle (not due)',
+  };
+  const follow = queue.state === 'running' && queue.waiting ? ', one more waits' : '';
+  return `${said[queue.state]}${follow}`;
+}
+
 /**
  * `contacts status [--json] [--source PROVIDER[:ACCOUNT]]`: one configured source's sync status
  * (the `contacts_sync_status` shape).
@@ -31,12 +46,12 @@ export async function statusCommand(
     defaultProviderRegistry(),
   );
   const config = pickSources(all, flags.source, { all: false })[0]!.config;
-  const { report, authNeeded } = await withDatabase(
+  const { report, authNeeded, queue } = await withDatabase(
     ctx,
     { migrateFirst: false, readOnly: true },
     async (db) => {
       const butlerSchema = ctx.globals.butlerSchema;
-      const [report, state] = await Promise.all([
+      const [report, state, queue] = await Promise.all([
         readSyncStatus({
           db,
           butlerSchema,
@@ -50,8 +65,18 @@ export async function statusCommand(
           config.provider,
           config.account_id,
         ),
+        // Only when sync workers ran here (a job queue exists): a single-host status is unchanged.
+        readSourceQueue({
+          db,
+          butlerSchema,
+          jobSchema: fleetJobSchema(butlerSchema),
+          provider: config.provider,
+          accountId: config.account_id,
+          fullIntervalMs: config.sync.full_sync_interval_days * 86_400_000,
+          clock: systemClock,
+        }),
       ]);
-      return { report, authNeeded: needsAuthorisation(state) };
+      return { report, authNeeded: needsAuthorisation(state), queue };
     },
   );
   const authHint = authNeeded
@@ -60,7 +85,11 @@ export async function statusCommand(
   if (flags.json) {
     ctx.out(
       JSON.stringify(
-        { ...report, last_error: report.last_error && ctx.redactor.redact(report.last_error) },
+        {
+          ...report,
+          last_error: report.last_error && ctx.redactor.redact(report.last_error),
+          ...(queue ? { queue } : {}),
+        },
         null,
         2,
       ),
@@ -97,6 +126,7 @@ export async function statusCommand(
             ? `${report.held_deletions.count} of ${report.held_deletions.of} (see below)`
             : 'none',
         ],
+        ...(queue ? [['job queue', queueLine(queue)]] : []),
       ],
     ),
   );
