@@ -21,7 +21,10 @@ export interface BenchmarkOptions {
   /** Recorded in the results: the run was `--quick`. */
   quick: boolean;
   postgresUrl?: string | undefined;
-  /** Write a V8 CPU profile of every child to this folder. */
+  /**
+   * Write a V8 CPU profile of every phase of every Google run (and of every CardDAV child, whole)
+   * to this folder.
+   */
   cpuProfDir?: string | undefined;
   /** The Google scenarios run unless false. */
   google?: boolean;
@@ -60,6 +63,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<ResultsFi
     ...(options.postgresUrl ? { postgresUrl: options.postgresUrl } : {}),
     ...(cpuProfDir
       ? {
+          cpuProfDir,
           childExecArgv: (job) => [
             '--cpu-prof',
             `--cpu-prof-dir=${cpuProfDir}`,

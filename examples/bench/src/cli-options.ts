@@ -85,7 +85,8 @@ Options:
   --from RESULTS.json  with --chart: draw RESULTS.json (the checked-in baseline, say), no run
   --compare OLD.json   after the run, print the deltas against OLD.json
   --to NEW.json        with --compare: compare NEW.json against OLD.json, no run
-  --cpu-prof DIR       write a V8 CPU profile of every child process to DIR
+  --cpu-prof DIR       write a V8 CPU profile of every phase (each sync, fetch floor, ceiling) of
+                       every Google run to DIR, and print where each phase's time went
   --fleet              the fleet benchmark instead (PostgreSQL only): the queue's cost per job at
                        1,000, 10,000 and 100,000 accounts, then 1,000 accounts x 200 contacts synced
                        by 1, 2 and 4 worker processes (full and quiet rounds); with --seed, --out

@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describeOnDavServer } from '@contacts/provider-carddav/testing';
 import { describe, expect, it } from 'vitest';
 import { runBenchmark } from './benchmark.js';
@@ -5,6 +8,7 @@ import { CARDDAV_SCENARIOS } from './carddav/carddav-types.js';
 import { parseCommand, UsageError } from './cli-options.js';
 import { compareResults } from './compare-results.js';
 import { formatResults } from './format-results.js';
+import { summarizeProfileDirectory } from './profile-directory.js';
 import { ResultsFile } from './results-file.js';
 import { SCENARIOS } from './run-types.js';
 
@@ -13,7 +17,9 @@ import { SCENARIOS } from './run-types.js';
 describe('pnpm bench harness', () => {
   it('measures every scenario and the ceiling of 200 people on PGlite, with passing sanity checks', async () => {
     const lines: string[] = [];
+    const profiles = await mkdtemp(join(tmpdir(), 'bench-profiles-'));
     const results = await runBenchmark({
+      cpuProfDir: profiles,
       sizes: [200],
       runs: 1,
       drivers: ['pglite'],
@@ -65,6 +71,17 @@ describe('pnpm bench harness', () => {
     expect(comparison).toContain('+0.0%');
     expect(lines.some((l) => l.includes('first full sync'))).toBe(true);
     expect(Object.keys(c.scenarios)).toEqual([...SCENARIOS]);
+
+    // --cpu-prof: one profile per phase, and a summary of the folder.
+    expect((await readdir(profiles)).sort()).toEqual(
+      [...SCENARIOS, 'ceiling', 'fetch-floor'].map((p) => `pglite-200-run1-${p}.cpuprofile`).sort(),
+    );
+    const summary = await summarizeProfileDirectory(profiles);
+    expect(summary).toContain('## pglite-200-run1');
+    expect(summary).toMatch(
+      /bucket\s+full-initial\s+full-unchanged\s+incremental-changed\s+incremental-quiet\s+fetch-floor\s+ceiling/,
+    );
+    await rm(profiles, { recursive: true, force: true });
   });
 
   it('refuses bad flags with a message naming the flag', () => {

@@ -10,6 +10,7 @@ import { type BenchCommand, parseCommand, USAGE, UsageError } from './cli-option
 import { compareResults } from './compare-results.js';
 import { FLEET_SIZES, formatFleetResults, runFleetBench } from './fleet/fleet-bench.js';
 import { formatResults } from './format-results.js';
+import { summarizeProfileDirectory } from './profile-directory.js';
 import { ResultsFileError, readResultsFile, writeResultsFile } from './results-file.js';
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -36,6 +37,7 @@ async function run(command: Extract<BenchCommand, { kind: 'run' }>): Promise<num
       ? `chart: ${command.chart}`
       : 'chart: none (no Google case to draw)',
   );
+  if (command.cpuProfDir) console.log(`\n${await summarizeProfileDirectory(command.cpuProfDir)}`);
   if (old) console.log(`\n${compareResults(old, results)}`);
   if (!results.ok) progress('bench: FAILED (see the failed checks and errors above)');
   return results.ok ? 0 : 1;

@@ -16,6 +16,7 @@ import { type CeilingResult, snapshotSyncedRows, writeCeiling } from './ceiling.
 import type { EmulatorControl } from './emulator-control.js';
 import { type FetchFloorResult, measureFetchFloor } from './fetch-floor.js';
 import { formatBytes, formatCount, formatSeconds } from './format-numbers.js';
+import { inspectorPhaseProfiler, noPhaseProfiler, type PhaseProfiler } from './phase-profiler.js';
 import { processMaxRssBytes, sampleRss } from './rss-sampler.js';
 import {
   type CaseJob,
@@ -72,14 +73,21 @@ function googleProvider(control: EmulatorControl): GoogleContactsProvider {
 }
 
 /** The four syncs on one database; the first one's rows are snapshotted to `snapshot`. */
-async function measureSyncs(job: CaseJob, deps: RunCaseDeps, snapshot: string): Promise<SyncPart> {
+async function measureSyncs(
+  job: CaseJob,
+  deps: RunCaseDeps,
+  snapshot: string,
+  profiler: PhaseProfiler,
+): Promise<SyncPart> {
   const { control, progress } = deps;
   const label = caseLabel(job);
   const provider = new TimedProvider(googleProvider(control));
   const target = await deps.databases.create(job.postgres?.syncDatabase ?? 'sync');
   try {
     const scenarios: ScenarioRun[] = [];
-    const measure = async (scenario: ScenarioName, mode: 'full' | 'incremental'): Promise<void> => {
+    const measure = (scenario: ScenarioName, mode: 'full' | 'incremental'): Promise<void> =>
+      profiler.phase(scenario, () => measureOne(scenario, mode));
+    const measureOne = async (scenario: ScenarioName, mode: 'full' | 'incremental'): Promise<void> => {
       progress(`${label}: ${SCENARIO_TITLES[scenario]}...`);
       await control.resetRequests();
       target.statements.reset();
@@ -163,13 +171,16 @@ export async function runCase(job: CaseJob, deps: RunCaseDeps): Promise<RunResul
     deps.tmpDir ?? tmpdir(),
     `contacts-bench-${process.pid}-${randomBytes(4).toString('hex')}.jsonl`,
   );
+  const profiler = job.cpuProfDir
+    ? inspectorPhaseProfiler(job.cpuProfDir, `${job.driver}-${job.size}-run${job.run}`)
+    : noPhaseProfiler;
   try {
-    const syncs = await measureSyncs(job, deps, snapshot);
+    const syncs = await measureSyncs(job, deps, snapshot, profiler);
     deps.progress(`${label}: fetch floor (the provider alone, nothing written)...`);
     const reader = googleProvider(deps.control);
     let fetchFloor: FetchFloorResult;
     try {
-      fetchFloor = await measureFetchFloor(reader, deps.control);
+      fetchFloor = await profiler.phase('fetch-floor', () => measureFetchFloor(reader, deps.control));
     } finally {
       await reader.close();
     }
@@ -181,7 +192,7 @@ export async function runCase(job: CaseJob, deps: RunCaseDeps): Promise<RunResul
     const target = await deps.databases.create(job.postgres?.ceilingDatabase ?? 'ceiling');
     let ceiling: CeilingResult;
     try {
-      ceiling = await writeCeiling(target, snapshot);
+      ceiling = await profiler.phase('ceiling', () => writeCeiling(target, snapshot));
     } finally {
       await target.close();
     }
@@ -192,6 +203,7 @@ export async function runCase(job: CaseJob, deps: RunCaseDeps): Promise<RunResul
     const result = { driver: job.driver, size: job.size, run: job.run, ...syncs, ceiling, fetchFloor };
     return { ...result, checks: checkRun(result) };
   } finally {
+    await profiler.close();
     await rm(snapshot, { force: true });
   }
 }

@@ -24,8 +24,10 @@ export interface MatrixOptions {
   changeFraction: number;
   /** Required when `drivers` has postgres. */
   postgresUrl?: string;
-  /** Extra node flags for every child (`--cpu-prof`). */
+  /** Extra node flags for every CardDAV child (`--cpu-prof`). */
   childExecArgv?: (job: { driver: BenchDriver; run: number; label: string }) => readonly string[];
+  /** A V8 CPU profile of every phase of every Google run goes here (`phase-profiler.ts`). */
+  cpuProfDir?: string;
   /** The Google scenarios run unless false. */
   google?: boolean;
   /** The CardDAV scenarios on Radicale: cards in the book (0 or absent: none), edits, runs. */
@@ -155,9 +157,7 @@ async function runJobs(
           runs.push(
             options.inProcess
               ? await runCase(job, { control, databases: databasesFor(job), progress: options.progress })
-              : await runInChild(job, control, {
-                  execArgv: options.childExecArgv?.({ driver, run, label: `${driver}-${size}` }) ?? [],
-                }),
+              : await runInChild(job, control),
           );
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
@@ -182,7 +182,14 @@ function makeJob(
   run: number,
   pgliteTemplate: string | undefined,
 ): CaseJob {
-  const job: CaseJob = { driver, size, run, runs: options.runs, changeFraction: options.changeFraction };
+  const job: CaseJob = {
+    driver,
+    size,
+    run,
+    runs: options.runs,
+    changeFraction: options.changeFraction,
+    ...(options.cpuProfDir ? { cpuProfDir: options.cpuProfDir } : {}),
+  };
   if (driver === 'pglite') return pgliteTemplate ? { ...job, pgliteTemplate } : job;
   if (!options.postgresUrl) throw new Error('The postgres driver needs a PostgreSQL URL.');
   const name = `contacts_bench_${process.pid}_${randomBytes(3).toString('hex')}`;

@@ -38,6 +38,8 @@ export interface CaseJob {
   pgliteTemplate?: string;
   /** PostgreSQL only: the server URL and the throwaway databases to create on it. */
   postgres?: { adminUrl: string; syncDatabase: string; ceilingDatabase: string };
+  /** Write a V8 CPU profile of every phase (each sync, the fetch floor, the ceiling) here. */
+  cpuProfDir?: string;
 }
 
 /** One measured sync cycle. */

@@ -95,7 +95,7 @@ export const carddavProviderDescriptor: ProviderDescriptor<CardDavSettings> = {
   secretShapes: CARDDAV_SECRET_SHAPES,
   credentialsLabel: 'CardDAV credentials',
   connectHint:
-    'Run `contacts auth carddav --username NAME` (it checks the password at the server and stores both), or store them with `contacts secrets set CARDDAV_USERNAME` and `contacts secrets set CARDDAV_PASSWORD` (an app-specific password for iCloud and Fastmail), then restart or reconcile.',
+    '`contacts auth carddav` checks the password at the server before it stores both (`--username NAME`, the password read without echo); or store them with `contacts secrets set CARDDAV_USERNAME` and `contacts secrets set CARDDAV_PASSWORD` (an app-specific password for iCloud and Fastmail), then restart or reconcile.',
   // The provider (its XML and vCard parsers) and the authorization (discovery) are imported when
   // they run, not when the registry is: `contacts status` loads neither.
   create: async ({ settings, credentials }) => {

@@ -227,6 +227,10 @@ describeDatabase('contacts command on a database', (t) => {
       const result = await cli(['sync', ...googleFlags()], { env: googleEnv() });
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/^contacts: .*invalid_grant.*dashboard OAuth flow/);
+      // The command line's own fix, after the provider's sentence (which is written for hosts).
+      expect(result.stderr).toContain(
+        'contacts: to authorise again, run `contacts auth google --source google:default`.',
+      );
       expect(result.stderr + result.stdout).not.toContain(emulator.credentials.refreshToken);
       expect(result.stderr + result.stdout).not.toContain(emulator.credentials.clientSecret);
     } finally {

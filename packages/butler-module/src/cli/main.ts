@@ -9,6 +9,7 @@ import { type CommandContext, type CommandText, commandContext, commandText } fr
 import type { AuthFlags } from './commands/auth.js';
 import type { ReviewFlags } from './commands/review.js';
 import type { SecretsRotateKeyFlags, SecretsSetFlags } from './commands/secrets.js';
+import { HintedError } from './hinted-error.js';
 import { ENV, type GlobalFlags, providerSettingFlags, resolveGlobals } from './options.js';
 import { packageVersion } from './version.js';
 
@@ -320,10 +321,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       }
       return EXIT.usage;
     }
-    const message = errorMessage(error);
+    const failure = error instanceof HintedError ? error.cause : error;
+    const message = errorMessage(failure);
     const redacted = (context as CommandContext | null)?.redactor.redact(message) ?? message;
     text.stderr.write(`contacts: ${redacted.replace(/\s*\n\s*/g, ' ')}\n`);
-    return exitCodeOf(error);
+    if (error instanceof HintedError) text.stderr.write(`${error.hint}\n`);
+    return exitCodeOf(failure);
   }
 }
 

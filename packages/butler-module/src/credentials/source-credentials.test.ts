@@ -1,33 +1,28 @@
 import { memoryProviderDescriptor } from '@contacts/core/testing';
-import { googleProviderDescriptor } from '@contacts/provider-google';
+import { carddavProviderDescriptor } from '@contacts/provider-carddav';
 import { describe, expect, it } from 'vitest';
-import { credentialOwner } from './source-credentials.js';
+import { missingCredentialsError } from './source-credentials.js';
 
-describe('credentialOwner', () => {
-  // A third party's descriptor with keys of its own, next to Google's.
-  const acme = {
-    ...memoryProviderDescriptor({
-      credentials: [{ key: 'ACME_API_TOKEN', field: 'token', explain: 'the Acme API token' }],
-    }),
-    name: 'acme',
-  };
-  const descriptors = [googleProviderDescriptor, acme];
-  const owner = (key: string) => credentialOwner(descriptors, key)?.name;
-
-  it('finds the provider a descriptor declares the key for, as the default account’s or as KEY@account', () => {
-    expect(owner('GOOGLE_REFRESH_TOKEN')).toBe('google');
-    expect(owner('GOOGLE_OAUTH_CLIENT_ID@work')).toBe('google');
-    expect(owner('ACME_API_TOKEN')).toBe('acme');
-    expect(owner('ACME_API_TOKEN@home')).toBe('acme');
+describe('missingCredentialsError', () => {
+  // Found from outside: the CardDAV hint said `contacts auth carddav --username NAME` for the
+  // account "icloud", a command that would have stored the password of the default account.
+  it('names the exact auth command of each source whose provider can authorise, --source included', () => {
+    const error = missingCredentialsError([
+      {
+        descriptor: carddavProviderDescriptor,
+        accountId: 'icloud',
+        missing: ['CARDDAV_USERNAME@icloud', 'CARDDAV_PASSWORD@icloud'],
+      },
+    ]);
+    expect(error.code).toBe('MISSING_CREDENTIALS');
+    expect(error.message).toContain('Run `contacts auth carddav --source carddav:icloud` to connect it.');
+    expect(error.message).not.toMatch(/auth carddav --username/);
   });
 
-  it('owns no key a descriptor does not declare, whatever its prefix', () => {
-    expect(owner('GOOGLE_CALENDAR_API_KEY')).toBeUndefined();
-    expect(owner('GOOGLE_REFRESH_TOKENS')).toBeUndefined();
-    expect(owner('ACME_API_TOKEN@')).toBeUndefined();
-    // The default account's keys carry no suffix: `@default` is not a key the module reads.
-    expect(owner('GOOGLE_REFRESH_TOKEN@default')).toBeUndefined();
-    expect(owner('SMTP_PASSWORD')).toBeUndefined();
-    expect(credentialOwner([], 'GOOGLE_REFRESH_TOKEN')).toBeUndefined();
+  it('gives only the provider sentence when it has no authorization', () => {
+    const descriptor = memoryProviderDescriptor();
+    const error = missingCredentialsError([{ descriptor, accountId: 'default', missing: ['MEMORY_TOKEN'] }]);
+    expect(error.message).not.toContain('contacts auth');
+    expect(error.message).toContain(descriptor.connectHint!);
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ACCOUNT_KEY_SEPARATOR, credentialKey, type ProviderDescriptor } from '@contacts/core';
+import { authCommandFor } from '../cli/auth-hint.js';
 import { ContactsModuleError } from '../errors.js';
 import type { CredentialStore } from './credential-store.js';
 
@@ -122,7 +123,14 @@ export interface MissingSourceCredentials {
  * ```
  */
 export function missingCredentialsError(gaps: readonly MissingSourceCredentials[]): ContactsModuleError {
-  const hints = [...new Set(gaps.map((g) => g.descriptor.connectHint ?? DEFAULT_CONNECT_HINT))];
+  // A provider with an authorization: the exact command for each source first (its `--source`
+  // names the account), then the provider's own sentence.
+  const commands = gaps
+    .filter((g) => g.descriptor.authorize !== undefined)
+    .map((g) => `Run \`${authCommandFor(g.descriptor.name, g.accountId)}\` to connect it.`);
+  const hints = [
+    ...new Set([...commands, ...gaps.map((g) => g.descriptor.connectHint ?? DEFAULT_CONNECT_HINT)]),
+  ];
   const only = gaps.length === 1 ? gaps[0]! : null;
   const head = only
     ? `${credentialsLabel(only.descriptor)}${only.accountId === 'default' ? '' : ` of ${only.descriptor.name} account "${only.accountId}"`} are missing from the credential store: ${only.missing.join(', ')}.`

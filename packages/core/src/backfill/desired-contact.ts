@@ -106,11 +106,36 @@ export function storableText(value: string): string {
   return withoutNul.replace(LONE_SURROGATE, '\uFFFD');
 }
 
+/**
+ * `value` with every string storable. Copy on write: an array or object is copied only when a
+ * string inside it changes (almost never: a NUL or half an emoji), so a contact is not rebuilt
+ * field by field on every page (the copy of every row showed in the profile of a full sync).
+ */
 function storable<T>(value: T): T {
   if (typeof value === 'string') return storableText(value) as T;
-  if (Array.isArray(value)) return value.map(storable) as T;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i += 1) {
+      const item: unknown = value[i];
+      const kept = storable(item);
+      if (kept !== item) {
+        copy ??= [...value];
+        copy[i] = kept;
+      }
+    }
+    return (copy ?? value) as T;
+  }
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, storable(v)])) as T;
+    let copy: Record<string, unknown> | undefined;
+    for (const [k, v] of Object.entries(value)) {
+      const kept = storable(v);
+      if (kept !== v) {
+        // As Object.fromEntries did: own data properties, a `__proto__` key included.
+        copy ??= Object.fromEntries(Object.entries(value));
+        Object.defineProperty(copy, k, { value: kept, enumerable: true, writable: true, configurable: true });
+      }
+    }
+    return (copy ?? value) as T;
   }
   return value;
 }

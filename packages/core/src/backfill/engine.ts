@@ -117,19 +117,20 @@ export class ContactBackfillEngine {
   /** Applies a page in its own transaction. */
   async applyBatch(
     contacts: readonly unknown[],
-    options: { seen?: Set<string> } = {},
+    options: { seen?: Set<string>; failed?: Set<string> } = {},
   ): Promise<BackfillSummary> {
     return this.#db.transaction((tx) => this.applyBatchIn(tx, contacts, options));
   }
 
   /**
    * Applies a page inside a transaction the caller holds (the sync cycle commits its checkpoint
-   * in the same one). `seen` collects every valid external id of the page (full-sync tombstoning).
+   * in the same one). `seen` collects every valid external id of the page (full-sync tombstoning),
+   * `failed` the keys of the page's failure rows (each also in `seen`).
    */
   async applyBatchIn(
     tx: ContactsDatabase,
     contacts: readonly unknown[],
-    options: { seen?: Set<string> } = {},
+    options: { seen?: Set<string>; failed?: Set<string> } = {},
   ): Promise<BackfillSummary> {
     const summary = emptySummary();
     summary.fetched = contacts.length;
@@ -228,6 +229,7 @@ export class ContactBackfillEngine {
       await writePage(this.#context(tx), { ...emptyWrites(), failures });
       summary.failed += failures.length;
       for (const f of failures) {
+        options.failed?.add(f.external_contact_id);
         this.#logger.warn('contact_apply_failed', {
           provider: this.#provider,
           external_id: f.external_contact_id,

@@ -376,10 +376,16 @@ export class ContactBackfillResolver {
           select m.id from shared.contacts m where lower(m.nickname) = r.nick
         ) m
         join shared.contacts c on c.id = m.id and c.archived_at is null
-        where not exists (
-          select 1 from ${this.#schema}.contacts_source_links l
-          where l.local_contact_id = c.id and l.provider = ${this.#provider}
-            and l.account_id = ${this.#accountId} and l.deleted_at is null)
+        -- Not already linked to this account. NOT IN is a hashed subplan: one pass over the
+        -- account's live links, one probe per candidate. NOT EXISTS became an anti join over a
+        -- materialized scan of every link for every candidate (quadratic: 100 ms a page at
+        -- 10,000 on PGlite, a books' common names making 2-3 candidates a row); a probe of the
+        -- local_contact_id index is not what the planner picks while the links' statistics
+        -- lag the bulk insert. The null test keeps NOT IN from turning unknown.
+        where c.id not in (
+          select l.local_contact_id from ${this.#schema}.contacts_source_links l
+          where l.provider = ${this.#provider} and l.account_id = ${this.#accountId}
+            and l.deleted_at is null and l.local_contact_id is not null)
         order by r.i, c.created_at, c.id`,
     );
     for (const row of found) {

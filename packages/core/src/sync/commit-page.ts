@@ -14,6 +14,7 @@ import type { DeletionHold } from './deletion-guard.js';
 import { clearListingIds, recordListingIds, sweepUnseen } from './full-sync-seen.js';
 import { clearDeletionHold, planIncrementalPage, saveDeletionHold } from './held-deletions.js';
 import type { ListingState } from './listing-state.js';
+import type { RetrySkips } from './retry-skips.js';
 
 /**
  * One fetched page, where its listing stands.
@@ -40,7 +41,7 @@ export interface PageToCommit {
  *
  * @example
  * ```ts
- * const page: CommittedPage = await commitPage(cycle, toCommit, seen);
+ * const page: CommittedPage = await commitPage(cycle, toCommit, retrySkips);
  * if (page.held) console.warn(`${page.held.count} deletions held`);
  * ```
  */
@@ -52,20 +53,20 @@ export interface CommittedPage {
 }
 
 /**
- * Applies and commits one page. `seen` gathers the ids the cycle saw (and those the source said
- * were deleted), which keeps them out of the retry of earlier failures at its end.
+ * Applies and commits one page. `skips` learns which of the failures it saw (and those the source
+ * said were deleted) the retry of earlier failures at the cycle's end must leave alone.
  *
  * @throws CoreError `SYNC_IN_PROGRESS` when the lease expired and another cycle took it: nothing
  *   of the page commits.
  * @example
  * ```ts
- * const page = await commitPage(cycle, { listing, batch, pages: 1, items: batch.contacts.length, hold: null }, seen);
+ * const page = await commitPage(cycle, { listing, batch, pages: 1, items: batch.contacts.length, hold: null }, skips);
  * ```
  */
 export async function commitPage(
   cycle: CycleContext,
   page: PageToCommit,
-  seen: Set<string>,
+  skips: RetrySkips,
 ): Promise<CommittedPage> {
   const { db, engine, scope, logger, providerName, accountId } = cycle;
   const { listing, batch } = page;
@@ -78,10 +79,11 @@ export async function commitPage(
   const now = cycle.clock.now();
   const committed = await db.transaction(async (tx) => {
     if (listing.startsOver) await clearListingIds(tx, scope);
-    // `seen` keeps this cycle's own failures out of the retry at its end (and those of contacts
-    // deleted at the source); a full sync also records it per page, for the unseen-link check
-    // when it completes.
+    // What the page saw keeps this cycle's own failures out of the retry at its end (and those of
+    // contacts deleted at the source); a full sync also records it per page, for the unseen-link
+    // check when it completes. Only the page's set: nothing per contact outlives the page.
     const pageSeen = new Set<string>();
+    const pageFailed = new Set<string>();
     let held: DeletionHold | null | undefined;
     let contacts: readonly unknown[] = batch.contacts;
     let recorded = listing.deletionsRecorded;
@@ -94,17 +96,17 @@ export async function commitPage(
         now,
         guard: cycle.deletionGuard,
       });
-      for (const id of plan.deleted) seen.add(id);
+      skips.page(plan.deleted);
       ({ contacts, held, recorded } = plan);
     }
-    const result = await engine.applyBatchIn(tx, contacts, { seen: pageSeen });
+    const result = await engine.applyBatchIn(tx, contacts, { seen: pageSeen, failed: pageFailed });
     // Deletions recorded on earlier pages were fetched there; held ones were fetched here.
     result.fetched = batch.contacts.length;
     // Unchanged at the source (the version the links hold): seen, so the sweep spares them, and
     // not written. Ids as the links store them, as the engine records the ones it applies.
     for (const id of batch.unchanged) pageSeen.add(storableText(id));
     result.unchanged = batch.unchanged.length;
-    for (const id of pageSeen) seen.add(id);
+    skips.page(pageSeen, pageFailed);
     if (kind === 'full') {
       await recordListingIds(tx, scope, pageSeen);
       if (last && listing.knowsWhatItSaw) {

@@ -17,14 +17,15 @@ const RETRY_FAILURES_LIMIT = 1000;
  *
  * @example
  * ```ts
- * summary = addSummaries(summary, await retryFailures(db, scope, engine, outcome.seen));
+ * summary = addSummaries(summary, await retryFailures(db, scope, engine, outcome.skips));
  * ```
  */
 export async function retryFailures(
   db: ContactsDatabase,
   scope: SeenScope,
   engine: ContactBackfillEngine,
-  seen: ReadonlySet<string>,
+  /** The ids this cycle saw again or failed itself (`RetrySkips`). */
+  seen: { has(id: string): boolean },
   /** Called with the payloads before they are applied (the cycle lists groups they name). */
   beforeApply?: (payloads: readonly unknown[]) => Promise<void>,
 ): Promise<BackfillSummary> {

@@ -13,6 +13,7 @@ import { listGroupsIfNeeded } from './group-listing.js';
 import { recover } from './listing-recovery.js';
 import { advanceListing, type ListingState } from './listing-state.js';
 import { type Fetched, fetchSettled } from './page-fetch.js';
+import { RetrySkips } from './retry-skips.js';
 
 /**
  * Where a listing ended: `completed` after its last page, not when the caller's signal stopped it
@@ -32,8 +33,8 @@ export interface ListingOutcome {
   /** The deletions held for the account now (see `SyncCycleResult.deletionHold`). */
   hold: DeletionHold | null;
   tombstonedUnseen: number;
-  /** Ids this cycle saw, or was told were deleted: not retried from earlier failures. */
-  seen: Set<string>;
+  /** What the retry of earlier failures at the cycle's end skips. */
+  skips: RetrySkips;
 }
 
 /**
@@ -43,17 +44,17 @@ export interface ListingOutcome {
  *   its last committed checkpoint); CoreError `SYNC_IN_PROGRESS` when the lease was lost.
  * @example
  * ```ts
- * const outcome = await runListing(cycle, { listing: startListing(start), summary: emptySummary(), hold: null });
+ * const outcome = await runListing(cycle, { listing: startListing(start), summary: emptySummary(), hold: null, skips: new RetrySkips([]) });
  * ```
  */
 export async function runListing(
   cycle: CycleContext,
-  start: { listing: ListingState; summary: BackfillSummary; hold: DeletionHold | null },
+  start: { listing: ListingState; summary: BackfillSummary; hold: DeletionHold | null; skips?: RetrySkips },
 ): Promise<ListingOutcome> {
   const { providerName, accountId, logger, signal } = cycle;
   let { listing, summary, hold } = start;
   let guard = watchListing(cycle, listing);
-  const seen = new Set<string>();
+  const skips = start.skips ?? new RetrySkips([]);
   let pages = 0;
   let tombstonedUnseen = 0;
   let completed = false;
@@ -85,7 +86,7 @@ export async function runListing(
     const page = await commitPage(
       cycle,
       { listing, batch, pages: guard.pages, items: guard.items, hold },
-      seen,
+      skips,
     );
     pages += 1;
     listing = advanceListing(listing, {
@@ -118,7 +119,7 @@ export async function runListing(
       break;
     }
   }
-  return { listing, completed, pages, summary, hold, tombstonedUnseen, seen };
+  return { listing, completed, pages, summary, hold, tombstonedUnseen, skips };
 }
 
 /** Stops a listing that loops or never ends; a resumed one keeps the pages it already took. */

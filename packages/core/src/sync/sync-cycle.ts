@@ -19,6 +19,7 @@ import { leaseOwnerId, localLeaseIdentity } from './lease-owner.js';
 import { startListing } from './listing-state.js';
 import { providerCalls } from './page-fetch.js';
 import { retryFailures } from './retry-failures.js';
+import { retrySkipsFor } from './retry-skips.js';
 import { type ListingOutcome, runListing } from './run-listing.js';
 import { ContactsSyncStateStore } from './sync-state-store.js';
 import type { SyncCycleOptions, SyncCycleResult } from './sync-types.js';
@@ -151,9 +152,11 @@ export async function runSyncCycle(options: SyncCycleOptions): Promise<SyncCycle
       // A full listing lists the groups first; an incremental one only for a page that names a
       // group not known (a quiet poll: none).
       if (listing.kind === 'full') await listGroupsIfNeeded(cycle, 'full', []);
-      outcome = await runListing(cycle, { listing, summary, hold });
+      // Read only when the account has failures: what the retry at the end must skip.
+      const skips = await retrySkipsFor(db, scope, state.failedContacts);
+      outcome = await runListing(cycle, { listing, summary, hold, skips });
       if (outcome.completed) {
-        const retried = await retryFailures(db, scope, engine, outcome.seen, (payloads) =>
+        const retried = await retryFailures(db, scope, engine, outcome.skips, (payloads) =>
           listGroupsIfNeeded(cycle, 'incremental', payloads),
         );
         outcome.summary = addSummaries(outcome.summary, retried);

@@ -88,7 +88,7 @@ export function statusError(
   if (status >= 500 || status === 408 || status === 429) {
     return new ProviderError(
       'TEMPORARY',
-      `The CardDAV server failed ${where} (HTTP ${status}); will retry.`,
+      `The CardDAV server failed ${where} (HTTP ${status}); a later attempt may succeed.`,
       {
         provider,
       },
@@ -140,7 +140,7 @@ export function exchangeFailure(error: unknown, method: string, url: URL): Provi
   const code = networkCode(error);
   return new ProviderError(
     'TEMPORARY',
-    `Could not reach the CardDAV server for ${where}${code ? ` (${code})` : ''}; will retry.`,
+    `Could not reach the CardDAV server for ${where}${code ? ` (${code})` : ''}; a later attempt may succeed.`,
     { provider, cause: error },
   );
 }

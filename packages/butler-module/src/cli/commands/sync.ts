@@ -1,4 +1,4 @@
-import { type Logger, systemClock } from '@contacts/core';
+import { type Logger, ProviderError, systemClock } from '@contacts/core';
 import { DbCredentialStore } from '../../credentials/db-credential-store.js';
 import { configuredSources } from '../../module/configured-sources.js';
 import { CredentialStoreProviderSource } from '../../module/credential-provider-source.js';
@@ -6,7 +6,9 @@ import { defaultProviderRegistry } from '../../module/default-registry.js';
 import { fixedProviderSource } from '../../runtime/provider-source.js';
 import { ContactsSyncRuntime } from '../../runtime/sync-runtime.js';
 import { heldDeletionsReport } from '../../status/held-deletions.js';
+import { authCommandFor, needsAuthorisation } from '../auth-hint.js';
 import { type CommandContext, withDatabase } from '../command-context.js';
+import { HintedError } from '../hinted-error.js';
 import { loadCliConfig } from '../load-config.js';
 import { syncLeaseTtlMs } from '../options.js';
 import { progressDisplay } from '../progress.js';
@@ -136,7 +138,15 @@ export async function syncCommand(
       return result.completed && !held ? 0 : 1;
     } catch (error) {
       // Stopped by a signal: the provider's cancelled request is not the news, the stop is.
-      if (!ctx.io.signal?.aborted) throw error;
+      if (!ctx.io.signal?.aborted) {
+        // The provider's sentence is written for hosts (a dashboard); here the fix is a command.
+        const code = error instanceof ProviderError ? error.code : null;
+        if (needsAuthorisation({ parkedReason: null, lastErrorCode: code })) {
+          const command = authCommandFor(config.provider, config.account_id);
+          throw new HintedError(error, `contacts: to authorise again, run \`${command}\`.`);
+        }
+        throw error;
+      }
       display.stop();
       ctx.err(`contacts: interrupted; the next sync of ${label} resumes after the last committed page.`);
       return 1;
