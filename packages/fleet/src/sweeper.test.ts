@@ -3,9 +3,10 @@ import { butlerTables, queryRows, quoteIdent } from '@contacts/schema';
 import { describeDatabase } from '@contacts/schema/testing';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { sweepDueAccounts } from './sweeper.js';
-import { createSyncQueue, openSyncJobs, SYNC_QUEUE, type SyncJobs } from './sync-jobs.js';
+import { SYNC_QUEUE } from './sync-jobs.js';
+import { useTestSyncJobs } from './test-support/test-sync-jobs.js';
 
 const now = new Date('2026-05-01T12:00:00Z');
 const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
@@ -25,34 +26,16 @@ type StateRow = {
 };
 
 describeDatabase('sweepDueAccounts', (t) => {
-  let jobs: SyncJobs;
-  const errors: Error[] = [];
-  beforeAll(async () => {
-    jobs = await openSyncJobs({
-      db: t.db,
-      butlerSchema: t.butlerSchema,
-      maintenance: false,
-      onError: (e) => errors.push(e),
-    });
-  });
-  // Each test starts from emptied tables, pg-boss's own included: the queue is made again.
-  beforeEach(async () => {
-    await createSyncQueue(jobs.boss);
-  });
-  afterAll(async () => {
-    await jobs?.stop();
-    // pg-boss's own statements (instance registry, polling) ran on the adapter without an error.
-    expect(errors).toEqual([]);
-  });
+  const harness = useTestSyncJobs(t);
 
   const addStates = (rows: StateRow[]) =>
     t.db.insert(butlerTables(t.butlerSchema).contactsSyncState).values(rows);
-  const sweep = (limit?: number) => sweepDueAccounts(jobs, { db: t.db, fullIntervalMs, now, limit });
+  const sweep = (limit?: number) => sweepDueAccounts(harness.jobs, { db: t.db, fullIntervalMs, now, limit });
   const queued = async () =>
     (
       await queryRows<{ key: string; state: string }>(
         t.db,
-        sql`select singleton_key as key, state::text as state from ${sql.raw(quoteIdent(jobs.jobSchema))}.job
+        sql`select singleton_key as key, state::text as state from ${sql.raw(quoteIdent(harness.jobs.jobSchema))}.job
           where name = ${SYNC_QUEUE} order by singleton_key, state`,
       )
     ).map((row) => `${row.key} ${row.state}`);
@@ -95,7 +78,7 @@ describeDatabase('sweepDueAccounts', (t) => {
       'google:never-synced created',
       'google:overdue created',
     ]);
-    const [job] = await jobs.boss.fetch(SYNC_QUEUE);
+    const [job] = await harness.jobs.boss.fetch(SYNC_QUEUE);
     expect(job?.data).toMatchObject({
       provider: expect.any(String),
       accountId: expect.any(String),
@@ -113,7 +96,7 @@ describeDatabase('sweepDueAccounts', (t) => {
     expect(await queued()).toEqual(['google:due created']);
   });
 
-  it('never makes two jobs for one account: sweeping again adds nothing, waiting or running', async () => {
+  it('never makes two harness.jobs for one account: sweeping again adds nothing, waiting or running', async () => {
     await addStates([
       { provider: 'google', accountId: 'a' },
       { provider: 'google', accountId: 'b' },
@@ -121,15 +104,15 @@ describeDatabase('sweepDueAccounts', (t) => {
     expect(await sweep()).toMatchObject({ due: 2, enqueued: 2 });
     expect(await sweep()).toEqual({ skipped: false, due: 0, enqueued: 0 });
     // One of them starts (a worker fetched it) and is still due: the sweep queues no follow-up.
-    const [running] = await jobs.boss.fetch(SYNC_QUEUE);
+    const [running] = await harness.jobs.boss.fetch(SYNC_QUEUE);
     expect(running).toBeDefined();
     expect(await sweep()).toEqual({ skipped: false, due: 0, enqueued: 0 });
     expect(await queued()).toEqual(['google:a active', 'google:b created']);
   });
 
   it('the queue itself refuses a second waiting job for an account (stately), sweeper or not', async () => {
-    await jobs.boss.insert(SYNC_QUEUE, [{ singletonKey: 'google:a' }, { singletonKey: 'google:a' }]);
-    await jobs.boss.insert(SYNC_QUEUE, [{ singletonKey: 'google:a' }]);
+    await harness.jobs.boss.insert(SYNC_QUEUE, [{ singletonKey: 'google:a' }, { singletonKey: 'google:a' }]);
+    await harness.jobs.boss.insert(SYNC_QUEUE, [{ singletonKey: 'google:a' }]);
     expect(await queued()).toEqual(['google:a created']);
   });
 
@@ -148,9 +131,9 @@ describeDatabase('sweepDueAccounts', (t) => {
   it('sweeps an account again once its job completed and it is still due', async () => {
     await addStates([{ provider: 'google', accountId: 'a' }]);
     await sweep();
-    const [job] = await jobs.boss.fetch(SYNC_QUEUE);
+    const [job] = await harness.jobs.boss.fetch(SYNC_QUEUE);
     if (!job) throw new Error('no job');
-    await jobs.boss.complete(SYNC_QUEUE, job.id);
+    await harness.jobs.boss.complete(SYNC_QUEUE, job.id);
     expect(await sweep()).toMatchObject({ due: 1, enqueued: 1 });
     expect(await queued()).toEqual(['google:a completed', 'google:a created']);
   });

@@ -3,12 +3,13 @@ import { MemoryAddressBook, MemoryContactsProvider, type PageCall } from '@conta
 import { butlerTables, queryRows, quoteIdent } from '@contacts/schema';
 import { describeDatabase } from '@contacts/schema/testing';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { sweepDueAccounts } from './sweeper.js';
 import { createSyncJobHandler, type SyncAccount, type SyncJobReport } from './sync-job-handler.js';
-import { createSyncQueue, openSyncJobs, SYNC_QUEUE, type SyncJobs, TRIGGER_PRIORITY } from './sync-jobs.js';
+import { SYNC_QUEUE, TRIGGER_PRIORITY } from './sync-jobs.js';
 import { requestSync } from './sync-request.js';
 import { startSyncWorker, type WorkerTimers } from './sync-worker.js';
+import { useTestSyncJobs } from './test-support/test-sync-jobs.js';
 import type { UpstreamGate } from './upstream-gate.js';
 
 const now = new Date('2026-05-01T12:00:00Z');
@@ -33,23 +34,7 @@ class RecordingGate implements UpstreamGate {
 }
 
 describeDatabase('the sync worker', (t) => {
-  let jobs: SyncJobs;
-  const errors: Error[] = [];
-  beforeAll(async () => {
-    jobs = await openSyncJobs({
-      db: t.db,
-      butlerSchema: t.butlerSchema,
-      maintenance: false,
-      onError: (e) => errors.push(e),
-    });
-  });
-  beforeEach(async () => {
-    await createSyncQueue(jobs.boss);
-  });
-  afterAll(async () => {
-    await jobs?.stop();
-    expect(errors).toEqual([]);
-  });
+  const harness = useTestSyncJobs(t);
 
   type StateInsert = ReturnType<typeof butlerTables>['contactsSyncState']['$inferInsert'];
   const addState = (accountId: string, values: Partial<StateInsert> = {}) =>
@@ -73,7 +58,7 @@ describeDatabase('the sync worker', (t) => {
       await queryRows<{ key: string; state: string; priority: number; reason: string }>(
         t.db,
         sql`select singleton_key as key, state::text as state, priority, data->>'reason' as reason
-          from ${sql.raw(quoteIdent(jobs.jobSchema))}.job where name = ${SYNC_QUEUE}`,
+          from ${sql.raw(quoteIdent(harness.jobs.jobSchema))}.job where name = ${SYNC_QUEUE}`,
       )
     )
       .map((row) => `${row.key} ${row.state} p${row.priority} ${row.reason}`)
@@ -94,7 +79,7 @@ describeDatabase('the sync worker', (t) => {
   const handlerOptions = (
     extra: { gate?: UpstreamGate; onPage?: (call: PageCall) => void | Promise<void> } = {},
   ) => ({
-    jobs,
+    jobs: harness.jobs,
     db: t.db,
     schedule,
     clock,
@@ -114,7 +99,7 @@ describeDatabase('the sync worker', (t) => {
     opened.length = 0;
   });
   const fetchOne = async () => {
-    const [job] = await jobs.boss.fetch(SYNC_QUEUE);
+    const [job] = await harness.jobs.boss.fetch(SYNC_QUEUE);
     if (!job) throw new Error('no job to fetch');
     return job;
   };
@@ -123,14 +108,14 @@ describeDatabase('the sync worker', (t) => {
   const runOne = async (handle: ReturnType<typeof createSyncJobHandler>) => {
     const job = await fetchOne();
     const report = await handle(job, noStop);
-    await jobs.boss.complete(SYNC_QUEUE, job.id);
+    await harness.jobs.boss.complete(SYNC_QUEUE, job.id);
     return report;
   };
 
   it('syncs a swept due account in a worker and stores the next due time by the policy', async () => {
     await addState('ada');
     expect(
-      await sweepDueAccounts(jobs, { db: t.db, fullIntervalMs: schedule.fullIntervalMs, now }),
+      await sweepDueAccounts(harness.jobs, { db: t.db, fullIntervalMs: schedule.fullIntervalMs, now }),
     ).toMatchObject({
       enqueued: 1,
     });
@@ -160,19 +145,19 @@ describeDatabase('the sync worker', (t) => {
 
   it('queues exactly one follow-up for triggers during a running sync, and raises a waiting due job', async () => {
     await addState('ada');
-    await sweepDueAccounts(jobs, { db: t.db, fullIntervalMs: schedule.fullIntervalMs, now });
+    await sweepDueAccounts(harness.jobs, { db: t.db, fullIntervalMs: schedule.fullIntervalMs, now });
     await fetchOne(); // the due job is running
     for (let i = 0; i < 3; i++)
-      await requestSync(jobs, { provider: 'memory', accountId: 'ada', reason: 'trigger' });
+      await requestSync(harness.jobs, { provider: 'memory', accountId: 'ada', reason: 'trigger' });
     expect(await queued()).toEqual([
       'memory:ada active p0 due',
       `memory:ada created p${TRIGGER_PRIORITY} trigger`,
     ]);
 
     await addState('bob');
-    await sweepDueAccounts(jobs, { db: t.db, fullIntervalMs: schedule.fullIntervalMs, now });
+    await sweepDueAccounts(harness.jobs, { db: t.db, fullIntervalMs: schedule.fullIntervalMs, now });
     expect(
-      await requestSync(jobs, { provider: 'memory', accountId: 'bob', reason: 'reconcile' }),
+      await requestSync(harness.jobs, { provider: 'memory', accountId: 'bob', reason: 'reconcile' }),
     ).toMatchObject({
       action: 'raised',
     });
@@ -184,21 +169,21 @@ describeDatabase('the sync worker', (t) => {
   it('skips a parked account without opening it, unless a person asked', async () => {
     await addState('ada', { parkedReason: 'auth' });
     const handle = createSyncJobHandler(handlerOptions());
-    await jobs.boss.send(
+    await harness.jobs.boss.send(
       SYNC_QUEUE,
       { provider: 'memory', accountId: 'ada', reason: 'due' },
       { singletonKey: 'memory:ada' },
     );
     expect(await runOne(handle)).toMatchObject({ outcome: 'skipped' });
     expect(opened).toEqual([]);
-    await requestSync(jobs, { provider: 'memory', accountId: 'ada', reason: 'trigger' });
+    await requestSync(harness.jobs, { provider: 'memory', accountId: 'ada', reason: 'trigger' });
     expect(await runOne(handle)).toMatchObject({ outcome: 'synced' });
     expect(opened).toEqual(['ada']);
   });
 
   it('skips a due job whose account was synced elsewhere since the sweep', async () => {
     await addState('ada');
-    await sweepDueAccounts(jobs, { db: t.db, fullIntervalMs: schedule.fullIntervalMs, now });
+    await sweepDueAccounts(harness.jobs, { db: t.db, fullIntervalMs: schedule.fullIntervalMs, now });
     await t.db
       .update(butlerTables(t.butlerSchema).contactsSyncState)
       .set({ nextIncrementalDueAt: later(600_000), nextFullDueAt: later(86_400_000), lastFullSyncAt: now });
@@ -211,8 +196,12 @@ describeDatabase('the sync worker', (t) => {
     const calls: PageCall[] = [];
     await addState('ada', { lockOwner: 'other-box#42#c0ffee', lockExpiresAt: later(60_000) });
     const handle = createSyncJobHandler(handlerOptions({ onPage: (call) => void calls.push(call) }));
-    await sweepDueAccounts(jobs, { db: t.db, fullIntervalMs: schedule.fullIntervalMs, now: later(120_000) });
-    await requestSync(jobs, { provider: 'memory', accountId: 'ada', reason: 'trigger' });
+    await sweepDueAccounts(harness.jobs, {
+      db: t.db,
+      fullIntervalMs: schedule.fullIntervalMs,
+      now: later(120_000),
+    });
+    await requestSync(harness.jobs, { provider: 'memory', accountId: 'ada', reason: 'trigger' });
     expect(await runOne(handle)).toMatchObject({ outcome: 'busy' });
     expect(calls).toEqual([]);
     expect(await state('ada')).toMatchObject({ consecutive_failures: 0, next_incremental_due_at: null });
@@ -232,7 +221,7 @@ describeDatabase('the sync worker', (t) => {
         },
       }),
     );
-    await sweepDueAccounts(jobs, { db: t.db, fullIntervalMs: schedule.fullIntervalMs, now });
+    await sweepDueAccounts(harness.jobs, { db: t.db, fullIntervalMs: schedule.fullIntervalMs, now });
     const report = await handle(await fetchOne(), noStop);
     expect(report).toMatchObject({ outcome: 'deferred', retryAt: later(30_000) });
     expect(gate.pauses).toEqual([{ upstream: 'memory:project-1', until: later(30_000) }]);
@@ -253,7 +242,7 @@ describeDatabase('the sync worker', (t) => {
         },
       }),
     );
-    await sweepDueAccounts(jobs, { db: t.db, fullIntervalMs: schedule.fullIntervalMs, now });
+    await sweepDueAccounts(harness.jobs, { db: t.db, fullIntervalMs: schedule.fullIntervalMs, now });
     expect(await runOne(handle)).toMatchObject({ outcome: 'failed' });
     expect(await state('ada')).toMatchObject({ consecutive_failures: 1 });
   });
@@ -263,7 +252,7 @@ describeDatabase('the sync worker', (t) => {
     gate.refuseUntil = later(5_000);
     await addState('ada');
     const handle = createSyncJobHandler(handlerOptions({ gate }));
-    await sweepDueAccounts(jobs, { db: t.db, fullIntervalMs: schedule.fullIntervalMs, now });
+    await sweepDueAccounts(harness.jobs, { db: t.db, fullIntervalMs: schedule.fullIntervalMs, now });
     expect(await runOne(handle)).toMatchObject({
       outcome: 'deferred',
       retryAt: later(5_000),
@@ -275,7 +264,7 @@ describeDatabase('the sync worker', (t) => {
 
   it('stops gracefully: waits for the running job, then aborts it after the grace', async () => {
     await addState('ada');
-    await sweepDueAccounts(jobs, { db: t.db, fullIntervalMs: schedule.fullIntervalMs, now });
+    await sweepDueAccounts(harness.jobs, { db: t.db, fullIntervalMs: schedule.fullIntervalMs, now });
     let release = () => {};
     let entered = () => {};
     const inPage = new Promise<void>((resolve) => {
