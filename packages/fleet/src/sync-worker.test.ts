@@ -3,7 +3,7 @@ import { MemoryAddressBook, MemoryContactsProvider, type PageCall } from '@conta
 import { butlerTables, queryRows, quoteIdent } from '@contacts/schema';
 import { describeDatabase } from '@contacts/schema/testing';
 import { sql } from 'drizzle-orm';
-import { expect, it, vi } from 'vitest';
+import { beforeEach, expect, it, vi } from 'vitest';
 import { sweepDueAccounts } from './sweeper.js';
 import { createSyncJobHandler, type SyncAccount, type SyncJobReport } from './sync-job-handler.js';
 import { SYNC_QUEUE, TRIGGER_PRIORITY } from './sync-jobs.js';
