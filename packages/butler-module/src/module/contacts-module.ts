@@ -1,22 +1,18 @@
 import {
   type Clock,
   type ContactsConfig,
-  CoreError,
   contactsConfigSchema,
   type Logger,
   type ProviderRegistry,
-  parseContactsConfig,
   silentLogger,
   systemClock,
 } from '@contacts/core';
 import {
-  assertButlerSchemaName,
   type ContactsDatabase,
   DEFAULT_BUTLER_SCHEMA,
   type MigrateOptions,
   type MigrateResult,
   migrate,
-  SchemaError,
 } from '@contacts/schema';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { z } from 'zod';
@@ -38,6 +34,7 @@ import type {
   ContactsToolSource,
   FleetSyncRequests,
 } from '../tools/tool-context.js';
+import { checkButlerSchema, checkContactsConfig } from './check-options.js';
 import { type ConfiguredSource, configuredSources, registrySettingKeys } from './configured-sources.js';
 import { CredentialStoreProviderSource } from './credential-provider-source.js';
 import { defaultProviderRegistry } from './default-registry.js';
@@ -220,8 +217,8 @@ export class ContactsModule {
   }
 
   async #start(options: ContactsStartupOptions): Promise<ContactsToolEnvironment> {
-    const butlerSchema = checkSchema(options.butlerSchema ?? DEFAULT_BUTLER_SCHEMA);
-    const config = checkConfig(options.config, this.registry);
+    const butlerSchema = checkButlerSchema(options.butlerSchema ?? DEFAULT_BUTLER_SCHEMA);
+    const config = checkContactsConfig(options.config, this.registry);
     const sources = configuredSources(config, this.registry, {
       ...legacySettingsOverrides(options),
       ...options.settingsOverrides,
@@ -320,25 +317,5 @@ export class ContactsModule {
       });
     }
     if (gaps.length > 0) throw missingCredentialsError(gaps);
-  }
-}
-
-function checkSchema(name: string): string {
-  try {
-    return assertButlerSchemaName(name);
-  } catch (error) {
-    if (error instanceof SchemaError)
-      throw new ContactsModuleError('INVALID_CONFIG', error.message, { cause: error });
-    throw error;
-  }
-}
-
-function checkConfig(input: unknown, registry: ProviderRegistry): ContactsConfig {
-  try {
-    return parseContactsConfig(input, registrySettingKeys(registry));
-  } catch (error) {
-    if (error instanceof CoreError)
-      throw new ContactsModuleError('INVALID_CONFIG', error.message, { cause: error });
-    throw error;
   }
 }

@@ -1,11 +1,9 @@
 import {
   type BackoffPolicy,
   type Clock,
-  CoreError,
   descriptorUpstream,
   type Logger,
   type ProviderRegistry,
-  parseContactsConfig,
   silentLogger,
   syncOutcomeOf,
   systemClock,
@@ -31,11 +29,8 @@ import { butlerTables, type ContactsDatabase, DEFAULT_BUTLER_SCHEMA } from '@con
 import type { CredentialStore } from '../credentials/credential-store.js';
 import { readSourceCredentials } from '../credentials/source-credentials.js';
 import { ContactsModuleError } from '../errors.js';
-import {
-  type ConfiguredSource,
-  configuredSources,
-  registrySettingKeys,
-} from '../module/configured-sources.js';
+import { checkContactsConfig } from '../module/check-options.js';
+import { type ConfiguredSource, configuredSources } from '../module/configured-sources.js';
 import { CredentialStoreProviderSource } from '../module/credential-provider-source.js';
 import { defaultProviderRegistry } from '../module/default-registry.js';
 import { redactingLogger, SecretRedactor } from '../redact.js';
@@ -143,7 +138,7 @@ export async function startContactsWorker(options: ContactsWorkerOptions): Promi
   const registry = options.registry ?? defaultProviderRegistry();
   const butlerSchema = options.butlerSchema ?? DEFAULT_BUTLER_SCHEMA;
   const clock = options.clock ?? systemClock;
-  const config = checkConfig(options.config, registry);
+  const config = checkContactsConfig(options.config, registry);
   const sources = configuredSources(config, registry, options.settingsOverrides);
   const redactor = new SecretRedactor(registry.secretShapes());
   const logger = redactingLogger(options.logger ?? silentLogger, redactor);
@@ -311,14 +306,4 @@ export async function startContactsWorker(options: ContactsWorkerOptions): Promi
       return stopped;
     },
   };
-}
-
-function checkConfig(input: unknown, registry: ProviderRegistry) {
-  try {
-    return parseContactsConfig(input, registrySettingKeys(registry));
-  } catch (error) {
-    if (error instanceof CoreError)
-      throw new ContactsModuleError('INVALID_CONFIG', error.message, { cause: error });
-    throw error;
-  }
 }
