@@ -5,7 +5,7 @@ export {
   type GateTimers,
   type UpstreamCaps,
 } from './db-upstream-gate.js';
-export { type SweepOptions, type SweepResult, sweepDueAccounts } from './sweeper.js';
+export { DEFAULT_SWEEP_LIMIT, type SweepOptions, type SweepResult, sweepDueAccounts } from './sweeper.js';
 export {
   createSyncJobHandler,
   type SyncAccount,

@@ -6,6 +6,17 @@ import { duePredicate } from './due-predicate.js';
 import { SYNC_QUEUE, type SyncJobData, type SyncJobs, syncJobKey } from './sync-jobs.js';
 
 /**
+ * Accounts one sweep sends at most, unless its options say otherwise: a sweep that found this
+ * many may have left more due.
+ *
+ * @example
+ * ```ts
+ * if (result.due === DEFAULT_SWEEP_LIMIT) await sweepDueAccounts(jobs, options); // more due
+ * ```
+ */
+export const DEFAULT_SWEEP_LIMIT = 1000;
+
+/**
  * Options of {@link sweepDueAccounts}.
  *
  * @example
@@ -70,7 +81,7 @@ interface DueRow {
  */
 export async function sweepDueAccounts(jobs: SyncJobs, options: SweepOptions): Promise<SweepResult> {
   const { now, fullIntervalMs } = options;
-  const limit = options.limit ?? 1000;
+  const limit = options.limit ?? DEFAULT_SWEEP_LIMIT;
   // An ISO string with a cast: postgres.js under drizzle's raw `sql` cannot bind a Date.
   const at = sql`${now.toISOString()}::timestamptz`;
   const syncState = sql.raw(`${quoteIdent(jobs.butlerSchema)}.contacts_sync_state`);

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import {
   type BackoffPolicy,
   type Clock,
@@ -153,7 +154,7 @@ export function createSyncJobHandler(
   const gate = options.gate ?? unlimitedUpstreamGate;
   const random = options.random ?? Math.random;
   const outcomeOf = options.outcomeOf ?? ((error: unknown) => syncOutcomeOf(error));
-  const workerId = options.workerId ?? `${process.pid}`;
+  const workerId = options.workerId ?? `${hostname()}#${process.pid}`;
   const { jobs, db } = options;
   const store = new ContactsSyncStateStore({ db, butlerSchema: jobs.butlerSchema, clock });
 

@@ -2,6 +2,7 @@ import {
   type BackoffPolicy,
   type Clock,
   descriptorUpstream,
+  errorMessage,
   type Logger,
   type ProviderRegistry,
   silentLogger,
@@ -10,6 +11,7 @@ import {
 } from '@contacts/core';
 import {
   DbUpstreamGate,
+  DEFAULT_SWEEP_LIMIT,
   openSyncJobs,
   requestSync,
   type SweepResult,
@@ -205,14 +207,16 @@ export async function startContactsWorker(options: ContactsWorkerOptions): Promi
   const upstreamOf = async (data: SyncJobData): Promise<string> => {
     const source = find(data);
     // No upstream of its own: the provider is one upstream, and no credential is read for it.
-    if (!source.descriptor.upstream)
-      return descriptorUpstream({ name: source.provider }, { accountId: '', settings: {}, credentials: {} });
-    const { values } = await readSourceCredentials(store(), source.descriptor, source.accountId);
-    redactor.add(Object.values(values));
+    // Credentials are read only for a descriptor whose upstream depends on them (an OAuth client).
+    let credentials: Record<string, string> = {};
+    if (source.descriptor.upstream) {
+      credentials = (await readSourceCredentials(store(), source.descriptor, source.accountId)).values;
+      redactor.add(Object.values(credentials));
+    }
     return descriptorUpstream(source.descriptor, {
       accountId: source.accountId,
       settings: source.settings,
-      credentials: values,
+      credentials,
     });
   };
 
@@ -256,7 +260,7 @@ export async function startContactsWorker(options: ContactsWorkerOptions): Promi
         due: total.due + result.due,
         enqueued: total.enqueued + result.enqueued,
       };
-      if (result.skipped || result.due < 1000) break;
+      if (result.skipped || result.due < DEFAULT_SWEEP_LIMIT) break;
     }
     if (total.enqueued > 0) logger.info('contacts_sweep', { due: total.due, enqueued: total.enqueued });
     return total;
@@ -276,7 +280,7 @@ export async function startContactsWorker(options: ContactsWorkerOptions): Promi
     sweeping = sweep()
       .catch((error: unknown) => {
         logger.error('contacts_sweep_failed', {
-          error: redactor.redact(String((error as Error)?.message ?? error)),
+          error: redactor.redact(errorMessage(error)),
         });
       })
       .finally(() => {
