@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Clock, type Logger, silentLogger } from '@contacts/core';
+import { type Clock, errorMessage, type Logger, silentLogger } from '@contacts/core';
 import { type ContactsDatabase, queryRows } from '@contacts/schema';
 import { sql } from 'drizzle-orm';
 import type { UpstreamAcquire, UpstreamGate, UpstreamSlot } from './upstream-gate.js';
@@ -230,7 +230,7 @@ export class DbUpstreamGate implements UpstreamGate {
         this.#logger.warn('contacts_upstream_slot_renew_failed', {
           upstream,
           slot,
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
         });
       }
       if (!released) timer = this.#timers.setTimeout(() => void renew(), this.#renewEveryMs);
