@@ -43,7 +43,8 @@ export function summarizeCase(runs: readonly RunResult[]): CaseSummary {
     const one = present[0];
     if (!one || present.length !== runs.length) throw new Error(`scenario ${name} is missing from a run`);
     const wallMs = median(present.map((s) => s.wallMs));
-    const contacts = one.summary.fetched;
+    // Listed, whether sent (fetched) or reported unchanged by the provider (neither sent nor written).
+    const contacts = one.summary.fetched + one.summary.unchanged;
     const contactsPerSecond = perSecond(contacts, wallMs);
     return {
       title: SCENARIO_TITLES[name],

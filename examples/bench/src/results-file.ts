@@ -41,7 +41,7 @@ export const ScenarioSummary = z.object({
   wallMsRuns: z.array(ms),
   /** Median time inside the provider (HTTP, client parsing, normalisation). */
   providerMs: ms,
-  /** Contacts the sync fetched (the same in every run). */
+  /** Contacts the sync listed: fetched, plus those the provider reported unchanged (the same in every run). */
   contacts: count,
   /** contacts / median wall time; null when nothing was fetched. */
   contactsPerSecond: rate,

@@ -124,7 +124,8 @@ async function measureSyncs(
       };
       scenarios.push(run);
       progress(
-        `${label}: ${SCENARIO_TITLES[scenario]}: ${formatSeconds(wallMs)} s, fetched ${formatCount(run.summary.fetched)}, ` +
+        `${label}: ${SCENARIO_TITLES[scenario]}: ${formatSeconds(wallMs)} s, fetched ${formatCount(run.summary.fetched)}` +
+          `${run.summary.unchanged > 0 ? ` (+${formatCount(run.summary.unchanged)} unchanged)` : ''}, ` +
           `${formatCount(run.statements)} statements, ${run.requests.total} HTTP requests, peak RSS ${formatBytes(run.peakRssBytes)}`,
       );
     };

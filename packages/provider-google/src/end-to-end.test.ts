@@ -4,7 +4,7 @@ import { type ContactsDatabase, quoteIdent } from '@contacts/schema';
 import { describeDatabase } from '@contacts/schema/testing';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { GoogleContactsProvider } from './google-contacts-provider.js';
-import { startEmulator, testProvider } from './test-support.js';
+import { type LogLine, startEmulator, testProvider } from './test-support.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -22,6 +22,7 @@ async function count(db: ContactsDatabase, text: string): Promise<number> {
 describeDatabase('google provider end to end', (t) => {
   let emulator: GoogleEmulator;
   let provider: GoogleContactsProvider;
+  let logs: LogLine[];
   const s = () => quoteIdent(t.butlerSchema);
   const sync = (mode?: SyncMode) =>
     runSyncCycle({
@@ -36,7 +37,7 @@ describeDatabase('google provider end to end', (t) => {
 
   beforeEach(async () => {
     emulator = await startEmulator({ people: 60, otherContacts: 8 });
-    provider = testProvider(emulator, { pageSize: 25, includeOtherContacts: true }).provider;
+    ({ provider, logs } = testProvider(emulator, { pageSize: 25, includeOtherContacts: true }));
   });
   afterEach(async () => {
     await provider.close();
@@ -121,6 +122,27 @@ describeDatabase('google provider end to end', (t) => {
     expect(now?.deleted).toBe(false);
     expect(now?.local).toMatch(/.+/);
     expect(await liveLinks()).toBe(67);
+  });
+
+  it('reports what the engine holds as unchanged in a full sync, mapping and sending only what changed (issue 15)', async () => {
+    await sync();
+    const [edited] = emulator.admin.people();
+    if (!edited) throw new Error('the book is empty');
+    emulator.admin.updatePerson(edited.resourceName, {
+      emailAddresses: [{ value: 'edited.again@example.org' }],
+    });
+    logs.length = 0;
+
+    const result = await sync('full');
+    expect(result).toMatchObject({ mode: 'full', completed: true });
+    expect(result.summary).toMatchObject({ fetched: 1, applied: 1, updated: 1, unchanged: 67, deleted: 0 });
+    const pages = logs
+      .filter((line) => line.message === 'google page fetched')
+      .map((line) => line.fields ?? {});
+    expect(pages.reduce((n, page) => n + Number(page.contacts), 0)).toBe(1);
+    expect(pages.reduce((n, page) => n + Number(page.unchanged), 0)).toBe(67);
+    // The sweep knows the unchanged were seen: none is tombstoned.
+    expect(await liveLinks()).toBe(68);
   });
 
   it('recovers from an expired cursor with a full sync in the same cycle (defect 4)', async () => {

@@ -12,6 +12,7 @@ import type { people_v1 } from '@googleapis/people';
 import { callWithRetry } from './call-with-retry.js';
 import { readGoogleFailure } from './google-failure.js';
 import { type GoogleStream, GROUP_FIELDS, OTHER_CONTACTS_READ_MASK, PERSON_FIELDS } from './google-fields.js';
+import { splitKnownPeople } from './known-people.js';
 import { type ListPage, readListPage } from './list-page.js';
 import { normalizeGroup } from './normalize-group.js';
 import { normalizePerson } from './normalize-person.js';
@@ -118,7 +119,7 @@ export class GoogleContactsProvider extends ContactsProvider {
     const position: GooglePagePosition = request.pageToken
       ? decodePageToken(request.pageToken, 'full')
       : { mode: 'full', stream: 'connections' };
-    return this.#syncPage(position, null, request.signal);
+    return this.#syncPage(position, null, request);
   }
 
   /**
@@ -141,7 +142,7 @@ export class GoogleContactsProvider extends ContactsProvider {
     const position: GooglePagePosition = request.pageToken
       ? decodePageToken(request.pageToken, 'incremental')
       : { mode: 'incremental', stream: 'connections' };
-    return this.#syncPage(position, tokens, request.signal);
+    return this.#syncPage(position, tokens, request);
   }
 
   /**
@@ -202,9 +203,10 @@ export class GoogleContactsProvider extends ContactsProvider {
   async #syncPage(
     position: GooglePagePosition,
     tokens: GoogleSyncTokens | null,
-    signal: AbortSignal | undefined,
+    request: FullSyncRequest | IncrementalSyncRequest,
   ): Promise<ContactBatch> {
     const { includeOtherContacts, logger } = this.#options;
+    const { signal, knownEtags } = request;
     if (position.stream === 'otherContacts' && !includeOtherContacts) {
       // The option was turned off between two pages of one sync: end with the connections token
       // (a page token of the otherContacts stream always carries it).
@@ -212,7 +214,8 @@ export class GoogleContactsProvider extends ContactsProvider {
       return this.#batch(position.stream, [], null, cursor);
     }
     const page = await this.#listStream(position, tokens, signal);
-    const contacts = page.people.map((person) =>
+    const { unchanged, changed } = await splitKnownPeople(page.people, knownEtags);
+    const contacts = changed.map((person) =>
       normalizePerson(person as people_v1.Schema$Person, { source: position.stream }),
     );
     let next: GooglePagePosition | null = null;
@@ -233,9 +236,13 @@ export class GoogleContactsProvider extends ContactsProvider {
       mode: position.mode,
       stream: position.stream,
       contacts: contacts.length,
+      unchanged: unchanged.length,
       last: next === null,
     });
-    const batch = this.#batch(position.stream, contacts, next ? encodePageToken(next) : null, cursor);
+    const batch = {
+      ...this.#batch(position.stream, contacts, next ? encodePageToken(next) : null, cursor),
+      ...(unchanged.length > 0 ? { unchanged } : {}),
+    };
     // The list's size is the listing's only for a full sync of connections alone: an incremental
     // page lists changes, and with other contacts a second list follows whose size is unknown yet.
     if (position.mode === 'full' && !includeOtherContacts && page.total !== undefined) {
