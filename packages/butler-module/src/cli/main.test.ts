@@ -183,7 +183,8 @@ describeDatabase('contacts command on a database', (t) => {
       summary: { fetched: 1, created: 1 },
     });
     const full = await cli(['sync', '--full', '--json', ...googleFlags()], { env: googleEnv() });
-    expect(JSON.parse(full.stdout)).toMatchObject({ mode: 'full', summary: { skipped: live + 1 } });
+    // The provider reports what the engine holds as unchanged: nothing is sent again.
+    expect(JSON.parse(full.stdout)).toMatchObject({ mode: 'full', summary: { fetched: 0, unchanged: live + 1 } });
 
     const status = await cli(['status']);
     expect(status.code).toBe(0);
