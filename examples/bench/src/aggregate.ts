@@ -1,3 +1,5 @@
+import type { CpuTimes } from './cpu-meter.js';
+import { medianCpu } from './cpu-summary.js';
 import { summarizeFetchFloor } from './fetch-floor.js';
 import type { CaseSummary, ScenarioSummary } from './results-file.js';
 import { type RunResult, SCENARIO_TITLES, SCENARIOS, type ScenarioName } from './run-types.js';
@@ -94,6 +96,24 @@ export function summarizeCase(runs: readonly RunResult[]): CaseSummary {
             { ceilingMs, firstSyncMs: median(runs.map((r) => firstSyncOf(r)?.wallMs ?? 0)) },
             median,
           ),
+        }
+      : {}),
+    ...(runs.every((r) => firstSyncOf(r)?.cpu && r.ceiling.cpu && r.fetchFloor?.cpu)
+      ? {
+          cpu: {
+            firstSync: medianCpu(
+              runs.map((r) => firstSyncOf(r)?.cpu as CpuTimes),
+              median,
+            ),
+            ceiling: medianCpu(
+              runs.map((r) => r.ceiling.cpu),
+              median,
+            ),
+            fetchFloor: medianCpu(
+              runs.map((r) => r.fetchFloor.cpu),
+              median,
+            ),
+          },
         }
       : {}),
     processMaxRssBytes: Math.max(...runs.map((r) => r.processMaxRssBytes)),

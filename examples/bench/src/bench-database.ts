@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { processesCpuMs } from './cpu-meter.js';
 import { StatementCounter } from './statement-counter.js';
 
 /** The drivers the benchmark runs on. */
@@ -22,6 +23,11 @@ export interface BenchDatabase {
   butlerSchema: string;
   /** Statements drizzle sent through `db` since the last `statements.reset()`. */
   statements: StatementCounter;
+  /**
+   * The CPU so far of the server's backends serving this database, per pid (PostgreSQL on this
+   * machine, read from `/proc`); absent for PGlite, which runs in the client's own process.
+   */
+  serverCpu?: () => Promise<Map<number, number> | null>;
   /** Closes it; a PostgreSQL database is dropped too. */
   close(): Promise<void>;
 }
@@ -155,7 +161,15 @@ export function postgresFactory(
         throw error;
       }
       statements.reset();
-      return { driver: 'postgres', db, butlerSchema, statements, close };
+      // Outside drizzle, so that it is not counted as one of the sync's statements.
+      const serverCpu = async () => {
+        const rows = await client.unsafe<{ pid: number }[]>(
+          'select pid from pg_stat_activity where datname = current_database()',
+        );
+        const cpu = await processesCpuMs(rows.map((r) => Number(r.pid)));
+        return cpu.size > 0 ? cpu : null;
+      };
+      return { driver: 'postgres', db, butlerSchema, statements, serverCpu, close };
     },
   };
 }

@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises';
 import { type ContactsDatabase, queryRows } from '@contacts/schema';
 import { type SQL, sql } from 'drizzle-orm';
 import type { BenchDatabase } from './bench-database.js';
+import { addCpu, type CpuTimes, cpuMeter } from './cpu-meter.js';
 
 /** Contacts per page, as the provider pages them and the lab measured. */
 export const CEILING_PAGE_SIZE = 1000;
@@ -35,6 +36,8 @@ export interface CeilingResult {
   /** Sum of the page transactions' wall time (reading the snapshot file is not counted). */
   wallMs: number;
   statements: number;
+  /** CPU of the same windows: the client (JSON text, driver, PGlite) and the database server. */
+  cpu: CpuTimes;
 }
 
 const tableKey = (t: (typeof TABLES)[number]) => `${t.schema}.${t.name}`;
@@ -128,12 +131,14 @@ export async function writeCeiling(target: BenchDatabase, file: string): Promise
   let contacts = 0;
   let pages = 0;
   let wallMs = 0;
+  let cpu: CpuTimes = { clientMs: 0, serverMs: target.serverCpu ? 0 : null, emulatorMs: null };
   statements.reset();
   const handle = await open(file);
   try {
     for await (const line of handle.readLines()) {
       if (line.trim() === '') continue;
       const page = JSON.parse(line) as Record<string, object[]>;
+      const stopCpu = await cpuMeter(target.serverCpu ? { serverCpu: target.serverCpu } : {});
       const started = performance.now();
       await db.transaction(async (tx) => {
         for (const { key, query } of inserts) {
@@ -144,6 +149,7 @@ export async function writeCeiling(target: BenchDatabase, file: string): Promise
         }
       });
       wallMs += performance.now() - started;
+      cpu = addCpu(cpu, await stopCpu());
       contacts += page['shared.contacts']?.length ?? 0;
       pages += 1;
     }
@@ -151,5 +157,5 @@ export async function writeCeiling(target: BenchDatabase, file: string): Promise
     await handle.close();
   }
   const totalRows = Object.values(rows).reduce((a, b) => a + b, 0);
-  return { contacts, rows, totalRows, pages, wallMs, statements: statements.count };
+  return { contacts, rows, totalRows, pages, wallMs, statements: statements.count, cpu };
 }

@@ -13,7 +13,7 @@ export interface JobMessage {
 export interface ControlRequest {
   kind: 'control';
   id: number;
-  op: 'livePeople' | 'applyChanges' | 'resetRequests' | 'requestCounts';
+  op: 'livePeople' | 'applyChanges' | 'resetRequests' | 'requestCounts' | 'emulatorCpu';
   fraction?: number;
 }
 
@@ -78,6 +78,7 @@ export function remoteControl(connection: EmulatorConnection, port: MessagePort)
     applyChanges: (fraction) => call<ChangeSet>('applyChanges', fraction),
     resetRequests: () => call<void>('resetRequests'),
     requestCounts: () => call<RequestCounts>('requestCounts'),
+    emulatorCpu: () => call<{ pid: number; cpuMs: number }>('emulatorCpu'),
   };
 }
 
@@ -97,6 +98,8 @@ export function serveControl(port: MessagePort, control: EmulatorControl): void 
           return control.resetRequests();
         case 'requestCounts':
           return control.requestCounts();
+        case 'emulatorCpu':
+          return control.emulatorCpu();
       }
     };
     run().then(

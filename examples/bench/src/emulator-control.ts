@@ -1,5 +1,6 @@
 import type { EmulatorEndpoint, GoogleEmulator } from '@contacts/google-emulator';
 import { applyChangeSet, type ChangeSet } from './change-set.js';
+import { processCpuMs } from './cpu-meter.js';
 
 /** Where the provider finds the emulator, and with what credentials. */
 export interface EmulatorConnection {
@@ -29,6 +30,8 @@ export interface EmulatorControl {
   applyChanges(fraction: number): Promise<ChangeSet>;
   resetRequests(): Promise<void>;
   requestCounts(): Promise<RequestCounts>;
+  /** The pid of the emulator's process and its CPU so far (ms), for the bench's CPU split. */
+  emulatorCpu(): Promise<{ pid: number; cpuMs: number }>;
 }
 
 const ENDPOINTS: readonly EmulatorEndpoint[] = [
@@ -56,6 +59,7 @@ export function localControl(emulator: GoogleEmulator): EmulatorControl {
     livePeople: async () => admin.people().length,
     applyChanges: async (fraction) => applyChangeSet(admin, fraction),
     resetRequests: async () => admin.resetRequests(),
+    emulatorCpu: async () => ({ pid: process.pid, cpuMs: processCpuMs() }),
     requestCounts: async () => {
       const byEndpoint: Partial<Record<EmulatorEndpoint, number>> = {};
       for (const endpoint of ENDPOINTS) {

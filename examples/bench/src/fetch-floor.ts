@@ -6,6 +6,7 @@
  */
 import { ContactBatch, type ContactsProvider } from '@contacts/core';
 import { z } from 'zod';
+import { type CpuTimes, cpuMeter } from './cpu-meter.js';
 import type { EmulatorControl, RequestCounts } from './emulator-control.js';
 import { formatCount, formatSeconds } from './format-numbers.js';
 
@@ -22,6 +23,8 @@ export interface FetchFloorResult {
   contacts: number;
   pages: number;
   requests: RequestCounts;
+  /** CPU of the provider's process and of the emulator's. */
+  cpu: CpuTimes;
 }
 
 /**
@@ -38,6 +41,7 @@ export async function measureFetchFloor(
   control: EmulatorControl,
 ): Promise<FetchFloorResult> {
   await control.resetRequests();
+  const stopCpu = await cpuMeter({ emulatorCpu: () => control.emulatorCpu() });
   const started = performance.now();
   await provider.listGroups();
   let contacts = 0;
@@ -50,7 +54,8 @@ export async function measureFetchFloor(
     pageToken = batch.next_page_token ?? null;
   } while (pageToken);
   const wallMs = performance.now() - started;
-  return { wallMs, contacts, pages, requests: await control.requestCounts() };
+  const cpu = await stopCpu();
+  return { wallMs, contacts, pages, requests: await control.requestCounts(), cpu };
 }
 
 const ms = z.number().nonnegative();

@@ -1,4 +1,5 @@
 import { formatCardDav } from './carddav/format-carddav.js';
+import { formatCpuLine } from './cpu-summary.js';
 import { formatFloorLine } from './fetch-floor.js';
 import { formatBytes, formatCount, formatSeconds } from './format-numbers.js';
 import type { ResultsFile, ScenarioSummary } from './results-file.js';
@@ -107,6 +108,14 @@ export function formatResults(results: ResultsFile): string {
       out.push(
         formatFloorLine(c.driver, c.size, c.scenarios['full-initial'].wallMs, c.fetchFloor, c.ceiling.wallMs),
       );
+    }
+    if (c.cpu && c.fetchFloor) {
+      const walls = {
+        firstSyncMs: c.scenarios['full-initial'].wallMs,
+        ceilingMs: c.ceiling.wallMs,
+        fetchFloorMs: c.fetchFloor.wallMs,
+      };
+      out.push(formatCpuLine(c.driver, c.size, c.cpu, walls, results.machine.cpus));
     }
   }
   for (const c of results.cases) {

@@ -59,6 +59,10 @@ describe('pnpm bench harness', () => {
     expect(c.scenarios['incremental-quiet'].httpRequests).toBe(1);
     expect(c.fetchFloor).toMatchObject({ contacts: 200 - deleted + added, pages: 1 });
     expect(c.fetchFloor?.firstSyncOverLimit).toBeGreaterThan(0);
+    // CPU by process; the emulator runs in this process here (no child), so it is not split out.
+    expect(c.cpu?.firstSync.clientMs).toBeGreaterThan(0);
+    expect(c.cpu?.firstSync).toMatchObject({ serverMs: null, emulatorMs: null });
+    expect(c.cpu?.ceiling.clientMs).toBeGreaterThan(0);
 
     const table = formatResults(reread);
     for (const label of [

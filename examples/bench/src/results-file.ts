@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { BENCH_DRIVERS } from './bench-database.js';
 import { CardDavCaseSummary } from './carddav/carddav-summary.js';
+import { CaseCpuSummary } from './cpu-summary.js';
 import { FetchFloorSummary } from './fetch-floor.js';
 import { SCENARIOS } from './run-types.js';
 
@@ -89,6 +90,8 @@ export const CaseSummary = z.object({
   ceiling: CeilingSummary,
   /** Absent from files written before the bench measured it. */
   fetchFloor: FetchFloorSummary.optional(),
+  /** CPU of the first full sync, the ceiling and the fetch floor; absent from older files. */
+  cpu: CaseCpuSummary.optional(),
   /** `process.resourceUsage().maxRSS` of the child after the syncs, max over the runs. */
   processMaxRssBytes: count,
   checks: z.object({ passed: count, failed: z.array(Check.extend({ run: count })) }),

@@ -13,6 +13,7 @@ import {
   postgresFactory,
 } from './bench-database.js';
 import { type CeilingResult, snapshotSyncedRows, writeCeiling } from './ceiling.js';
+import { cpuMeter } from './cpu-meter.js';
 import type { EmulatorControl } from './emulator-control.js';
 import { type FetchFloorResult, measureFetchFloor } from './fetch-floor.js';
 import { formatBytes, formatCount, formatSeconds } from './format-numbers.js';
@@ -92,6 +93,10 @@ async function measureSyncs(
       await control.resetRequests();
       target.statements.reset();
       provider.reset();
+      const stopCpu = await cpuMeter({
+        ...(target.serverCpu ? { serverCpu: target.serverCpu } : {}),
+        emulatorCpu: () => control.emulatorCpu(),
+      });
       const stop = sampleRss();
       const started = performance.now();
       let result: SyncCycleResult;
@@ -109,6 +114,7 @@ async function measureSyncs(
         wallMs = performance.now() - started;
         peakRssBytes = stop().peakRssBytes;
       }
+      const cpu = await stopCpu();
       const run: ScenarioRun = {
         scenario,
         mode: result.mode,
@@ -121,6 +127,7 @@ async function measureSyncs(
         statements: target.statements.count,
         requests: await control.requestCounts(),
         peakRssBytes,
+        cpu,
       };
       scenarios.push(run);
       progress(

@@ -2,6 +2,7 @@ import type { BackfillSummary } from '@contacts/core';
 import type { BenchDriver } from './bench-database.js';
 import type { CeilingResult } from './ceiling.js';
 import type { ChangeSet } from './change-set.js';
+import type { CpuTimes } from './cpu-meter.js';
 import type { RequestCounts } from './emulator-control.js';
 import type { FetchFloorResult } from './fetch-floor.js';
 
@@ -57,6 +58,8 @@ export interface ScenarioRun {
   requests: RequestCounts;
   /** Max of `process.memoryUsage().rss` sampled every 50 ms during the sync. */
   peakRssBytes: number;
+  /** CPU of the sync's process, the database server's backends and the emulator's process. */
+  cpu: CpuTimes;
 }
 
 /** A correctness check on a run (never a timing check). */
