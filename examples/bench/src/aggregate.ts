@@ -62,6 +62,9 @@ export function summarizeCase(runs: readonly RunResult[]): CaseSummary {
       httpRequests: one.requests.total,
       httpRequestsByEndpoint: { ...one.requests.byEndpoint },
       peakRssBytes: Math.max(...present.map((s) => s.peakRssBytes)),
+      heapAfterGcBytes: present.every((s) => typeof s.heapAfterGcBytes === 'number')
+        ? Math.max(...present.map((s) => s.heapAfterGcBytes as number))
+        : null,
       pages: one.pages,
       summary: { ...one.summary },
     };

@@ -120,8 +120,12 @@ export function formatResults(results: ResultsFile): string {
   }
   for (const c of results.cases) {
     const perContact = c.ceiling.contacts > 0 ? (c.ceiling.totalRows / c.ceiling.contacts).toFixed(1) : '-';
+    const retained = c.scenarios['full-initial'].heapAfterGcBytes;
     out.push(
       `${c.driver} N=${formatCount(c.size)}: process peak RSS ${formatBytes(c.processMaxRssBytes)} (maxRSS); ` +
+        (typeof retained === 'number'
+          ? `heap retained after the first full sync ${formatBytes(retained)} (after a full GC); `
+          : '') +
         `${formatCount(c.ceiling.contacts)} CRM contacts, ${formatCount(c.ceiling.totalRows)} rows (${perContact} a contact); ` +
         `checks ${c.checks.passed} passed, ${c.checks.failed.length} failed`,
     );

@@ -54,6 +54,8 @@ export const ScenarioSummary = z.object({
   httpRequestsByEndpoint: z.record(z.string(), count),
   /** Highest sampled RSS during the sync, over the runs. */
   peakRssBytes: count,
+  /** V8 heap in use after a full GC once the sync ended, max over the runs; absent from older files. */
+  heapAfterGcBytes: count.nullable().optional(),
   pages: count,
   summary: Summary,
 });

@@ -18,7 +18,7 @@ import type { EmulatorControl } from './emulator-control.js';
 import { type FetchFloorResult, measureFetchFloor } from './fetch-floor.js';
 import { formatBytes, formatCount, formatSeconds } from './format-numbers.js';
 import { inspectorPhaseProfiler, noPhaseProfiler, type PhaseProfiler } from './phase-profiler.js';
-import { processMaxRssBytes, sampleRss } from './rss-sampler.js';
+import { processMaxRssBytes, retainedHeapBytes, sampleRss } from './rss-sampler.js';
 import {
   type CaseJob,
   type RunResult,
@@ -115,6 +115,7 @@ async function measureSyncs(
         peakRssBytes = stop().peakRssBytes;
       }
       const cpu = await stopCpu();
+      const heapAfterGcBytes = retainedHeapBytes();
       const run: ScenarioRun = {
         scenario,
         mode: result.mode,
@@ -128,6 +129,7 @@ async function measureSyncs(
         requests: await control.requestCounts(),
         peakRssBytes,
         cpu,
+        heapAfterGcBytes,
       };
       scenarios.push(run);
       progress(

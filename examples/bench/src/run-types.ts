@@ -60,6 +60,8 @@ export interface ScenarioRun {
   peakRssBytes: number;
   /** CPU of the sync's process, the database server's backends and the emulator's process. */
   cpu: CpuTimes;
+  /** V8 heap in use after a full GC once the sync ended (null without `--expose-gc`). */
+  heapAfterGcBytes: number | null;
 }
 
 /** A correctness check on a run (never a timing check). */
