@@ -7,6 +7,7 @@ import { parseCanonicalContact } from '../model/parse-contact.js';
 import { toDesiredContact } from './desired-contact.js';
 import { testEngine } from './engine.test-support.js';
 import {
+  distinctPageKeys,
   IDENTITY_GLOBAL_LOCK_KEY,
   identityLockPlan,
   identityLockStatement,
@@ -61,6 +62,12 @@ describe('identityLockPlan', () => {
     expect(plan.keys).toHaveLength(6);
     expect(plan.linkedContactIds).toEqual(['c1']);
   });
+
+  it('counts the distinct keys of the page as the database folds them', () => {
+    // `name|ada lovelace` looked up and `name|Ada Lovelace` folded are one key: 5 of the 6.
+    expect(distinctPageKeys(identityLockPlan([desired(ada)], []))).toBe(5);
+    expect(distinctPageKeys(identityLockPlan([], ['c1']))).toBe(0);
+  });
 });
 
 describeDatabase('lockIdentities', (t) => {
@@ -98,6 +105,29 @@ describeDatabase('lockIdentities', (t) => {
         keys: 5,
       });
       expect(await held(tx)).toEqual(['global exclusive']);
+    });
+  });
+
+  it('goes exclusive on its own keys alone, without reading the keys of the contacts its links reach', async () => {
+    const [row] = await t.db
+      .insert(contacts)
+      .values({ name: 'Grace Hopper', firstName: 'Grace', lastName: 'Hopper', nickname: 'Amazing' })
+      .returning({ id: contacts.id });
+    await t.db.transaction(async (tx) => {
+      // Ada's 5 keys pass the cap of 4: Grace's 2 (through the link) are never read, not counted.
+      expect(await lockIdentities(tx, identityLockPlan([desired(ada)], [row!.id]), 4)).toEqual({
+        mode: 'exclusive',
+        keys: 5,
+      });
+      expect(await held(tx)).toEqual(['global exclusive']);
+    });
+    await t.db.transaction(async (tx) => {
+      // Under the cap on its own (5 of 6), over it with the link's `grace hopper` and `amazing`:
+      // the database counts them all.
+      expect(await lockIdentities(tx, identityLockPlan([desired(ada)], [row!.id]), 6)).toEqual({
+        mode: 'exclusive',
+        keys: 7,
+      });
     });
   });
 
