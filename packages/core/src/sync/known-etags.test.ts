@@ -131,4 +131,22 @@ describeDatabase('knownEtags: unchanged contacts a provider does not send', (t) 
       /at most 100000/,
     );
   });
+
+  it('an account that holds no link is found out by the first lookup; later ones of the cycle send nothing', async () => {
+    const book = new MemoryAddressBook(3);
+    await sync(new CountingProvider(book), 'full');
+    const lookup = (accountId: string) =>
+      knownEtagsLookup(t.db, { butlerSchema: t.butlerSchema, provider: 'memory', accountId });
+    const empty = lookup('never-synced');
+    t.statements.reset();
+    expect((await empty(['people/1'])).size).toBe(0);
+    expect((await empty(['people/2', 'people/3'])).size).toBe(0);
+    expect(t.statements.count).toBe(1);
+    // An account with links asks on every call.
+    const held = lookup('default');
+    t.statements.reset();
+    expect((await held(['people/1'])).get('people/1')).toBe('v1');
+    expect((await held(['people/2'])).get('people/2')).toBe('v2');
+    expect(t.statements.count).toBe(2);
+  });
 });
