@@ -1,3 +1,4 @@
+import { installFastResolve } from './fast-resolve.js';
 import { asksForVersionOnly, packageVersion } from './version.js';
 
 // The process edge: the only place that reads process.env/argv and installs signal handlers.
@@ -6,6 +7,9 @@ if (asksForVersionOnly(argv)) {
   // Answered before the command (drivers, MCP SDK, providers) is imported: instant.
   process.stdout.write(`${packageVersion()}\n`);
 } else {
+  // Before the command's modules load: drizzle-orm's files resolve without Node re-reading its
+  // package.json for each (half of the start on Node 22; see fast-resolve.ts).
+  installFastResolve();
   const { main } = await import('./main.js');
   const controller = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

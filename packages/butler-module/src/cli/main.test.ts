@@ -184,7 +184,10 @@ describeDatabase('contacts command on a database', (t) => {
     });
     const full = await cli(['sync', '--full', '--json', ...googleFlags()], { env: googleEnv() });
     // The provider reports what the engine holds as unchanged: nothing is sent again.
-    expect(JSON.parse(full.stdout)).toMatchObject({ mode: 'full', summary: { fetched: 0, unchanged: live + 1 } });
+    expect(JSON.parse(full.stdout)).toMatchObject({
+      mode: 'full',
+      summary: { fetched: 0, unchanged: live + 1 },
+    });
 
     const status = await cli(['status']);
     expect(status.code).toBe(0);
