@@ -17,6 +17,8 @@ emulator=$!
 trap 'kill $emulator 2>/dev/null; wait $emulator 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 1 120); do grep -q Serving "$dir/emulator.log" && break; sleep 1; done
 grep -q Serving "$dir/emulator.log" || { cat "$dir/emulator.log" >&2; exit 1; }
-/usr/bin/time -f "%e %U %S %M" -o "$dir/time" node "$@" packages/butler-module/dist/cli/bin.js --data-dir "$dir/data" sync >"$dir/sync.out" 2>&1
-read -r wall user sys kb <"$dir/time"
-python3 -c "print(f'N=$n ${*:-(no flags)}: wall {$wall:.1f} s, cpu {$user + $sys:.1f} s, peak RSS {$kb // 1024} MB')"
+rc=0
+/usr/bin/time -f "%e %U %S %M" -o "$dir/time" node "$@" packages/butler-module/dist/cli/bin.js --data-dir "$dir/data" sync >"$dir/sync.out" 2>&1 || rc=$?
+if [ "$rc" != 0 ]; then echo "the sync failed (exit $rc):" >&2; tail -5 "$dir/sync.out" >&2; exit "$rc"; fi
+read -r wall user sys kb < <(tail -1 "$dir/time")
+python3 -c "print(f'N=$n ${*:-(no flags)} (node $(node -v)): wall {$wall:.1f} s, cpu {$user + $sys:.1f} s, peak RSS {$kb // 1024} MB')"
