@@ -40,7 +40,8 @@ export function processCpuMs(): number {
 
 /**
  * CPU so far of each of the given processes, in ms, from `/proc/PID/stat` (Linux; `utime` and
- * `stime` in clock ticks of 10 ms). A process that cannot be read is left out.
+ * `stime` in clock ticks, taken as 10 ms: `USER_HZ` is 100 on every Linux architecture Node
+ * supports). A process that cannot be read is left out.
  *
  * @example
  * ```ts
@@ -76,8 +77,9 @@ export interface CpuSources {
 /**
  * Starts measuring: the returned function reads every source again and gives the CPU spent in
  * between. Readings are taken outside the caller's timed window (call it before the clock starts
- * and after it stops). A backend that appears in between counts from zero; one that disappears
- * counts up to its last reading.
+ * and after it stops). A backend that appears in between counts from zero; one that exits in
+ * between is not counted, nor are the server's own processes (WAL writer, checkpointer, background
+ * writer, autovacuum), so `serverMs` is a lower bound.
  *
  * @example
  * ```ts

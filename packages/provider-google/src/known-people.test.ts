@@ -32,6 +32,20 @@ describe('splitKnownPeople', () => {
     expect(asked).toEqual([['people/c1', 'people/c2', 'people/c3']]);
   });
 
+  it('sends a renamed person and an id the page gives twice, as the engine would read them in full', async () => {
+    const held = new Map([
+      ['people/c1', '%E1'],
+      ['people/c2', '%E2'],
+    ]);
+    const page = [
+      person('people/c1', '%E1', { metadata: { previousResourceNames: ['people/old1'] } }),
+      person('people/c2', '%E2'),
+      person('people/c2', '%E2b'),
+    ];
+    const result = await splitKnownPeople(page, async () => held);
+    expect(result).toEqual({ unchanged: [], changed: page });
+  });
+
   it('matches ids and etags as normalizePerson reads them (trimmed)', async () => {
     const result = await splitKnownPeople(
       [person(' people/c1 ', ' %E1 ')],

@@ -13,9 +13,14 @@ export interface KnownPeople {
  * Splits a page's people by the versions the engine holds (`knownEtags`, one query a page), so
  * that an unchanged person costs neither `normalizePerson` nor its copy of the payload: on an
  * unchanged full sync of 25,000 that mapping was most of the provider's time. A person is
- * unchanged when the engine's live link for its resource name holds its etag, which is exactly
- * when the engine would skip it if it were sent; a tombstone or a person without a resource name
- * or etag is always sent. Without `knownEtags` (or with no person to ask about) it asks nothing.
+ * unchanged when the engine's live link for its resource name holds its etag: the engine wrote
+ * this very version and would skip it if it were sent. What the engine would not skip unread is
+ * always sent: a tombstone, a person without a resource name or etag, a renamed person
+ * (`previousResourceNames`), and a resource name given twice in the page (the engine decides
+ * which one wins). One difference is left: a person whose payload the provider now finds
+ * problems in (a newer provider checking more) at a version the engine already wrote stays as
+ * written until its etag changes, where sent it would become a failure row.
+ * Without `knownEtags` (or with no person to ask about) it asks nothing.
  *
  * @example
  * ```ts
@@ -29,6 +34,11 @@ export async function splitKnownPeople(
 ): Promise<KnownPeople> {
   if (!knownEtags) return { unchanged: [], changed: [...people] };
   const versions = people.map(liveVersion);
+  const times = new Map<string, number>();
+  for (const v of versions) if (v) times.set(v.id, (times.get(v.id) ?? 0) + 1);
+  versions.forEach((v, i) => {
+    if (v && (times.get(v.id) ?? 0) > 1) versions[i] = null;
+  });
   const ids = versions.flatMap((version) => (version ? [version.id] : []));
   if (ids.length === 0) return { unchanged: [], changed: [...people] };
   const held = await knownEtags(ids);
@@ -42,10 +52,13 @@ export async function splitKnownPeople(
   return { unchanged, changed };
 }
 
-/** The id and etag of a live person as `normalizePerson` reads them, or null. */
+/** The id and etag of a live, not renamed person as `normalizePerson` reads them, or null. */
 function liveVersion(person: unknown): { id: string; etag: string } | null {
   const payload = record(person);
-  if (!payload || record(payload.metadata)?.deleted === true) return null;
+  const metadata = record(payload?.metadata);
+  if (!payload || metadata?.deleted === true) return null;
+  const previous = metadata?.previousResourceNames;
+  if (Array.isArray(previous) && previous.length > 0) return null;
   const id = text(payload.resourceName);
   const etag = text(payload.etag);
   return id && etag ? { id, etag } : null;

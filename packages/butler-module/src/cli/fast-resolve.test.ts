@@ -32,6 +32,9 @@ describe('fastResolve', () => {
     );
     expect(fastResolve('./x.js', { parentURL: 'file:///app/src/main.js' }, next).url).toBe('node:./x.js');
     expect(fastResolve('./x.js', {}, next).url).toBe('node:./x.js');
+    // A package nested under a listed one (npm's layout): its own package.json may say commonjs.
+    const nested = 'file:///app/node_modules/drizzle-orm/node_modules/some-cjs-dep/lib/a.js';
+    expect(fastResolve('./b.js', { parentURL: nested }, next).url).toBe('node:./b.js');
   });
 
   it('gives, in a real process, the modules Node gives: drizzle-orm and zod load and work', () => {

@@ -25,7 +25,9 @@ interface ResolveResult {
  * loads about a hundred of its files: 0.55 s of the command's 1.0 s start on Node 22.23,
  * 0.9 s on Node 24.21 (`import('drizzle-orm/postgres-js')` alone: 623 ms, 68 ms with this hook,
  * 106 ms on Node 20). Both listed packages are `"type": "module"` and import their own files
- * by relative `.js` paths, so this answer is the one Node would give.
+ * by relative `.js` paths, so this answer is the URL and format Node would give. Only a file
+ * that does not exist fails differently: at load (`ENOENT`), where Node says
+ * `ERR_MODULE_NOT_FOUND` at resolution; neither package imports a file it does not ship.
  *
  * @example
  * ```ts
@@ -49,14 +51,22 @@ export function fastResolve(
       const marker = `/node_modules/${name}/`;
       const at = parent.lastIndexOf(marker);
       if (at === -1) continue;
+      const root = parent.slice(0, at + marker.length);
+      // Not a package installed inside this one (npm can nest one there, CommonJS perhaps).
+      if (nested(parent.slice(root.length))) continue;
       const url = new URL(specifier, parent).href;
       // Only within the same package (a path that climbs out is Node's to resolve).
-      if (url.startsWith(parent.slice(0, at + marker.length))) {
+      if (url.startsWith(root) && !nested(url.slice(root.length))) {
         return { url, format: 'module', shortCircuit: true };
       }
     }
   }
   return nextResolve(specifier, context);
+}
+
+/** Whether a path inside a package's folder goes into a package of its own. */
+function nested(inside: string): boolean {
+  return inside.startsWith('node_modules/') || inside.includes('/node_modules/');
 }
 
 /**

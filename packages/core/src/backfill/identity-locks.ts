@@ -163,7 +163,10 @@ export function identityLockPlan(
  */
 export interface IdentityLocks {
   mode: 'keys' | 'exclusive';
-  /** Distinct keys of the page (locked one by one in mode `keys`). */
+  /**
+   * Distinct keys of the page (locked one by one in mode `keys`). When the page's own keys alone
+   * pass the cap, only those are counted: the keys of the contacts its links reach are not read.
+   */
   keys: number;
 }
 
