@@ -1,9 +1,14 @@
 // One benchmark run in its own process, so its peak RSS is its own. Forked by run-matrix.ts,
 // which runs the emulator (or Radicale) and answers admin calls over IPC. Progress goes to stderr.
+import { limitHeapGrowth } from '@contacts/core';
 import { runCardDavCase } from './carddav/carddav-case.js';
 import { cardDavMessageIs, remoteCardDavControl } from './carddav/carddav-ipc.js';
 import { type MessagePort, messageIs, remoteControl } from './child-ipc.js';
 import { databasesFor, runCase } from './run-case.js';
+
+// As the `contacts` command runs its syncs (its bin calls the same): V8's heap may grow to twice
+// what survived the last full collection, not up to four times (docs/benchmarks.md).
+limitHeapGrowth();
 
 const send = process.send?.bind(process);
 if (!send) {

@@ -138,6 +138,7 @@ export { daysInMonth, formatCalendarDate } from './util/calendar.js';
 export { type Clock, systemClock } from './util/clock.js';
 export { addressCountryCode, isCountryCode } from './util/country-code.js';
 export { errorMessage } from './util/error-message.js';
+export { heapGrowthFlag, limitHeapGrowth, SYNC_HEAP_GROWING_PERCENT } from './util/heap-growth.js';
 export { type LogFields, type Logger, silentLogger } from './util/logger.js';
 export {
   isoCountry,
