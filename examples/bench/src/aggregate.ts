@@ -1,4 +1,3 @@
-import type { CpuTimes } from './cpu-meter.js';
 import { medianCpu } from './cpu-summary.js';
 import { summarizeFetchFloor } from './fetch-floor.js';
 import type { CaseSummary, ScenarioSummary } from './results-file.js';
@@ -70,6 +69,7 @@ export function summarizeCase(runs: readonly RunResult[]): CaseSummary {
     };
   };
 
+  const firstSyncCpus = runs.map((r) => firstSyncOf(r)?.cpu);
   const failed = runs.flatMap((r) => r.checks.filter((c) => !c.ok).map((c) => ({ ...c, run: r.run })));
   return {
     driver: first.driver,
@@ -101,13 +101,10 @@ export function summarizeCase(runs: readonly RunResult[]): CaseSummary {
           ),
         }
       : {}),
-    ...(runs.every((r) => firstSyncOf(r)?.cpu && r.ceiling.cpu && r.fetchFloor?.cpu)
+    ...(firstSyncCpus.every((cpu) => cpu !== undefined)
       ? {
           cpu: {
-            firstSync: medianCpu(
-              runs.map((r) => firstSyncOf(r)?.cpu as CpuTimes),
-              median,
-            ),
+            firstSync: medianCpu(firstSyncCpus, median),
             ceiling: medianCpu(
               runs.map((r) => r.ceiling.cpu),
               median,

@@ -138,7 +138,7 @@ export async function writeCeiling(target: BenchDatabase, file: string): Promise
     for await (const line of handle.readLines()) {
       if (line.trim() === '') continue;
       const page = JSON.parse(line) as Record<string, object[]>;
-      const stopCpu = await cpuMeter(target.serverCpu ? { serverCpu: target.serverCpu } : {});
+      const stopCpu = await cpuMeter({ serverCpu: target.serverCpu });
       const started = performance.now();
       await db.transaction(async (tx) => {
         for (const { key, query } of inserts) {

@@ -69,9 +69,9 @@ export async function processesCpuMs(pids: readonly number[]): Promise<Map<numbe
 /** Cumulative CPU readings of a phase's processes; see {@link cpuMeter}. */
 export interface CpuSources {
   /** The database server's backends for this database (cumulative per pid), or null. */
-  serverCpu?: () => Promise<Map<number, number> | null>;
+  serverCpu?: (() => Promise<Map<number, number> | null>) | undefined;
   /** The emulator's process: its pid and cumulative CPU, or null. */
-  emulatorCpu?: () => Promise<{ pid: number; cpuMs: number } | null>;
+  emulatorCpu?: (() => Promise<{ pid: number; cpuMs: number } | null>) | undefined;
 }
 
 /**

@@ -94,7 +94,7 @@ async function measureSyncs(
       target.statements.reset();
       provider.reset();
       const stopCpu = await cpuMeter({
-        ...(target.serverCpu ? { serverCpu: target.serverCpu } : {}),
+        serverCpu: target.serverCpu,
         emulatorCpu: () => control.emulatorCpu(),
       });
       const stop = sampleRss();

@@ -36,24 +36,28 @@ export async function splitKnownPeople(
   const versions = people.map(liveVersion);
   const times = new Map<string, number>();
   for (const v of versions) if (v) times.set(v.id, (times.get(v.id) ?? 0) + 1);
-  versions.forEach((v, i) => {
-    if (v && (times.get(v.id) ?? 0) > 1) versions[i] = null;
-  });
-  const ids = versions.flatMap((version) => (version ? [version.id] : []));
+  // Asked about: live people whose resource name the page gives once.
+  const asked = (v: LiveVersion | null): v is LiveVersion => v !== null && times.get(v.id) === 1;
+  const ids = versions.filter(asked).map((v) => v.id);
   if (ids.length === 0) return { unchanged: [], changed: [...people] };
   const held = await knownEtags(ids);
   const unchanged: string[] = [];
   const changed: unknown[] = [];
   people.forEach((person, i) => {
-    const version = versions[i];
-    if (version && held.get(version.id) === version.etag) unchanged.push(version.id);
+    const version = versions[i] ?? null;
+    if (asked(version) && held.get(version.id) === version.etag) unchanged.push(version.id);
     else changed.push(person);
   });
   return { unchanged, changed };
 }
 
+interface LiveVersion {
+  id: string;
+  etag: string;
+}
+
 /** The id and etag of a live, not renamed person as `normalizePerson` reads them, or null. */
-function liveVersion(person: unknown): { id: string; etag: string } | null {
+function liveVersion(person: unknown): LiveVersion | null {
   const payload = record(person);
   const metadata = record(payload?.metadata);
   if (!payload || metadata?.deleted === true) return null;

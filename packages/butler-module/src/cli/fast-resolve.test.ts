@@ -1,7 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as nodeModule from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { cliCommand } from '../test-support/cli-process.js';
 import { fastResolve } from './fast-resolve.js';
 
 const DRIZZLE = 'file:///app/node_modules/.pnpm/drizzle-orm@0.45.4/node_modules/drizzle-orm/';
@@ -60,5 +64,30 @@ describe('fastResolve', () => {
     expect(out.installed).toBe(
       typeof (nodeModule as { registerHooks?: unknown }).registerHooks === 'function',
     );
+  });
+});
+
+describe('the command process', () => {
+  it('registers the resolve hook before drizzle-orm loads, and caps V8 heap growth', () => {
+    const work = mkdtempSync(join(tmpdir(), 'contacts-setup-'));
+    try {
+      const trace = join(work, 'setup.txt');
+      const setupTrace = fileURLToPath(new URL('../test-support/process-setup-trace.mjs', import.meta.url));
+      const { command, args } = cliCommand(['--data-dir', join(work, 'none'), 'status']);
+      const run = spawnSync(command, ['--import', setupTrace, ...args], {
+        env: { PATH: process.env.PATH ?? '', CONTACTS_TRACE_SETUP: trace },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(run.status, run.stderr).toBe(2); // no data directory: said, nothing made
+      const lines = readFileSync(trace, 'utf8').trim().split('\n');
+      expect(lines).toContain('v8 --heap-growing-percent=100');
+      if (typeof (nodeModule as { registerHooks?: unknown }).registerHooks === 'function') {
+        expect(lines.indexOf('registerHooks fast-resolve')).toBeGreaterThanOrEqual(0);
+        expect(lines.indexOf('registerHooks fast-resolve')).toBeLessThan(lines.indexOf('drizzle-orm loaded'));
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

@@ -16,8 +16,9 @@ import type { SeenScope } from './full-sync-seen.js';
  * link that still has a CRM contact; exactly the links whose contact the engine would skip as
  * unchanged when sent again with that etag. Ids are matched as the links store them.
  *
- * One lookup is made per cycle: when the first call finds that the account holds no such link
- * at all (a first sync), every later call of the cycle answers empty without a statement. That is
+ * The first call also asks, in the same statement, whether the account holds any such link at
+ * all; when it holds none (a first sync), every later call of the cycle answers empty without a
+ * statement. That is
  * always safe (an id not answered is fetched and sent, and the engine still skips it by its etag)
  * and saves a statement a page on a first full sync, where every answer would be empty.
  *
